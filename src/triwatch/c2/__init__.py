@@ -1,0 +1,1 @@
+"""Organisations, roles, command relationships, acknowledgement and escalation, decision log."""

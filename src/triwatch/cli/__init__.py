@@ -1,0 +1,1 @@
+"""The triwatch command line (Typer + Rich)."""

@@ -1,0 +1,1 @@
+"""Wires one nation's parts together from its configuration: wiring, not logic."""

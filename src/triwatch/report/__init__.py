@@ -1,0 +1,1 @@
+"""The run summary and the after-action report."""

@@ -1,0 +1,1 @@
+"""The scenario/exercise file (YAML, validated), the simulation clock, truth generation and reproducible seeds."""

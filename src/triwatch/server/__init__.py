@@ -1,0 +1,1 @@
+"""HTTP/WebSocket API and the common operational picture web UI."""

@@ -1,0 +1,1 @@
+"""Threat assessment, alert life cycle and output formats. Knows nothing of transports."""
