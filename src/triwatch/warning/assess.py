@@ -11,30 +11,13 @@ An area belongs to a nation through its prefix ("JPN-EEZ" -> JPN).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from triwatch.geo.areas import area_at, nation_of_area, subregion_at
 from triwatch.messages import Ellipse
+from triwatch.warning.assessment import Assessment
 from triwatch.warning.ellipse import ellipse_axes, ellipse_points
 from triwatch.warning.path import remaining_path
-
-
-@dataclass
-class Assessment:
-    time_s: float
-    impact_lat_rad: float
-    impact_lon_rad: float
-    impact_time_s: float
-    ellipse: Ellipse
-    impact_areas: list[str] = field(default_factory=list)
-    overflight_areas: list[str] = field(default_factory=list)
-    subregions: list[str] = field(default_factory=list)
-
-    @property
-    def areas(self) -> list[str]:
-        return sorted(set(self.impact_areas) | set(self.overflight_areas))
 
 
 def _protected(areas, nations: set[str]) -> list[str]:

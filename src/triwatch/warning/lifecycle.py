@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from triwatch.messages import GroundPoint, WarningReport
-from triwatch.warning.assess import Assessment
+from triwatch.warning.assessment import Assessment
 
 
 @dataclass
