@@ -108,5 +108,5 @@ def run_exercise(
     run.sim_time_s = scenario.duration_s
     run.wall_time_s = time.perf_counter() - wall0
     events.close()
-    audit.close() if hasattr(audit, "close") else None
+    audit.close()
     return run
