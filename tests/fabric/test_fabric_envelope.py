@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triwatch.fabric import KeyRing, MalformedEnvelopeError
-from triwatch.fabric.envelope import Envelope, WireLabel, decode, encode, signing_bytes
+from triwatch.fabric.envelope import Envelope, WireLabel, decode, encode, received_signing_bytes, signing_bytes
 
 KEYS = KeyRing.generate(["KOR"])
 
@@ -112,7 +112,20 @@ def test_fuzz_mutated_envelopes_only_malformed_or_valid(base, edits):
             del data[i]
     try:
         env = decode(bytes(data))
+        canonical = received_signing_bytes(env)
     except MalformedEnvelopeError:
         return
     assert isinstance(env, Envelope)  # a mutation that still parses must then fail (or pass) verification cleanly
-    KEYS.verify(env.origin, signing_bytes(env), env.signature)
+    KEYS.verify(env.origin, canonical, env.signature)
+
+
+def test_payload_without_canonical_form_is_malformed():
+    raw = msgspec.msgpack.encode({**msgspec.to_builtins(_env()), "payload": {"m": {(1, 2): 3}}, "signature": bytes(64)})
+    with pytest.raises(MalformedEnvelopeError):
+        received_signing_bytes(decode(raw))
+
+
+def test_extension_types_are_malformed():
+    raw = msgspec.msgpack.encode({**msgspec.to_builtins(_env()), "payload": {"t": msgspec.msgpack.Ext(5, b"x")}})
+    with pytest.raises(MalformedEnvelopeError, match="extension type 5"):
+        decode(raw)

@@ -44,6 +44,7 @@ from .envelope import (
     encode,
     label_of,
     make_msg_id,
+    received_signing_bytes,
     signing_bytes,
     wire_label,
 )
@@ -207,13 +208,14 @@ class Endpoint:
     def _accept(self, data: bytes) -> Delivery | None:
         try:
             env = decode(data)
+            canonical = received_signing_bytes(env)
         except MalformedEnvelopeError as exc:
             return self._refuse("malformed", str(exc), None)
         if env.origin == self.nation:
             return self._refuse("loopback", f"message claims origin {env.origin}, this node", env)
         if not self.keyring.knows(env.origin) or env.origin not in self.policy.nations:
             return self._refuse("unknown-origin", f"no key or policy for origin {env.origin!r}", env)
-        if not self.keyring.verify(env.origin, signing_bytes(env), env.signature):
+        if not self.keyring.verify(env.origin, canonical, env.signature):
             return self._refuse("bad-signature", f"signature does not verify with {env.origin}'s key", env)
         label = label_of(env)
         allowed = self.policy.label_for(env.origin, env.kind)

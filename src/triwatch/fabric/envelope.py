@@ -74,14 +74,31 @@ def signing_bytes(envelope: Envelope) -> bytes:
     return _canonical_encoder.encode(msgspec.structs.replace(envelope, signature=b""))
 
 
+def received_signing_bytes(envelope: Envelope) -> bytes:
+    """:func:`signing_bytes` of a received envelope; MalformedEnvelopeError if its payload has no canonical form
+    (e.g. a nested map keyed by something other than strings or numbers)."""
+    try:
+        return signing_bytes(envelope)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise MalformedEnvelopeError(f"envelope.payload: no canonical JSON form: {exc}") from None
+
+
 def make_msg_id(origin: str, sequence: int, sent_utc: str, kind: str) -> str:
     """A deterministic message id: the same inputs always give the same id (reproducible runs)."""
     digest = hashlib.sha256(f"{origin}|{sequence}|{sent_utc}|{kind}".encode()).hexdigest()
     return f"{origin}-{sequence}-{digest[:16]}"
 
 
+def _refuse_ext(code: int, data: memoryview) -> Any:
+    # MessagePack extension types have no JSON form, so no canonical encoding to verify against.
+    raise ValueError(f"MessagePack extension type {code} is not allowed in an envelope")
+
+
 _encoders = {"msgpack": msgspec.msgpack.Encoder(), "json": msgspec.json.Encoder()}
-_decoders = {"msgpack": msgspec.msgpack.Decoder(Envelope), "json": msgspec.json.Decoder(Envelope)}
+_decoders = {
+    "msgpack": msgspec.msgpack.Decoder(Envelope, ext_hook=_refuse_ext),
+    "json": msgspec.json.Decoder(Envelope),
+}
 
 
 def encode(envelope: Envelope, codec: str = "msgpack") -> bytes:
