@@ -1,0 +1,103 @@
+"""Scores of the allied picture and of the warnings against truth.
+
+Picture (from each node's periodic `picture` snapshot, system tracks brought to
+the snapshot time):
+- GOSPA (c = 10 km, p = 2, alpha = 2) against every live truth object, averaged
+  over snapshots and nodes — objects nobody can see yet count as missed;
+- id switches: changes of the system track number a truth object is held by,
+  after its first, in one node's picture; the worst node is reported;
+- false tracks: system tracks never associated with a truth object (worst node).
+Warnings:
+- a false warning is an alert that named an area the launch did not truly
+  threaten (its impact area or land it overflew);
+- a missed warning is a (launch, truly threatened area) pair that no alert
+  delivered to the area's nation ever named.
+Latency: wall clock from the node step that ingested the reports behind an
+alert revision to its delivery at the last partner node.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from triwatch.report.association import nearest_truth
+from triwatch.tracking.metrics import gospa
+
+GOSPA_C_M = 10e3
+
+
+def picture_metrics(run) -> dict:
+    gospas: list[float] = []
+    worst_switches = 0
+    worst_false = 0
+    by_node = defaultdict(list)
+    for e in run.events.of_type("picture"):
+        by_node[e["node"]].append(e)
+    for snaps in by_node.values():
+        held: dict[str, str] = {}
+        switches = 0
+        ever: set[str] = set()
+        seen: set[str] = set()
+        for snap in snaps:
+            scene = run.world.scene_at(snap["t_s"])
+            est = np.reshape(np.array([p for p in snap["positions"]], float), (-1, 3))
+            gospas.append(gospa(est, scene.r_ecef, c=GOSPA_C_M)["value"])
+            for number, r in zip(snap["numbers"], snap["positions"], strict=True):
+                seen.add(number)
+                truth = nearest_truth(run.world, snap["t_s"], r, gate_m=GOSPA_C_M)
+                if truth is None:
+                    continue
+                ever.add(number)
+                if truth in held and held[truth] != number:
+                    switches += 1
+                held[truth] = number
+        worst_switches = max(worst_switches, switches)
+        worst_false = max(worst_false, len(seen - ever))
+    reports = sum(n.reports_processed for n in run.nodes.values())
+    return {
+        "gospa_mean": round(float(np.mean(gospas)), 1) if gospas else None,
+        "id_switches": worst_switches,
+        "false_tracks": worst_false,
+        "reports_processed": reports,
+        "reports_per_s_wall": round(reports / run.wall_time_s, 1) if run.wall_time_s > 0 else None,
+        "latency_ms": _latency(run),
+    }
+
+
+def _latency(run) -> dict:
+    delivered: dict[tuple, list[int]] = defaultdict(list)
+    for e in run.events.of_type("warning-delivered"):
+        if e["node"] != e["issuer"]:
+            delivered[(e["issuer"], e["warning_id"], e["revision"])].append(e["wall_ns"])
+    lat = []
+    for e in run.events.of_type("warning-issued"):
+        got = delivered.get((e["node"], e["warning_id"], e["revision"]))
+        cause = e.get("cause_wall_ns", 0)
+        if got and cause:
+            lat.append((max(got) - cause) / 1e6)
+    if not lat:
+        return {"p50": None, "p99": None}
+    return {"p50": round(float(np.percentile(lat, 50)), 2), "p99": round(float(np.percentile(lat, 99)), 2)}
+
+
+def warning_scores(run, alert_launch: dict, per_launch: list[dict]) -> dict:
+    truly = {pl["id"]: set(pl["threatened_areas"]) for pl in per_launch}
+    named_by_alert: dict[tuple, set[str]] = defaultdict(set)
+    named_to_nation: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for e in run.events.of_type("warning-delivered"):
+        if e["kind"] in ("withdrawal", "all-clear", "impact"):
+            continue
+        launch = alert_launch.get((e["issuer"], e["warning_id"]))
+        named_by_alert[(e["issuer"], e["warning_id"], launch)] |= set(e["areas"])
+        for area in e["areas"]:
+            named_to_nation[e["node"]].add((launch, area))
+    false = sum(1 for (_, _, launch), areas in named_by_alert.items() if areas - truly.get(launch, set()))
+    missed = 0
+    for launch_id, areas in truly.items():
+        for area in areas:
+            nation = area.split("-", 1)[0]
+            if (launch_id, area) not in named_to_nation.get(nation, set()):
+                missed += 1
+    return {"false_warnings": false, "missed_warnings": missed}
