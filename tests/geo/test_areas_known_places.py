@@ -64,7 +64,7 @@ def test_sea_of_japan_near_dprk_coast_is_not_japanese():
 
 def test_busan_towards_tsushima_crosses_the_median_line():
     # Busan -> Tsushima: Korean land, Korean EEZ, then Japanese EEZ and Tsushima (Nagasaki) itself.
-    lat0, lon0 = 35.08, 129.08  # Busan coast
+    lat0, lon0 = 35.16, 129.04  # Busan, ~5 km inland
     dists = np.linspace(0, 100e3, 201)
     lat, lon = vreckon(lat0, lon0, dists, np.full(dists.shape, 160.0))
     lat, lon = np.radians(np.asarray(lat)), np.radians(np.asarray(lon))
@@ -81,7 +81,7 @@ def test_tsushima_and_remote_islands_prefectures():
     cases = {
         (34.40, 129.33): "Nagasaki",  # Tsushima
         (33.10, 139.80): "Tokyo",  # Hachijojima
-        (27.09, 142.20): "Tokyo",  # Chichijima, Ogasawara
+        (27.07, 142.23): "Tokyo",  # Chichijima, Ogasawara
         (38.05, 138.40): "Niigata",  # Sado
         (24.34, 124.16): "Okinawa",  # Ishigaki
         (28.37, 129.49): "Kagoshima",  # Amami Oshima
