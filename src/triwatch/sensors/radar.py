@@ -50,6 +50,7 @@ class RadarSensor:
     """A radar of one nation at a fixed site (ground or a ship on station)."""
 
     kind = "radar"
+    static = True  # fixed in ECEF: coverage may ask once for all times
 
     def __init__(
         self,

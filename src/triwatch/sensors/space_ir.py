@@ -40,6 +40,7 @@ class SpaceIrSensor:
     """Common detection and measurement of a space IR sensor; subclasses give position and look schedule."""
 
     kind = "ir"
+    static = False
 
     def __init__(self, sensor_id: str, nation: str, preset: IrPreset) -> None:
         self.sensor_id = sensor_id
@@ -148,6 +149,7 @@ class GeoIrSensor(SpaceIrSensor):
     """A geostationary early-warning satellite (SBIRS-like): scanning sensor plus a cued staring sensor."""
 
     kind = "ir-geo"
+    static = True  # geostationary: fixed in ECEF
 
     def __init__(self, sensor_id: str, nation: str, preset: IrPreset, lon_rad: float) -> None:
         super().__init__(sensor_id, nation, preset)
@@ -201,6 +203,7 @@ class LeoIrSensor(SpaceIrSensor):
     """One satellite of a LEO tracking constellation (shared SGP4 propagation, see orbits)."""
 
     kind = "ir-leo"
+    static = False
 
     def __init__(self, sensor_id: str, nation: str, preset: IrPreset, constellation: Constellation, index: int) -> None:
         super().__init__(sensor_id, nation, preset)
