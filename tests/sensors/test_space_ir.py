@@ -153,3 +153,22 @@ def test_ir_noise_statistics():
 
     assert stats.kstest(d2, stats.chi2(2).cdf).pvalue > 1e-3
     assert np.sqrt(o.detection.R[1, 1]) == pytest.approx(20e-6)
+
+
+def test_teme_to_ecef_reference_values(epoch):
+    from sgp4.propagation import gstime
+
+    from triwatch.sensors.orbits import julian_date, teme_to_ecef
+
+    # GMST at J2000.0 (2000-01-01 12:00 UT1) is 280.46061837 deg (IAU-82)
+    assert np.degrees(gstime(2451545.0)) == pytest.approx(280.46061837, abs=1e-6)
+    # a point on the TEME x axis appears at longitude -GMST; an inertially fixed point drifts west at w
+    theta = np.radians(30.0)
+    r, v = teme_to_ecef(np.array([7e6, 0.0, 0.0]), np.zeros(3), theta)
+    assert np.degrees(np.arctan2(r[1], r[0])) == pytest.approx(-30.0)
+    assert v == pytest.approx(np.array([-7.292115e-5 * -r[1], -7.292115e-5 * r[0], 0.0]))
+    # the element epoch handed to sgp4init is the scenario epoch
+    c = Constellation(WalkerDelta(1, 1, 1000e3, np.radians(70.0)), epoch)
+    jd, fr = julian_date(epoch)
+    sat = c._array_sats[0]
+    assert sat.jdsatepoch + sat.jdsatepochF == pytest.approx(jd + fr, abs=1e-8)

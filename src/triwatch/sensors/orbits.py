@@ -95,6 +95,7 @@ class Constellation:
                 WGS72, "i", i + 1, epoch_days, 0.0, 0.0, 0.0, 1e-4, 0.0, incl, anomaly, mean_motion_rad_min, raan
             )
             sats.append(sat)
+        self._array_sats = sats
         self._array = SatrecArray(sats)
         self._cache_t: float | None = None
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
