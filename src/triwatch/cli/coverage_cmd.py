@@ -170,7 +170,11 @@ def coverage(scenario: Path, altitude_km: float = 100.0, out: Path | None = None
     grid = coverage_grid(sensors, lat, lon, altitude_km * 1e3, kinds=["radar"], nations=nations)
     shares = ", ".join(f"{n} {100 * grid.fraction(n):.0f}%" for n in nations)
     print(f"{sc.name}: radar coverage of the map at {altitude_km:g} km altitude: {shares}")
-    flights = build_flights(sc)  # after the map's figures are printed: designing flights takes a moment
+    try:
+        flights = build_flights(sc)
+    except ValueError as exc:  # physics refuses a launch it cannot fly (e.g. an impossible apogee for the range)
+        print(f"{scenario}: launches: {exc}", file=sys.stderr)
+        return 2
     tracks = {}
     for launch in sc.launches:
         times, r = trajectory_samples(flights[launch.id])
