@@ -93,6 +93,7 @@ GOOD = {"id": "a", "nation": "JPN", "kind": "radar", "preset": "spy-1d", "site":
         ({"site": {"lat": 35}}, "sensors[1].site.lon: required"),
         ({"site": 7}, "sensors[1].site: must be {lat, lon} or a place name"),
         ({"max_range_km": -3}, "sensors[1].max_range_km: must be > 0"),
+        ({"latency_s": -1}, "sensors[1].latency_s: must be >= 0.0, got -1"),
         ({"revisit_s": "fast"}, "sensors[1].revisit_s: must be a finite number"),
         ({"boresight_az_deg": 400}, "sensors[1].boresight_az_deg: must be within [0.0, 360.0]"),
         ({"platform": "plane"}, "sensors[1].platform: unknown platform 'plane'"),
