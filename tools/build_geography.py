@@ -25,6 +25,7 @@ from pathlib import Path
 import contourpy
 import numpy as np
 from geography.eez import densify, eez_owner
+from geography.geojson import feature
 from geography.japan_prefectures import ISLAND_OVERRIDES, PREFECTURES, prefecture_rings
 from geography.raster import Grid, rasterise
 from geography.topojson import coast_arcs, countries
@@ -158,17 +159,11 @@ def eez_features(code: np.ndarray) -> list[dict]:
         mask = (code == areas.index(name)).astype(np.float32)
         gen = contourpy.contour_generator(lon_c, lat_c, mask, fill_type="OuterOffset")
         points, offsets = gen.filled(0.5, 1.5)
-        polygons = []
-        for pts, offs in zip(points, offsets, strict=True):
-            rings = [np.round(pts[a:b], 3).tolist() for a, b in zip(offs[:-1], offs[1:], strict=True)]
-            polygons.append(rings)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"nation": nation},
-                "geometry": {"type": "MultiPolygon", "coordinates": polygons},
-            }
-        )
+        polygons = [
+            [pts[i:j] for i, j in zip(offs[:-1], offs[1:], strict=True)]
+            for pts, offs in zip(points, offsets, strict=True)
+        ]
+        features.append(feature(nation, polygons))
     return features
 
 
@@ -205,16 +200,7 @@ def main() -> None:
     lines = [arc for arc in coast_lines_10m if in_coast_box(arc).any()]
     offsets = np.cumsum([0] + [len(a) for a in lines])
     np.savez_compressed(args.out / "coastlines.npz", lonlat=np.vstack(lines).astype(np.float32), offsets=offsets)
-    land_fc = {"type": "FeatureCollection", "features": []}
-    for nation in NATIONS:
-        coords = [[np.round(r, 3).tolist() for r in rings] for rings in polys50[nation]]
-        land_fc["features"].append(
-            {
-                "type": "Feature",
-                "properties": {"nation": nation},
-                "geometry": {"type": "MultiPolygon", "coordinates": coords},
-            }
-        )
+    land_fc = {"type": "FeatureCollection", "features": [feature(nation, polys50[nation]) for nation in NATIONS]}
     eez_fc = {"type": "FeatureCollection", "features": eez_features(code)}
     for name, fc in (("land.geojson.gz", land_fc), ("eez.geojson.gz", eez_fc)):
         with gzip.open(args.out / name, "wt", encoding="utf-8") as fp:
