@@ -148,21 +148,29 @@ def build_prefectures(japanmap_dir: Path, jpn_land: np.ndarray) -> np.ndarray:
 
 
 def eez_features(code: np.ndarray) -> list[dict]:
-    """Filled contours of each nation's EEZ cells, as GeoJSON polygons (holes = land/other)."""
+    """Filled contours of each nation's EEZ cells, as GeoJSON polygons (holes = land/other).
+
+    RFC 7946 wants longitudes in [-180, 180], so the grid is traced in two pieces split at the
+    antimeridian, each piece's edge column pulled onto 180 exactly so the halves meet.
+    """
     areas = area_names()
     lat_c, lon_c = GRID.centres()
+    seam = int(np.searchsorted(lon_c, 180.0))
+    west_lon, east_lon = lon_c[:seam].copy(), lon_c[seam:] - 360.0
+    west_lon[-1], east_lon[0] = 180.0, -180.0
     features = []
     for nation in NATIONS:
         name = f"{nation}-EEZ"
         if name not in areas or not (code == areas.index(name)).any():
             continue
         mask = (code == areas.index(name)).astype(np.float32)
-        gen = contourpy.contour_generator(lon_c, lat_c, mask, fill_type="OuterOffset")
-        points, offsets = gen.filled(0.5, 1.5)
-        polygons = [
-            [pts[i:j] for i, j in zip(offs[:-1], offs[1:], strict=True)]
-            for pts, offs in zip(points, offsets, strict=True)
-        ]
+        polygons = []
+        for lon, part in ((west_lon, mask[:, :seam]), (east_lon, mask[:, seam:])):
+            if not part.any():
+                continue
+            points, offsets = contourpy.contour_generator(lon, lat_c, part, fill_type="OuterOffset").filled(0.5, 1.5)
+            for pts, offs in zip(points, offsets, strict=True):
+                polygons.append([pts[i:j] for i, j in zip(offs[:-1], offs[1:], strict=True)])
         features.append(feature(nation, polygons))
     return features
 

@@ -78,11 +78,12 @@ def _signed_area(ring) -> float:
 
 
 def test_geojson_rings_follow_rfc7946():
-    # closed rings, exteriors counter-clockwise, holes clockwise
+    # closed rings, exteriors counter-clockwise, holes clockwise, longitudes in [-180, 180]
     for fc in (land_geojson(), eez_geojson()):
         for f in fc["features"]:
             for polygon in f["geometry"]["coordinates"]:
                 for k, ring in enumerate(polygon):
                     assert ring[0] == ring[-1] and len(ring) >= 4
+                    assert all(-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0 for lon, lat in ring)
                     area = _signed_area(ring)
                     assert (area > 0) if k == 0 else (area < 0), (f["properties"], k)
