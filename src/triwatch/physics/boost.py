@@ -5,9 +5,14 @@ Pitch programme (what a ballistic missile autopilot flies, simplified):
 1. vertical rise for ``vertical_rise_s`` (clear the pad, gain speed);
 2. pitch-over: over ``pitchover_s`` the thrust tilts linearly from vertical to an
    elevation of 90 deg - kick, in the vertical plane of the launch azimuth;
-3. gravity turn: thrust along the Earth-relative velocity, so gravity alone bends
-   the path over (no lift, little structural load). The kick sets how flat the
-   missile flies: a tiny kick lofts it, a large one depresses it.
+3. attitude hold: the thrust keeps that elevation (in the launch frame) while the
+   flight path is still steeper than it, pulling the path down to it;
+4. gravity turn: once the path is no steeper than the held attitude, thrust follows
+   the Earth-relative velocity, so gravity alone bends the path over (no lift,
+   little structural load).
+
+The kick sets how flat the missile flies: a tiny kick lofts it, a large one
+depresses it (the hold is what lets a short burn reach a flat, depressed path).
 
 Equation of motion, ECEF, for each of K trial kicks (arrays (K, 3)):
 
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.geo.frames import enu_rotation, geodetic_to_ecef
+from triwatch.physics import kernels
 from triwatch.physics.atmosphere import density_kg_m3
 from triwatch.physics.dynamics import approx_height_m
 from triwatch.physics.gravity import ballistic_acceleration_ecef
@@ -73,7 +79,11 @@ def thrust_direction(vehicle: Vehicle, frame: LaunchFrame, t_s: float, v: np.nda
         el = 0.5 * np.pi - kick_rad * (t_s - tv) / tpo
         return np.cos(el)[:, None] * frame.downrange + np.sin(el)[:, None] * frame.up
     speed = np.linalg.norm(v, axis=-1, keepdims=True)
-    return v / np.maximum(speed, 1e-9)
+    along_v = v / np.maximum(speed, 1e-9)
+    el_hold = 0.5 * np.pi - kick_rad
+    hold = np.cos(el_hold)[:, None] * frame.downrange + np.sin(el_hold)[:, None] * frame.up
+    steeper = along_v @ frame.up > np.sin(el_hold)
+    return np.where(steeper[:, None], hold, along_v)
 
 
 def boost_acceleration(
@@ -89,7 +99,7 @@ def boost_acceleration(
 
 
 def boost_step(vehicle, frame, stage, t_s, h, r, v, kick_rad):
-    """One RK4 step of length h (inside one stage) for all kicks."""
+    """One RK4 step of length h (inside one stage) for all kicks: the NumPy reference of ``run_boost``."""
 
     def acc(dt, rr, vv):
         return boost_acceleration(vehicle, frame, stage, t_s + dt, rr, vv, kick_rad)
@@ -104,6 +114,59 @@ def boost_step(vehicle, frame, stage, t_s, h, r, v, kick_rad):
     return r + h / 6.0 * (v + 2.0 * v2 + 2.0 * v3 + v4), v + h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
 
 
+def boost_schedule(vehicle: Vehicle, dt_s: float, t_stop: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Node times (N,) from launch to t_stop (default full burn), every stage boundary a node, and the
+    stage burning on each interval (N - 1,)."""
+    starts = stage_times(vehicle)
+    stop = starts[-1] if t_stop is None else min(float(t_stop), starts[-1])
+    times, stages = [0.0], []
+    for i in range(len(vehicle.stages)):
+        t0, t1 = starts[i], min(starts[i + 1], stop)
+        if t0 >= stop - 1e-9:
+            break
+        n = max(1, int(np.ceil((t1 - t0) / dt_s - 1e-9)))
+        times.extend(t0 + (t1 - t0) * np.arange(1, n + 1) / n)
+        stages.extend([i] * n)
+    return np.array(times), np.array(stages, dtype=np.int64)
+
+
+def run_boost(
+    vehicle: Vehicle,
+    frame: LaunchFrame,
+    kick_rad: np.ndarray,
+    t_nodes: np.ndarray,
+    stage: np.ndarray,
+    r0: np.ndarray | None = None,
+    v0: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """States (K, N, 3) at the nodes for each kick (compiled kernel; ``boost_step`` is the NumPy reference).
+
+    Starts from the pad at rest unless r0, v0 (K, 3) are given at t_nodes[0].
+    """
+    kick = np.atleast_1d(np.asarray(kick_rad, float))
+    k = kick.shape[0]
+    r0 = np.broadcast_to(frame.site_ecef, (k, 3)) if r0 is None else r0
+    v0 = np.zeros((k, 3)) if v0 is None else v0
+    starts = stage_times(vehicle)
+    m_start = np.array([mass_kg(vehicle, i, starts[i]) for i in range(len(vehicle.stages))])
+    return kernels.boost_nodes(
+        np.ascontiguousarray(r0, float),
+        np.ascontiguousarray(v0, float),
+        kick,
+        np.asarray(t_nodes, float),
+        np.asarray(stage, np.int64),
+        starts[:-1].copy(),
+        np.array([s.thrust_n for s in vehicle.stages]),
+        m_start,
+        np.array([s.mass_flow_kg_s for s in vehicle.stages]),
+        float(vehicle.body_cda_m2),
+        np.ascontiguousarray(frame.up, float),
+        np.ascontiguousarray(frame.downrange, float),
+        float(vehicle.vertical_rise_s),
+        float(vehicle.pitchover_s),
+    )
+
+
 @dataclass
 class BoostHistory:
     """States at the nodes of the boost for K kicks: t (N,), r and v (K, N, 3), stage of the step starting at each node."""
@@ -114,29 +177,10 @@ class BoostHistory:
     v: np.ndarray
     stage: np.ndarray
 
-    def stage_at(self, t_s: float) -> int:
-        """Index of the stage burning just after time t (the last one at burnout)."""
-        j = int(np.clip(np.searchsorted(self.t_s, t_s, side="right") - 1, 0, len(self.stage) - 1))
-        return int(self.stage[j])
-
 
 def integrate_boost(vehicle: Vehicle, frame: LaunchFrame, kick_rad: np.ndarray, dt_s: float = 1.0) -> BoostHistory:
     """Fly the full burn of every stage for each kick, recording every node."""
     kick = np.atleast_1d(np.asarray(kick_rad, float))
-    k = kick.shape[0]
-    r = np.broadcast_to(frame.site_ecef, (k, 3)).copy()
-    v = np.zeros((k, 3))
-    times, rs, vs, stages = [0.0], [r], [v], []
-    t = 0.0
-    for i, st in enumerate(vehicle.stages):
-        n = max(1, int(np.ceil(st.burn_s / dt_s - 1e-9)))
-        h = st.burn_s / n
-        for _ in range(n):
-            r, v = boost_step(vehicle, frame, i, t, h, r, v, kick)
-            t += h
-            times.append(t)
-            rs.append(r)
-            vs.append(v)
-            stages.append(i)
-    stages.append(len(vehicle.stages) - 1)
-    return BoostHistory(kick, np.array(times), np.stack(rs, axis=1), np.stack(vs, axis=1), np.array(stages))
+    t_nodes, stage = boost_schedule(vehicle, dt_s)
+    r, v = run_boost(vehicle, frame, kick, t_nodes, stage)
+    return BoostHistory(kick, t_nodes, r, v, np.append(stage, stage[-1]))

@@ -27,7 +27,7 @@ from scipy.interpolate import CubicSpline
 
 from triwatch.geo.frames import ecef_to_geodetic
 from triwatch.geo.wgs84 import MEAN_RADIUS_M
-from triwatch.physics.boost import LaunchFrame, boost_step, integrate_boost
+from triwatch.physics.boost import LaunchFrame, integrate_boost, run_boost
 from triwatch.physics.dynamics import approx_height_m
 from triwatch.physics.kepler import free_flight
 from triwatch.physics.vehicles import Vehicle
@@ -113,11 +113,17 @@ class BoostTable:
         h = t_cut - self.t[j]
         if h <= 1e-9:
             return r_nodes[j], v_nodes[j]
-        stage = int(self.hist.stage[j])
-        r, v = boost_step(
-            self.vehicle, self.frame, stage, self.t[j], h, r_nodes[j][None], v_nodes[j][None], np.array([kick])
+        stage = np.array([self.hist.stage[j]], np.int64)
+        r, v = run_boost(
+            self.vehicle,
+            self.frame,
+            np.array([kick]),
+            np.array([self.t[j], t_cut]),
+            stage,
+            r_nodes[j][None],
+            v_nodes[j][None],
         )
-        return r[0], v[0]
+        return r[0, -1], v[0, -1]
 
     def max_boost_height(self, kick: float, t_cut: float) -> float:
         r_nodes, _ = self.node_states(kick)

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.geo.frames import ecef_to_geodetic
+from triwatch.physics import kernels
 from triwatch.physics.atmosphere import TOP_OF_ATMOSPHERE_M
-from triwatch.physics.dynamics import approx_height_m, coast_acceleration
-from triwatch.physics.propagate import rk4_step
+from triwatch.physics.dynamics import approx_height_m
 
 MIDCOURSE_STEP_S = 10.0
 SCALE_HEIGHT_M = 7000.0
@@ -62,45 +62,42 @@ def coast_to_ground(
     *,
     dt_s: float = 1.0,
     max_time_s: float = 10000.0,
+    lift_to_drag: np.ndarray | float = 0.0,
 ) -> CoastResult:
     """Fly objects (K, 3) from their birth times t0 (K,) until each hits the ground.
 
-    beta_kg_m2 (K,) is each object's ballistic coefficient (np.inf for none).
+    beta_kg_m2 (K,) is each object's ballistic coefficient (np.inf for none); lift_to_drag (K,)
+    gives a gliding body lift on its way down (0 for a ballistic one; see ``kernels.glide_accel``).
     Objects still flying after max_time_s of flight stop there with landed False.
     """
-    r = np.atleast_2d(np.asarray(r0, float)).copy()
-    v = np.atleast_2d(np.asarray(v0, float)).copy()
-    k = r.shape[0]
-    clock = np.broadcast_to(np.asarray(t0_s, float), (k,)).copy()
-    t_end = clock + max_time_s
-    inv_beta = 1.0 / np.broadcast_to(np.asarray(beta_kg_m2, float), (k,))
-    ts = [[c] for c in clock]
-    rs = [[x] for x in r]
-    vs = [[x] for x in v]
-    landed = np.zeros(k, bool)
-    active = approx_height_m(r) > -1.0
+    r0 = np.ascontiguousarray(np.atleast_2d(np.asarray(r0, float)))
+    v0 = np.ascontiguousarray(np.atleast_2d(np.asarray(v0, float)))
+    k = r0.shape[0]
+    t0 = np.ascontiguousarray(np.broadcast_to(np.asarray(t0_s, float), (k,)))
+    inv_beta = np.ascontiguousarray(1.0 / np.broadcast_to(np.asarray(beta_kg_m2, float), (k,)))
+    ld = np.ascontiguousarray(np.broadcast_to(np.asarray(lift_to_drag, float), (k,)))
+    cap = 20000
     while True:
-        idx = np.flatnonzero(active & (clock < t_end))
-        if idx.size == 0:
+        t, s, n, landed = kernels.coast_to_ground(
+            r0, v0, t0, inv_beta, ld, float(dt_s), MIDCOURSE_STEP_S, SCALE_HEIGHT_M, float(max_time_s), cap
+        )
+        if np.all(landed | (t[np.arange(k), n - 1] >= t0 + max_time_s)):
             break
-        r_a, v_a = r[idx], v[idx]
-        step = coast_step_sizes(r_a, v_a, dt_s)
-        ib = inv_beta[idx]
-        r1, v1 = rk4_step(r_a, v_a, step, lambda rr, vv, ib=ib: coast_acceleration(rr, vv, ib))
-        t1 = clock[idx] + step
-        down = approx_height_m(r1) <= 0.0
-        if down.any():
-            _, _, h0 = ecef_to_geodetic(r_a[down])
-            _, _, h1 = ecef_to_geodetic(r1[down])
-            frac = np.clip(h0 / np.where(h0 - h1 > 0, h0 - h1, 1.0), 0.0, 1.0)[:, None]
-            r1[down] = r_a[down] + frac * (r1[down] - r_a[down])
-            v1[down] = v_a[down] + frac * (v1[down] - v_a[down])
-            t1[down] = clock[idx][down] + frac[:, 0] * step[down]
-            landed[idx[down]] = True
-            active[idx[down]] = False
-        r[idx], v[idx], clock[idx] = r1, v1, t1
-        for n, j in enumerate(idx):
-            ts[j].append(t1[n])
-            rs[j].append(r1[n])
-            vs[j].append(v1[n])
-    return CoastResult([np.array(x) for x in ts], [np.array(x) for x in rs], [np.array(x) for x in vs], landed)
+        cap *= 4
+    ts, rs, vs = [], [], []
+    for j in range(k):
+        tj, rj, vj = t[j, : n[j]].copy(), s[j, : n[j], :3].copy(), s[j, : n[j], 3:].copy()
+        if landed[j]:
+            # Interpolate the exact (geodetic) zero-height crossing inside the last step.
+            _, _, h = ecef_to_geodetic(rj[-2:])
+            f = float(np.clip(h[0] / (h[0] - h[1]) if h[0] > h[1] else 1.0, 0.0, 1.0))
+            if f < 1e-9:
+                tj, rj, vj = tj[:-1], rj[:-1], vj[:-1]
+            else:
+                tj[-1] = tj[-2] + f * (tj[-1] - tj[-2])
+                rj[-1] = rj[-2] + f * (rj[-1] - rj[-2])
+                vj[-1] = vj[-2] + f * (vj[-1] - vj[-2])
+        ts.append(tj)
+        rs.append(rj)
+        vs.append(vj)
+    return CoastResult(ts, rs, vs, landed)

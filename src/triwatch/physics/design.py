@@ -97,7 +97,13 @@ def cutoff_for_apogee(table: BoostTable, kick: float, apogee_m: float) -> float 
 
 
 def _range_at_apogee(table: BoostTable, apogee_m: float) -> np.ndarray:
-    """For each grid kick, the (signed) range of the flight cut off when its apogee reaches apogee_m."""
+    """For each grid kick, the (signed) range of the flight cut off when its apogee reaches apogee_m.
+
+    A kick whose full burn peaks below apogee_m gets its full-burn range plus the
+    shortfall in apogee: this continues the function across the edge of the
+    vehicle's reach (where the cut-off is exactly at burnout), so a root just inside
+    that edge can still be bracketed on the grid.
+    """
     out = np.full(table.kicks.shape, np.nan)
     for k in range(table.kicks.size):
         rng, apo = table.scan_range[k], table.scan_apogee[k]
@@ -105,6 +111,8 @@ def _range_at_apogee(table: BoostTable, apogee_m: float) -> np.ndarray:
         if j is not None and np.isfinite(rng[j - 1]) and np.isfinite(rng[j]):
             f = (apogee_m - apo[j - 1]) / (apo[j] - apo[j - 1])
             out[k] = rng[j - 1] + f * (rng[j] - rng[j - 1])
+        elif j is None and np.isfinite(apo[-1]) and apo[-1] < apogee_m:
+            out[k] = rng[-1] + (apogee_m - apo[-1])
     return out
 
 
@@ -117,25 +125,31 @@ def solve_apogee_range(table: BoostTable, apogee_m: float, range_m: float) -> Bo
     """
     rng = _range_at_apogee(table, apogee_m)
     name = table.vehicle.name
-    if not np.any(np.isfinite(rng)):
-        top = np.nanmax(table.scan_apogee) / 1e3
-        raise DesignError(f"apogee_m: {apogee_m / 1e3:.0f} km is above what vehicle {name!r} reaches ({top:.0f} km)")
+    top = np.nanmax(table.scan_apogee)
+    if not top >= apogee_m:
+        raise DesignError(
+            f"apogee_m: {apogee_m / 1e3:.0f} km is above what vehicle {name!r} reaches ({top / 1e3:.0f} km)"
+        )
     k = _first_up_crossing(rng, range_m)
     if k is None:
-        lo, hi = np.nanmin(rng), np.nanmax(rng)
-        if range_m > hi:
-            raise DesignError(
-                f"apogee_m: {apogee_m / 1e3:.0f} km is too low for range {range_m / 1e3:.0f} km with vehicle "
-                f"{name!r}: flights peaking there land {max(lo, 0.0) / 1e3:.0f}-{hi / 1e3:.0f} km away"
-            )
+        reached = np.nanmax(table.scan_apogee, axis=1) >= apogee_m  # kicks that really peak at apogee_m
+        lo, hi = np.nanmin(rng[reached]), np.nanmax(rng[reached])
+        word = "too low" if range_m > hi else "too high"
         raise DesignError(
-            f"apogee_m: {apogee_m / 1e3:.0f} km is too high for range {range_m / 1e3:.0f} km with vehicle "
+            f"apogee_m: {apogee_m / 1e3:.0f} km is {word} for range {range_m / 1e3:.0f} km with vehicle "
             f"{name!r}: flights peaking there land {max(lo, 0.0) / 1e3:.0f}-{hi / 1e3:.0f} km away"
         )
 
+    t_end = float(table.t[-1])
+
     def miss(kick: float) -> float:
         t = cutoff_for_apogee(table, kick, apogee_m)
-        return np.nan if t is None else table.outcome(kick, t).range_m - range_m
+        if t is None:
+            full = table.outcome(kick, t_end)
+            if not full.apogee_m < apogee_m:
+                return np.nan
+            return full.range_m + (apogee_m - full.apogee_m) - range_m
+        return table.outcome(kick, t).range_m - range_m
 
     a, b = table.kicks[k - 1], table.kicks[k]
     fa, fb = miss(a), miss(b)
@@ -145,7 +159,8 @@ def solve_apogee_range(table: BoostTable, apogee_m: float, range_m: float) -> Bo
         kick = a if abs(rng[k - 1] - range_m) < abs(rng[k] - range_m) else b
     t_cut = cutoff_for_apogee(table, kick, apogee_m)
     if t_cut is None:
-        raise DesignError(f"apogee_m: no cut-off peaks at {apogee_m / 1e3:.0f} km for range {range_m / 1e3:.0f} km")
+        # The root sits on the edge of reach: a full burn, which peaks a little below the request.
+        t_cut = t_end
     return BoostPlan(table.azimuth, float(kick), float(t_cut))
 
 

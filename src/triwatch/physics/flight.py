@@ -31,7 +31,7 @@ from triwatch.physics.vehicles import VEHICLES, get_vehicle, vehicle_names
 
 __all__ = ["DesignError", "Flight", "FlightSummary", "ObjectTrajectory", "design_flight", "vehicle_names", "VEHICLES"]
 
-MAX_PASSES = 4
+MAX_PASSES = 6
 REL_TOL = 1e-3  # how close to the request a flight must land (fraction of range / apogee)
 ABS_TOL_M = 300.0
 
@@ -142,6 +142,8 @@ def design_flight(
     label = "apogee-range" if want_apogee is not None else profile
 
     goal_range, goal_apogee = want_range, want_apogee
+    # (what we asked the solver for, what the flight did) per pass, for range, apogee and azimuth
+    history: dict[str, list[tuple[float, float]]] = {"range": [], "apogee": [], "azimuth": []}
     best = None
     for _ in range(MAX_PASSES):
         table = BoostTable(veh, site_lat_rad, site_lon_rad, launch_az, dt_s)
@@ -163,8 +165,32 @@ def design_flight(
             best = (err, Flight(veh.name, objects, summary))
         if err <= 1.0:
             break
-        goal_range += miss_range
+        history["range"].append((goal_range, summary.range_m))
+        history["apogee"].append((goal_apogee or 0.0, summary.apogee_m))
+        history["azimuth"].append((launch_az, launch_az + _wrap(impact_az - launch_az)))
+        # Shift the request by the miss, scaled by how much the last shift actually moved the
+        # flight (secant gain): drag on depressed flights eats part of every range shift, and
+        # on a lofted flight the turning Earth amplifies every change of launch azimuth.
+        goal_range += miss_range * _gain(history["range"], 1.0, 4.0)
         if goal_apogee is not None:
-            goal_apogee += miss_apogee
-        launch_az = _wrap(launch_az + miss_az)
-    return best[1]
+            goal_apogee += miss_apogee * _gain(history["apogee"], 1.0, 4.0)
+        launch_az = _wrap(launch_az + miss_az * _gain(history["azimuth"], 0.1, 2.0))
+    err, flight = best
+    if err > 20.0:
+        s = flight.summary
+        raise DesignError(
+            f"{'apogee_m/range_m' if want_apogee is not None else 'range_m'}: vehicle {veh.name!r} cannot fly this "
+            f"once drag and J2 are included; closest flight peaks at {s.apogee_m / 1e3:.0f} km and lands "
+            f"{s.range_m / 1e3:.0f} km away"
+        )
+    return flight
+
+
+def _gain(history: list[tuple[float, float]], low: float, high: float) -> float:
+    """d(goal)/d(achieved) from the last two passes, kept within [low, high]; 1 with one pass."""
+    if len(history) < 2:
+        return 1.0
+    (g0, a0), (g1, a1) = history[-2], history[-1]
+    if abs(a1 - a0) < 1e-12:
+        return 1.0
+    return float(np.clip((g1 - g0) / (a1 - a0), low, high))

@@ -54,6 +54,9 @@ class Vehicle:
     body_cda_m2: drag area Cd*A of the whole stack during boost.
     depressed_apogee_fraction: a "depressed" flight peaks at this fraction of the
     minimum-energy apogee for its range.
+    rv_separates: False for missiles that fly to the target in one piece (then the last
+    stage is not a separate object; rv_beta is that of the whole body).
+    rv_lift_to_drag: L/D of the payload on its way down (0: purely ballistic).
     """
 
     name: str
@@ -66,6 +69,8 @@ class Vehicle:
     vertical_rise_s: float
     pitchover_s: float
     depressed_apogee_fraction: float = 0.5
+    rv_separates: bool = True
+    rv_lift_to_drag: float = 0.0
 
     @property
     def launch_mass_kg(self) -> float:
@@ -91,19 +96,21 @@ VEHICLES: dict[str, Vehicle] = {
         pitchover_s=12.0,
     ),
     # KN-23 (Hwasong-11Ga) class solid SRBM: ~3.4 t, ~40 s burn, ~0.5 t payload, up to ~690 km on
-    # a depressed path (apogee ~50 km). The real missile stays in one piece and pulls up with
-    # aerodynamic lift late in flight; here it is ballistic and flown "depressed".
+    # a depressed path (apogee ~50 km). It stays in one piece and flattens its dive with
+    # aerodynamic lift (the reported "pull-up"); L/D ~1.5 is a guess for a finned slender body.
     "kn-23": Vehicle(
         name="kn-23",
         description="KN-23 class solid SRBM, flown on a depressed path (~50 km apogee)",
-        stages=(Stage(mass_kg=2900.0, propellant_kg=2350.0, burn_s=40.0, isp_s=265.0),),
+        stages=(Stage(mass_kg=3100.0, propellant_kg=2600.0, burn_s=40.0, isp_s=275.0),),
         payload_kg=500.0,
-        rv_beta_kg_m2=4000.0,
+        rv_beta_kg_m2=8000.0,
         stage_beta_kg_m2=1500.0,
         body_cda_m2=0.18,
         vertical_rise_s=4.0,
         pitchover_s=8.0,
         depressed_apogee_fraction=0.45,
+        rv_separates=False,
+        rv_lift_to_drag=1.5,
     ),
     # Hwasong-7 (Nodong) class liquid MRBM: ~16 t, ~110 s burn, ~1 t warhead, ~1,300 km.
     "mrbm": Vehicle(
