@@ -98,7 +98,6 @@ def glide_accel(x, y, z, vx, vy, vz, inv_beta, lift_to_drag):
     if vr >= 0.0 or h >= TOP_OF_ATMOSPHERE_M:
         return ax, ay, az
     v2 = vx * vx + vy * vy + vz * vz
-    sp = math.sqrt(v2)
     # up minus its component along v: the lift direction
     px, py, pz = ux - vr * vx / v2, uy - vr * vy / v2, uz - vr * vz / v2
     pn = math.sqrt(px * px + py * py + pz * pz)
@@ -218,7 +217,7 @@ def coast_to_ground(r0, v0, t0, inv_beta, lift_to_drag, dt, mid_step, scale_heig
 
 
 @njit(cache=True)
-def _boost_accel(t, x, y, z, vx, vy, vz, kick, thrust, m, cda, up, dr, tv, tpo):
+def _boost_accel(t, x, y, z, vx, vy, vz, kick, ch, sh, thrust, m, cda, up, dr, tv, tpo):
     ax, ay, az = coast_accel(x, y, z, vx, vy, vz, cda / m)
     if t < tv:
         ux, uy, uz = up[0], up[1], up[2]
@@ -227,12 +226,11 @@ def _boost_accel(t, x, y, z, vx, vy, vz, kick, thrust, m, cda, up, dr, tv, tpo):
         ce, se = math.cos(el), math.sin(el)
         ux, uy, uz = ce * dr[0] + se * up[0], ce * dr[1] + se * up[1], ce * dr[2] + se * up[2]
     else:
+        # ch, sh: cos and sin of the held elevation 90 deg - kick
         sp = max(math.sqrt(vx * vx + vy * vy + vz * vz), 1e-9)
         ux, uy, uz = vx / sp, vy / sp, vz / sp
-        el = 0.5 * math.pi - kick
-        if ux * up[0] + uy * up[1] + uz * up[2] > math.sin(el):
-            ce, se = math.cos(el), math.sin(el)
-            ux, uy, uz = ce * dr[0] + se * up[0], ce * dr[1] + se * up[1], ce * dr[2] + se * up[2]
+        if ux * up[0] + uy * up[1] + uz * up[2] > sh:
+            ux, uy, uz = ch * dr[0] + sh * up[0], ch * dr[1] + sh * up[1], ch * dr[2] + sh * up[2]
     a = thrust / m
     return ax + a * ux, ay + a * uy, az + a * uz
 
@@ -253,6 +251,7 @@ def boost_nodes(r0, v0, kicks, t_nodes, stage, t_start, thrust, m_start, mdot, c
         r[k, 0, 0], r[k, 0, 1], r[k, 0, 2] = x, y, z
         v[k, 0, 0], v[k, 0, 1], v[k, 0, 2] = vx, vy, vz
         kick = kicks[k]
+        ch, sh = math.sin(kick), math.cos(kick)
         for j in range(n_n - 1):
             s = stage[j]
             t = t_nodes[j]
@@ -262,16 +261,16 @@ def boost_nodes(r0, v0, kicks, t_nodes, stage, t_start, thrust, m_start, mdot, c
             m1 = m_start[s] - mdot[s] * (t - t_start[s])
             m2 = m1 - mdot[s] * hh
             m4 = m1 - mdot[s] * h
-            a1x, a1y, a1z = _boost_accel(t, x, y, z, vx, vy, vz, kick, th, m1, cda, up, dr, tv, tpo)
+            a1x, a1y, a1z = _boost_accel(t, x, y, z, vx, vy, vz, kick, ch, sh, th, m1, cda, up, dr, tv, tpo)
             x2, y2, z2 = x + hh * vx, y + hh * vy, z + hh * vz
             u2, v2, w2 = vx + hh * a1x, vy + hh * a1y, vz + hh * a1z
-            a2x, a2y, a2z = _boost_accel(t + hh, x2, y2, z2, u2, v2, w2, kick, th, m2, cda, up, dr, tv, tpo)
+            a2x, a2y, a2z = _boost_accel(t + hh, x2, y2, z2, u2, v2, w2, kick, ch, sh, th, m2, cda, up, dr, tv, tpo)
             x3, y3, z3 = x + hh * u2, y + hh * v2, z + hh * w2
             u3, v3, w3 = vx + hh * a2x, vy + hh * a2y, vz + hh * a2z
-            a3x, a3y, a3z = _boost_accel(t + hh, x3, y3, z3, u3, v3, w3, kick, th, m2, cda, up, dr, tv, tpo)
+            a3x, a3y, a3z = _boost_accel(t + hh, x3, y3, z3, u3, v3, w3, kick, ch, sh, th, m2, cda, up, dr, tv, tpo)
             x4, y4, z4 = x + h * u3, y + h * v3, z + h * w3
             u4, v4, w4 = vx + h * a3x, vy + h * a3y, vz + h * a3z
-            a4x, a4y, a4z = _boost_accel(t + h, x4, y4, z4, u4, v4, w4, kick, th, m4, cda, up, dr, tv, tpo)
+            a4x, a4y, a4z = _boost_accel(t + h, x4, y4, z4, u4, v4, w4, kick, ch, sh, th, m4, cda, up, dr, tv, tpo)
             c = h / 6.0
             x, y, z = (
                 x + c * (vx + 2 * u2 + 2 * u3 + u4),
@@ -286,3 +285,26 @@ def boost_nodes(r0, v0, kicks, t_nodes, stage, t_start, thrust, m_start, mdot, c
             r[k, j + 1, 0], r[k, j + 1, 1], r[k, j + 1, 2] = x, y, z
             v[k, j + 1, 0], v[k, j + 1, 1], v[k, j + 1, 2] = vx, vy, vz
     return r, v
+
+
+@njit(cache=True)
+def coast_fixed_to_ground(r, v, inv_beta, dt, t_max):
+    """Advance K objects (K, 3) in place with fixed RK4 steps of dt until each is below ground
+    (radial height) or t_max has passed; returns the number of steps each object took (K,).
+
+    Stores nothing: for clouds of objects where only the end state matters, and for the bench.
+    """
+    k_n = r.shape[0]
+    steps = np.zeros(k_n, np.int64)
+    n_max = int(t_max / dt)
+    for k in range(k_n):
+        x, y, z = r[k, 0], r[k, 1], r[k, 2]
+        vx, vy, vz = v[k, 0], v[k, 1], v[k, 2]
+        n = 0
+        while n < n_max and radial_height(x, y, z) > 0.0:
+            x, y, z, vx, vy, vz = rk4_coast(x, y, z, vx, vy, vz, dt, inv_beta[k])
+            n += 1
+        r[k, 0], r[k, 1], r[k, 2] = x, y, z
+        v[k, 0], v[k, 1], v[k, 2] = vx, vy, vz
+        steps[k] = n
+    return steps
