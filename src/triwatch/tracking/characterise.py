@@ -34,7 +34,7 @@ from triwatch.geo.wgs84 import A_M, GM_M3_S2, MEAN_RADIUS_M, OMEGA_RAD_S, F
 from triwatch.physics.gravity import gravity_j2, rotating_frame_acceleration
 from triwatch.physics.propagate import propagate_to_impact
 from triwatch.tracking.earth import height_of, up_of
-from triwatch.tracking.impact import ground_point_estimate, sigma_points
+from triwatch.tracking.impact import IMPACT_STEP_S, ground_point_estimate, sigma_points
 from triwatch.tracking.types import PointEstimate
 
 BOOST_LAUNCH_MAX_HEIGHT_M = 150e3
@@ -80,7 +80,7 @@ def launch_from_coast(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[Point
     if k == 0:
         return []
     pts = sigma_points(x, P).reshape(-1, 6)
-    r_hit, t_back = propagate_to_impact(pts[:, :3], -pts[:, 3:], accel=_backward_acceleration)
+    r_hit, t_back = propagate_to_impact(pts[:, :3], -pts[:, 3:], dt_s=IMPACT_STEP_S, accel=_backward_acceleration)
     r_hit, t_back = r_hit.reshape(k, -1, 3), t_back.reshape(k, -1)
     out: list[PointEstimate | None] = []
     for i in range(k):

@@ -23,6 +23,7 @@ from triwatch.tracking.earth import geodetic_of, height_of
 from triwatch.tracking.types import PointEstimate
 
 N_STATE = 6
+IMPACT_STEP_S = 5.0  # RK4 above 30 km; propagate_to_impact refines to 0.5 s steps below, where it interpolates
 
 
 def sigma_points(x: np.ndarray, P: np.ndarray) -> np.ndarray:
@@ -61,7 +62,7 @@ def predict_impacts(x: np.ndarray, P: np.ndarray, t_s: np.ndarray, max_time_s: f
     pts = sigma_points(x, P).reshape(-1, N_STATE)
     h = height_of(pts[:, :3])
     airborne = (h > 0.0).reshape(k, -1).all(axis=1)
-    r_hit, t_hit = propagate_to_impact(pts[:, :3], pts[:, 3:], max_time_s=max_time_s)
+    r_hit, t_hit = propagate_to_impact(pts[:, :3], pts[:, 3:], max_time_s=max_time_s, dt_s=IMPACT_STEP_S)
     r_hit = r_hit.reshape(k, 2 * N_STATE, 3)
     t_hit = t_hit.reshape(k, 2 * N_STATE)
     out: list[PointEstimate | None] = []

@@ -42,9 +42,9 @@ def residual(model: str, z: np.ndarray, z_pred: np.ndarray) -> np.ndarray:
 
 
 def _radar(x: np.ndarray, site_ecef: np.ndarray, site_lat: np.ndarray, site_lon: np.ndarray, with_rate: bool):
-    M = enu_rotation(site_lat, site_lon)  # (N, 3, 3) ECEF -> ENU
+    M = enu_rotation(site_lat, site_lon)  # ECEF -> ENU, (3, 3) for one site or (N, 3, 3)
     g = x[:, :3] - site_ecef
-    d = np.einsum("nij,nj->ni", M, g)
+    d = np.matmul(M, g[..., None])[..., 0]
     e, n, u = d[:, 0], d[:, 1], d[:, 2]
     hor2 = e * e + n * n
     hor = np.sqrt(hor2)
@@ -89,14 +89,15 @@ def _ir_los(x: np.ndarray, site_ecef: np.ndarray):
 def predict_measurement(
     model: str, x: np.ndarray, site_ecef: np.ndarray, site_lat: np.ndarray, site_lon: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(h(x) (N, m), H (N, m, 6)) for states x (N, 6) seen by sensors at site_ecef (N, 3) / (3,)."""
+    """(h(x) (N, m), H (N, m, 6)) for states x (N, 6) seen by sensors at site_ecef (N, 3) or (3,).
+
+    site_lat, site_lon: scalars for one site (the rotation is then built once) or arrays (N,).
+    """
     x = np.atleast_2d(np.asarray(x, float))
     n = x.shape[0]
     site_ecef = np.broadcast_to(np.asarray(site_ecef, float), (n, 3))
     if model == "radar-rae" or model == "radar-raer":
-        lat = np.broadcast_to(np.asarray(site_lat, float), (n,))
-        lon = np.broadcast_to(np.asarray(site_lon, float), (n,))
-        return _radar(x, site_ecef, lat, lon, with_rate=model == "radar-raer")
+        return _radar(x, site_ecef, site_lat, site_lon, with_rate=model == "radar-raer")
     if model == "ir-los":
         return _ir_los(x, site_ecef)
     raise ValueError(f"unknown measurement model {model!r}; known: {tuple(MEASUREMENT_SIZES)}")

@@ -50,7 +50,12 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
     x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
     t = store.t[rows]
     thrusting = thrusting_flags(x, store.mu[rows], config.thrusting_probability)
-    stale = [j for j, i in enumerate(rows) if store.records[i].cache.get("n") != store.records[i].n_updates]
+    stale = [
+        j
+        for j, i in enumerate(rows)
+        if store.records[i].cache.get("n") != store.records[i].n_updates
+        and t[j] - store.records[i].cache.get("t", -np.inf) >= config.estimate_refresh_s
+    ]
     if stale:
         s = np.array(stale)
         impacts = predict_impacts(x[s], P[s], t[s])
@@ -62,6 +67,7 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
             rec = store.records[rows[j]]
             rec.cache = {
                 "n": rec.n_updates,
+                "t": float(t[j]),
                 "impact": impacts[k],
                 "launch_back": backs.get(j),
                 "apogee": None if thrusting[j] or not np.isfinite(apogees[k]) else float(apogees[k]),

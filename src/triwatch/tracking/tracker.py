@@ -19,6 +19,7 @@ The tracker only sees detections: no truth, no launch site, no vehicle type.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,7 +34,22 @@ from triwatch.tracking.report import build_estimates
 from triwatch.tracking.scan import predict_scan, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.types import TrackerConfig, TrackEstimate
-from triwatch.tracking.validate import check_batch
+from triwatch.tracking.validate import check_order_and_shapes, check_scan_values
+
+
+@dataclass
+class Scan:
+    """The detections of one sensor at one time, stacked: Z (D, m), R (D, m, m)."""
+
+    time_s: float
+    sensor_id: str
+    model: str
+    Z: np.ndarray
+    R: np.ndarray
+    site_ecef: np.ndarray
+    site_lat: float
+    site_lon: float
+
 
 INITIAL_MODE_PROBABILITIES = np.array([0.5, 0.5])  # a new track may be boosting or coasting: no prior
 
@@ -51,32 +67,37 @@ class NationalTracker:
 
     # ---- input -------------------------------------------------------------------------------
     def process(self, detections: Sequence[Detection]) -> None:
-        """Take detections sorted by time_s (several sensors mixed); each (sensor_id, time_s) group is a scan."""
-        detections = list(detections)
-        check_batch(detections, self.now_s)
-        scans: dict[tuple[float, str], list[Detection]] = {}
-        for det in detections:
-            scans.setdefault((float(det.time_s), det.sensor_id), []).append(det)
-        for (t, _sensor), dets in scans.items():
-            models = {d.model for d in dets}
-            if len(models) > 1:  # one sensor at one instant reports in one model; split if not
-                for model in sorted(models):
-                    self._scan(t, [d for d in dets if d.model == model])
-            else:
-                self._scan(t, dets)
+        """Take detections sorted by time_s (several sensors mixed); each (sensor_id, time_s) group is a scan.
 
-    def _scan(self, t: float, dets: list[Detection]) -> None:
+        The whole batch is checked before any of it is used: a bad detection raises ValueError
+        naming it, and the tracker is left as it was.
+        """
+        detections = list(detections)
+        check_order_and_shapes(detections, self.now_s)
+        groups: dict[tuple[float, str, str], list[int]] = {}
+        for i, det in enumerate(detections):
+            groups.setdefault((float(det.time_s), det.sensor_id, det.model), []).append(i)
+        scans = []
+        for (t, sensor, model), idx in groups.items():
+            dets = [detections[i] for i in idx]
+            Z = np.array([d.z for d in dets], float)
+            R = np.array([d.R for d in dets], float)
+            sites = np.array([d.sensor_ecef for d in dets], float)
+            latlon = np.array([(d.sensor_lat, d.sensor_lon) for d in dets], float)
+            check_scan_values(idx, detections, model, Z, R, sites, latlon)
+            scans.append(Scan(t, sensor, model, Z, R, sites[0], float(latlon[0, 0]), float(latlon[0, 1])))
+        for scan in scans:
+            self._scan(scan)
+
+    def _scan(self, scan: Scan) -> None:
         cfg = self.config
+        t, sensor, model, Z, R = scan.time_s, scan.sensor_id, scan.model, scan.Z, scan.R
+        site, lat, lon = scan.site_ecef, scan.site_lat, scan.site_lon
         self.now_s = t
-        self.reports_processed += len(dets)
+        self.reports_processed += Z.shape[0]
         self._forget_stale(t)
-        first = dets[0]
-        model, sensor = first.model, first.sensor_id
-        Z = np.stack([np.asarray(d.z, float) for d in dets])
-        R = np.stack([np.asarray(d.R, float) for d in dets])
-        site, lat, lon = np.asarray(first.sensor_ecef, float), float(first.sensor_lat), float(first.sensor_lon)
         store = self.store
-        assigned_det = np.zeros(len(dets), bool)
+        assigned_det = np.zeros(Z.shape[0], bool)
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
         if len(store):
             pred = predict_scan(store.x, store.P, store.mu, t - store.t, model, site, lat, lon, cfg)

@@ -34,6 +34,10 @@ class TrackerConfig:
         from it (parent_id).
     ir_pair_window_s, ir_pair_miss_m: two infrared lines of sight from different sensors, this
         close in time and passing this close to each other, start a track by triangulation.
+    estimate_refresh_s: the derived estimates (impact, launch when the boost was not seen) cost
+        ~1e3 RK4 steps per sigma point, so a track's are recomputed when asked for only if its
+        last update is at least this much newer than the state they were computed from
+        (0: after every update). The state x, P is always the latest.
     """
 
     id_prefix: str = "T"
@@ -52,6 +56,7 @@ class TrackerConfig:
     separation_radius_m: float = 30e3
     ir_pair_window_s: float = 2.0
     ir_pair_miss_m: float = 20e3
+    estimate_refresh_s: float = 4.0
 
     def __post_init__(self) -> None:
         problems = []
@@ -61,11 +66,17 @@ class TrackerConfig:
             problems.append(f"gate_probability: must be in (0, 1), got {self.gate_probability}")
         if not (1 <= self.confirm_m <= self.confirm_n):
             problems.append(f"confirm_m, confirm_n: need 1 <= m <= n, got m={self.confirm_m}, n={self.confirm_n}")
-        positive = [f.name for f in fields(self) if f.name.endswith(("_s", "_m", "_m2_s3", "_m_s"))]
+        positive = [
+            f.name
+            for f in fields(self)
+            if f.name.endswith(("_s", "_m", "_m2_s3", "_m_s")) and f.name != "estimate_refresh_s"
+        ]
         for name in positive:
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
                 problems.append(f"{name}: must be a positive number, got {value!r}")
+        if not (np.isfinite(self.estimate_refresh_s) and self.estimate_refresh_s >= 0):
+            problems.append(f"estimate_refresh_s: must be >= 0, got {self.estimate_refresh_s!r}")
         if not 0.0 < self.thrusting_probability < 1.0:
             problems.append(f"thrusting_probability: must be in (0, 1), got {self.thrusting_probability}")
         if problems:
