@@ -30,6 +30,7 @@ class Truth:
     t0_s: float
     states: np.ndarray
     burnout_s: float
+    parent: Truth | None = None
 
     def state_at(self, t: float) -> np.ndarray | None:
         k = int(round((t - self.t0_s) / DT_S))
@@ -91,7 +92,7 @@ def separate(parent: Truth, at_s: float, delta_v_m_s: np.ndarray, name: str) -> 
         if h < 0.0:
             break
         states.append(np.concatenate([r[0], v[0]]))
-    return Truth(name, at_s, np.array(states), at_s)
+    return Truth(name, at_s, np.array(states), at_s, parent=parent)
 
 
 @dataclass
@@ -163,10 +164,13 @@ def detections(
     rng: np.random.Generator,
     t_end_s: float | None = None,
     only: list[tuple[float, float]] | None = None,
+    resolve_m: float = 2e3,
 ) -> tuple[list[Detection], list[tuple[float, str]]]:
     """Noisy reports of every truth by every sensor at its period, sorted by time; also (time, truth) per report.
 
     only: optional time windows outside which the objects are not reported (e.g. while thrusting).
+    resolve_m: a separated object is not reported while it is closer than this to its parent
+        (the sensor sees one blob until the two are resolved).
     """
     t_end = max(tr.t_end_s for tr in truths) if t_end_s is None else t_end_s
     out: list[tuple[float, int, Detection, str]] = []
@@ -179,6 +183,8 @@ def detections(
             for tr in truths:
                 x = tr.state_at(t)
                 if x is None:
+                    continue
+                if tr.parent is not None and np.linalg.norm(x[:3] - tr.parent.state_at(t)[:3]) < resolve_m:
                     continue
                 z = s.observe(x)
                 if z is None:
@@ -199,3 +205,35 @@ def detections(
                 out.append((float(t), si, det, tr.name))
     out.sort(key=lambda e: (e[0], e[1]))
     return [e[2] for e in out], [(e[0], e[3]) for e in out]
+
+
+def run_and_score(tracker, reports, truths: list[Truth], c_m: float = 20e3, every: int = 1):
+    """Feed reports scan time by scan time; after each, assign tracks to truths (GOSPA assignment).
+
+    Returns (per-step {truth: track id}, set of all reported track ids, set of ids ever assigned,
+    list of GOSPA values, the tracker).
+    """
+    from triwatch.tracking.metrics import gospa, gospa_assignment
+
+    steps, ever, assigned, values = [], set(), set(), []
+    times = sorted({d.time_s for d in reports})
+    start = 0
+    for k, t in enumerate(times):
+        end = start
+        while end < len(reports) and reports[end].time_s == t:
+            end += 1
+        tracker.process(reports[start:end])
+        start = end
+        if k % every:
+            continue
+        tracks = tracker.tracks()
+        live = [tr for tr in truths if tr.state_at(t) is not None]
+        truth_pos = np.array([tr.state_at(t)[:3] for tr in live]).reshape(-1, 3)
+        # compare at the scan time: move each track's estimate there along its velocity (< one revisit)
+        est_pos = np.array([e.x[:3] + e.x[3:] * (t - e.time_s) for e in tracks]).reshape(-1, 3)
+        rows, cols = gospa_assignment(est_pos, truth_pos, c_m)
+        steps.append({live[j].name: tracks[i].track_id for i, j in zip(rows, cols, strict=True)})
+        ever |= {e.track_id for e in tracks}
+        assigned |= {tracks[i].track_id for i in rows}
+        values.append(gospa(est_pos, truth_pos, c_m)["value"])
+    return steps, ever, assigned, values, tracker

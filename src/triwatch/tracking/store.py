@@ -26,6 +26,7 @@ class TrackRecord:
     sensor_ids: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
     parent_id: str | None = None
     max_height_m: float = -np.inf
+    last_nis: float = np.nan  # normalised innovation squared of the last update (filter health)
     launch: object | None = None  # best PointEstimate of the launch so far
     launch_trace_m2: float = np.inf
     cache: dict = field(default_factory=dict)  # derived estimates, keyed by n_updates

@@ -51,6 +51,7 @@ class Scan:
     site_lon: float
 
 
+STALE_SWEEP_S = 1.0
 INITIAL_MODE_PROBABILITIES = np.array([0.5, 0.5])  # a new track may be boosting or coasting: no prior
 
 
@@ -64,6 +65,7 @@ class NationalTracker:
         self.reports_processed = 0
         self._next_number = 1
         self._ir = IrPairing(self.config)
+        self._last_sweep_s = -np.inf
 
     # ---- input -------------------------------------------------------------------------------
     def process(self, detections: Sequence[Detection]) -> None:
@@ -104,10 +106,13 @@ class NationalTracker:
             gate_d2, cost = score_pairs(pred, model, Z, R)
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
             if rows.size:
-                x_new, P_new, mu_new, _ = update_assigned(pred, rows, model, Z[cols], R[cols])
+                x_new, P_new, mu_new, nis = update_assigned(pred, rows, model, Z[cols], R[cols])
                 store.x[rows], store.P[rows], store.mu[rows], store.t[rows] = x_new, P_new, mu_new, t
+                for i, value in zip(rows, nis, strict=True):
+                    store.records[i].last_nis = float(value)
                 assigned_det[cols] = True
-            parents = self._parent_candidates(pred)
+            if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
+                parents = self._parent_candidates(pred)
             self._life_cycle(rows, sensor)
         left = ~assigned_det
         if not left.any():
@@ -163,10 +168,15 @@ class NationalTracker:
                 rec.launch, rec.launch_trace_m2 = est, float(np.trace(est.cov_en_m2))
 
     def _forget_stale(self, t: float) -> None:
-        """Delete tracks not updated for delete_after_s, tentative ones after coast_after_s, and landed ones."""
+        """Delete tracks not updated for delete_after_s, tentative ones after coast_after_s, and landed ones.
+
+        Runs at most once per STALE_SWEEP_S of scenario time: every scan of every sensor would
+        repeat the same verdicts.
+        """
         store = self.store
-        if not len(store):
+        if not len(store) or t - self._last_sweep_s < STALE_SWEEP_S:
             return
+        self._last_sweep_s = t
         age = t - store.t
         tentative = np.array([r.status == "tentative" for r in store.records])
         x, _ = imm.combine(store.x, store.P, store.mu)

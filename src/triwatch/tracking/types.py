@@ -28,6 +28,10 @@ class TrackerConfig:
         a velocity change ~ sqrt(q dt), so q_along ~ (40 m/s^2)^2 * 5 s.
     mean_time_to_burnout_s: IMM switching, thrusting -> coasting, as a rate 1 / this.
     mean_time_to_ignition_s: IMM switching, coasting -> thrusting (a next stage), as a rate 1 / this.
+        Long by default: a next stage lights seconds after the last burnout, while the thrust model
+        is still probable, and a later manoeuvre revives the model through its likelihood (its
+        probability is floored at 1e-9). A short time keeps the wide thrust model in the mixture
+        all through midcourse and inflates the reported covariance.
     thrusting_probability: the IMM probability of the thrusting model above which a climbing
         track is reported as thrusting.
     separation_radius_m: a new track born this close to a confirmed track is reported as separated
@@ -51,7 +55,7 @@ class TrackerConfig:
     q_boost_along_m2_s3: float = 8000.0
     q_boost_cross_m2_s3: float = 800.0
     mean_time_to_burnout_s: float = 100.0
-    mean_time_to_ignition_s: float = 2000.0
+    mean_time_to_ignition_s: float = 1e6
     thrusting_probability: float = 0.5
     separation_radius_m: float = 30e3
     ir_pair_window_s: float = 2.0
