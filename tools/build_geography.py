@@ -25,6 +25,7 @@ from pathlib import Path
 import contourpy
 import numpy as np
 from geography.eez import densify, eez_owner
+from geography.geojson import feature
 from geography.japan_prefectures import ISLAND_OVERRIDES, PREFECTURES, prefecture_rings
 from geography.raster import Grid, rasterise
 from geography.topojson import coast_arcs, countries
@@ -147,28 +148,30 @@ def build_prefectures(japanmap_dir: Path, jpn_land: np.ndarray) -> np.ndarray:
 
 
 def eez_features(code: np.ndarray) -> list[dict]:
-    """Filled contours of each nation's EEZ cells, as GeoJSON polygons (holes = land/other)."""
+    """Filled contours of each nation's EEZ cells, as GeoJSON polygons (holes = land/other).
+
+    RFC 7946 wants longitudes in [-180, 180], so the grid is traced in two pieces split at the
+    antimeridian, each piece's edge column pulled onto 180 exactly so the halves meet.
+    """
     areas = area_names()
     lat_c, lon_c = GRID.centres()
+    seam = int(np.searchsorted(lon_c, 180.0))
+    west_lon, east_lon = lon_c[:seam].copy(), lon_c[seam:] - 360.0
+    west_lon[-1], east_lon[0] = 180.0, -180.0
     features = []
     for nation in NATIONS:
         name = f"{nation}-EEZ"
         if name not in areas or not (code == areas.index(name)).any():
             continue
         mask = (code == areas.index(name)).astype(np.float32)
-        gen = contourpy.contour_generator(lon_c, lat_c, mask, fill_type="OuterOffset")
-        points, offsets = gen.filled(0.5, 1.5)
         polygons = []
-        for pts, offs in zip(points, offsets, strict=True):
-            rings = [np.round(pts[a:b], 3).tolist() for a, b in zip(offs[:-1], offs[1:], strict=True)]
-            polygons.append(rings)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"nation": nation},
-                "geometry": {"type": "MultiPolygon", "coordinates": polygons},
-            }
-        )
+        for lon, part in ((west_lon, mask[:, :seam]), (east_lon, mask[:, seam:])):
+            if not part.any():
+                continue
+            points, offsets = contourpy.contour_generator(lon, lat_c, part, fill_type="OuterOffset").filled(0.5, 1.5)
+            for pts, offs in zip(points, offsets, strict=True):
+                polygons.append([pts[i:j] for i, j in zip(offs[:-1], offs[1:], strict=True)])
+        features.append(feature(nation, polygons))
     return features
 
 
@@ -205,16 +208,7 @@ def main() -> None:
     lines = [arc for arc in coast_lines_10m if in_coast_box(arc).any()]
     offsets = np.cumsum([0] + [len(a) for a in lines])
     np.savez_compressed(args.out / "coastlines.npz", lonlat=np.vstack(lines).astype(np.float32), offsets=offsets)
-    land_fc = {"type": "FeatureCollection", "features": []}
-    for nation in NATIONS:
-        coords = [[np.round(r, 3).tolist() for r in rings] for rings in polys50[nation]]
-        land_fc["features"].append(
-            {
-                "type": "Feature",
-                "properties": {"nation": nation},
-                "geometry": {"type": "MultiPolygon", "coordinates": coords},
-            }
-        )
+    land_fc = {"type": "FeatureCollection", "features": [feature(nation, polys50[nation]) for nation in NATIONS]}
     eez_fc = {"type": "FeatureCollection", "features": eez_features(code)}
     for name, fc in (("land.geojson.gz", land_fc), ("eez.geojson.gz", eez_fc)):
         with gzip.open(args.out / name, "wt", encoding="utf-8") as fp:

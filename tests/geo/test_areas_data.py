@@ -70,3 +70,20 @@ def test_eez_geojson_outlines_agree_with_area_at():
     pts = sample[:, None, :] + offsets[None, :, :]
     areas = area_at(np.radians(pts[..., 1]), np.radians(pts[..., 0]))
     assert (areas == "JPN-EEZ").any(axis=1).all()
+
+
+def _signed_area(ring) -> float:
+    r = np.asarray(ring)
+    return 0.5 * float(np.sum(r[:-1, 0] * r[1:, 1] - r[1:, 0] * r[:-1, 1]))
+
+
+def test_geojson_rings_follow_rfc7946():
+    # closed rings, exteriors counter-clockwise, holes clockwise, longitudes in [-180, 180]
+    for fc in (land_geojson(), eez_geojson()):
+        for f in fc["features"]:
+            for polygon in f["geometry"]["coordinates"]:
+                for k, ring in enumerate(polygon):
+                    assert ring[0] == ring[-1] and len(ring) >= 4
+                    assert all(-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0 for lon, lat in ring)
+                    area = _signed_area(ring)
+                    assert (area > 0) if k == 0 else (area < 0), (f["properties"], k)

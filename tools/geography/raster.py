@@ -5,11 +5,11 @@ lat in [lat0 + i*res, lat0 + (i+1)*res) and lon in [lon0 + j*res, lon0 + (j+1)*r
 longitudes run continuously east of 180 (lon0 + width may exceed 180) so the grid can
 straddle the antimeridian.
 
-Pillow rounds vertices to whole pixels and fills every pixel the outline touches, which
-would grow land by up to a pixel on every coast. So we draw at `supersample` times the
-resolution and give each cell the majority of its sub-pixels (the most common non-zero code
-when at least half are non-zero): the outward bias drops to ~1/(2 k) of a cell and a cell
-is land when most of it is. Islets covering less than half a cell vanish from the raster
+Pillow fills every pixel a polygon touches, which would grow land by up to a pixel on every
+coast. So we draw at `supersample` (k) times the resolution and give each cell the majority of
+its sub-pixels (the most common non-zero code when at least half are non-zero): a cell is land
+when most of it is, with the outward growth cut to about half a sub-pixel, 1/(2 k) of a cell
+(~0.35 km for k = 3 at 0.02 deg; tests/geo checks the rule on a square). Islets covering less than half a cell vanish from the raster
 (they still count as coast for the EEZ, which uses the vertices).
 """
 
@@ -57,8 +57,10 @@ def rasterise(grid: Grid, layers: list[tuple[int, list[list[np.ndarray]]]], supe
     draw = ImageDraw.Draw(img)
 
     def pixels(ring: np.ndarray, shift: float) -> list[tuple[float, float]]:
-        x = (ring[:, 0] + shift - fine.lon0) / fine.res - 0.5
-        y = (ring[:, 1] - fine.lat0) / fine.res - 0.5
+        # Sub-pixel p spans [p, p + 1) in these units (as Pillow sees it): Pillow fills every
+        # pixel the polygon touches, floor(x_min) <= p <= floor(x_max).
+        x = (ring[:, 0] + shift - fine.lon0) / fine.res
+        y = (ring[:, 1] - fine.lat0) / fine.res
         return list(zip(x.tolist(), y.tolist(), strict=True))
 
     for code, polygons in layers:

@@ -3,7 +3,7 @@
 A point is classified from a raster shipped with the package (0.02 deg cells, ~2 km, over
 12-62 N, 110 E-170 W), built by tools/build_geography.py from Natural Earth coastlines:
 
-* ``<NATION>-land``: the cell centre is inside the nation's land (Natural Earth 1:10m admin-0).
+* ``<NATION>-land``: most of the point's cell is the nation's land (Natural Earth 1:10m admin-0).
 * ``<NATION>-EEZ``: at sea, within 200 nautical miles of the nation's coast, and that coast is
   the nearest coast of all nations (equidistance; no negotiated boundaries, see the data README).
 * ``high-seas``: anything else.
@@ -146,7 +146,8 @@ def areas_crossed(lat_rad, lon_rad) -> tuple[str, ...]:
 def coastline_polylines() -> list[np.ndarray]:
     """Coastlines of NATIONS near the region (Natural Earth 1:10m), each (N, 2) lon, lat in DEGREES, for maps.
 
-    Lines are Natural Earth arcs with sea on one side, within lat -5..80 N, lon 90 E..145 W.
+    Lines are Natural Earth arcs with sea on one side that reach into lat -5..80 N, lon 90 E..145 W;
+    longitudes in [-180, 180].
     """
     lonlat, offsets = geodata.coastline_arrays()
     return [lonlat[a:b].astype(float) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
@@ -160,7 +161,7 @@ def land_geojson() -> dict:
 def eez_geojson() -> dict:
     """GeoJSON FeatureCollection of the derived EEZ outlines, properties {nation}.
 
-    Traced from the 0.02 deg raster; longitudes run continuously past 180 (to 190) so the
-    Russian and US zones stay single polygons across the antimeridian.
+    Traced from the 0.02 deg raster (so their edges step by one cell). Longitudes are in
+    [-180, 180] (RFC 7946): zones crossing the antimeridian are split there into two polygons.
     """
     return geodata.geojson("eez.geojson.gz")
