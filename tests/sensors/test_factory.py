@@ -140,3 +140,12 @@ def test_bad_specs(epoch, entries, message):
         build_sensors(entries, NATIONS, epoch)
     assert message in str(err.value)
     assert isinstance(err.value, ValueError)
+
+
+def test_latency_is_exposed_and_matches_the_presets(epoch):
+    sensors = build_sensors([{"use": "default-laydown"}], NATIONS, epoch)
+    for s in sensors:
+        assert s.latency_s == PRESETS[s.descriptor()["preset"]].latency_s
+    assert {s.latency_s for s in sensors} == {2.0, 3.0, 4.0}  # reports arrive out of measurement order
+    tuned = build_sensors([{**GOOD, "latency_s": 0.5}], NATIONS, epoch)[0]
+    assert tuned.latency_s == 0.5

@@ -49,6 +49,11 @@ class SpaceIrSensor:
         self.preset = preset
         self._clock = RevisitClock(preset.revisit_s)
 
+    @property
+    def latency_s(self) -> float:
+        """Delay from measurement to report at the national node (a node reorders within the largest one)."""
+        return self.preset.latency_s
+
     def position_ecef(self, t_s: float) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
 
