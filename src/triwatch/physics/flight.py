@@ -145,8 +145,10 @@ def design_flight(
     # (what we asked the solver for, what the flight did) per pass, for range, apogee and azimuth
     history: dict[str, list[tuple[float, float]]] = {"range": [], "apogee": [], "azimuth": []}
     best = None
+    table = None
     for _ in range(MAX_PASSES):
-        table = BoostTable(veh, site_lat_rad, site_lon_rad, launch_az, dt_s)
+        if table is None or table.azimuth != launch_az:  # the table depends only on the azimuth
+            table = BoostTable(veh, site_lat_rad, site_lon_rad, launch_az, dt_s)
         if goal_apogee is not None:
             plan = solve_apogee_range(table, goal_apogee, goal_range)
         else:

@@ -89,11 +89,12 @@ VEHICLES: dict[str, Vehicle] = {
         description="Scud-C class liquid single-stage SRBM (~500 km)",
         stages=(Stage(mass_kg=5700.0, propellant_kg=4600.0, burn_s=70.0, isp_s=255.0),),
         payload_kg=700.0,
-        rv_beta_kg_m2=3000.0,
+        rv_beta_kg_m2=5000.0,
         stage_beta_kg_m2=600.0,
         body_cda_m2=0.25,
         vertical_rise_s=6.0,
         pitchover_s=12.0,
+        depressed_apogee_fraction=0.65,
     ),
     # KN-23 (Hwasong-11Ga) class solid SRBM: ~3.4 t, ~40 s burn, ~0.5 t payload, up to ~690 km on
     # a depressed path (apogee ~50 km). It stays in one piece and flattens its dive with
