@@ -9,6 +9,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 
 from triwatch.geo.frames import ecef_to_geodetic
+from triwatch.physics import kernels
 from triwatch.physics.boost import LaunchFrame, boost_schedule, boost_step, run_boost
 from triwatch.physics.flight import design_flight, vehicle_names
 from triwatch.physics.vehicles import get_vehicle
@@ -143,3 +144,24 @@ def test_summary_json_in_report_units(irbm):
         "vehicle",
         "profile",
     }
+
+
+def test_state_at_scalar_shapes(irbm):
+    r, v, thrusting, alive = irbm.objects[0].state_at(100.0)
+    assert r.shape == (3,) and v.shape == (3,) and thrusting.shape == () and bool(alive)
+
+
+def test_hermite_samples_reproduce_a_fine_integration(irbm):
+    # Re-fly the RV's coast from burnout with fixed 0.1 s steps; compare with interpolation between
+    # the stored samples (10 s apart in midcourse).
+    rv = irbm.objects[0]
+    t_bo = irbm.summary.burnout_time_s
+    i0 = int(np.searchsorted(rv.t_s, t_bo))
+    r = rv.r_ecef_m[i0][None].copy()
+    v = rv.v_ecef_m_s[i0][None].copy()
+    t_end = 700.05
+    n = round((t_end - rv.t_s[i0]) / 0.05)
+    kernels.coast_steps(r, v, np.array([(t_end - rv.t_s[i0]) / n]), np.array([1.0 / 6000.0]), n)
+    r_i, v_i, _, _ = rv.state_at(t_end)
+    assert np.linalg.norm(r_i - r[0]) < 1.0  # metres
+    assert np.linalg.norm(v_i - v[0]) < 0.01  # m/s
