@@ -5,7 +5,8 @@ the tests compare against), in a Numba loop: the trajectory solver evaluates it
 thousands of times per design, where NumPy's per-call overhead on one state dominates.
 
 ``outcomes`` also turns the impact point into what the solver compares with a request:
-geodetic latitude and longitude (Heikkinen's closed form, exact), ground range and
+geodetic latitude and longitude (Heikkinen's closed form, exact; our own because
+pymap3d cannot be called from compiled code), ground range and
 initial bearing from the site on the mean sphere (haversine). The sphere differs from
 the WGS84 geodesic by up to ~0.5 %; the designer measures the finished flight with
 geographiclib and re-aims by the difference, so the solver only needs a smooth,
