@@ -158,14 +158,14 @@ VEHICLES: dict[str, Vehicle] = {
         vertical_rise_s=10.0,
         pitchover_s=20.0,
     ),
-    # Pukguksong-3 class two-stage solid SLBM: ~15 t, short solid burns (~60 s + ~50 s), ~0.7 t RV,
+    # Pukguksong-3 class two-stage solid SLBM: ~14 t, short solid burns (~60 s + ~45 s), ~0.7 t RV,
     # ~1,900 km; 2 Oct 2019 test flew ~910 km apogee, ~450 km range (lofted).
     "slbm": Vehicle(
         name="slbm",
         description="Pukguksong-3 class two-stage solid SLBM (~1,900 km)",
         stages=(
-            Stage(mass_kg=10500.0, propellant_kg=9300.0, burn_s=60.0, isp_s=265.0),
-            Stage(mass_kg=3800.0, propellant_kg=3300.0, burn_s=50.0, isp_s=280.0),
+            Stage(mass_kg=10000.0, propellant_kg=8600.0, burn_s=60.0, isp_s=260.0),
+            Stage(mass_kg=2900.0, propellant_kg=2400.0, burn_s=45.0, isp_s=270.0),
         ),
         payload_kg=700.0,
         rv_beta_kg_m2=5000.0,
