@@ -248,7 +248,9 @@ class NationalNode:
     def _assess(self, st: SystemTrack, now_s: float) -> list[WarningReport]:
         latest = st.latest()
         launch = latest.launch
-        if latest.thrusting:
+        # A missile still under thrust has no ballistic impact point yet: any nation's
+        # tracker seeing thrust holds the assessment back.
+        if any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s)):
             return self.alerts.observe(
                 st.number, now_s, None, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
             )
