@@ -153,6 +153,8 @@ def test_ir_noise_statistics():
 
     assert stats.kstest(d2, stats.chi2(2).cdf).pvalue > 1e-3
     assert np.sqrt(o.detection.R[1, 1]) == pytest.approx(20e-6)
+    assert o.detection.sensor_lat == pytest.approx(0.0, abs=1e-9)  # sub-satellite point, radians
+    assert o.detection.sensor_lon == pytest.approx(np.radians(110.0))
 
 
 def test_teme_to_ecef_reference_values(epoch):
