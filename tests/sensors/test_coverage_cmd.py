@@ -25,7 +25,7 @@ def test_map_and_launch_report(tmp_path, epoch):
     lines = launch_report(sensors, NATIONS, "L1", 30.0, times, r)
     text = "\n".join(lines)
     assert lines[0].startswith("Launch L1 (at t=30 s, flight")
-    assert "  radars:" in text and "  all sensors incl. space IR:" in text
+    assert "  radars:" in text and "  all sensors incl. space IR (IR: line of sight only):" in text
     kor = next(ln for ln in lines if ln.strip().startswith("KOR:"))
     assert "seen " in kor and "gaps 0-" in kor  # Korea does not see the first seconds below its horizon
 

@@ -4,7 +4,9 @@ A plain function the lead registers with Typer. It builds the scenario's sensors
 maps which nations' radars see each point of the region at one altitude (a PNG
 drawn with matplotlib's Agg backend, coastlines from triwatch.geo.areas), and
 prints, for each launch, the spans of its flight each nation's sensors hold and
-the gaps between - first for radars, then counting the space infrared layers too.
+the gaps between - first for radars, then counting the space infrared layers too. Space IR
+is counted by line of sight (Earth clear, range, plume altitude): a coasting body is in
+fact seen by the LEO layer only against space and within its shorter body range.
 Returns the exit code: 0 done, 2 bad input.
 """
 
@@ -58,7 +60,7 @@ def launch_report(
     flight_s = float(times[-1] - times[0])
     t_scenario = np.asarray(times) + launch_time_s
     lines = [f"Launch {launch_id} (at t={launch_time_s:.0f} s, flight {flight_s:.0f} s; times after launch):"]
-    for title, kinds in (("radars", ["radar"]), ("all sensors incl. space IR", None)):
+    for title, kinds in (("radars", ["radar"]), ("all sensors incl. space IR (IR: line of sight only)", None)):
         vis = visibility_spans(sensors, t_scenario, r_ecef, kinds=kinds, nations=nations)
         vis = {
             n: Visibility(n, _shift(v.spans, -launch_time_s), _shift(v.gaps, -launch_time_s)) for n, v in vis.items()
