@@ -72,11 +72,16 @@ def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> t
     sum_j c_j N(y_j; 0, S_j), without the constant m ln 2 pi.
     """
     HPHt = pred.H @ pred.P @ np.swapaxes(pred.H, -1, -2)  # (T, 2, m, m)
-    S = HPHt[:, :, None] + R[None, None]  # (T, 2, D, m, m): S = H P H^T + R
     y = residual(model, Z[None, None], pred.z[:, :, None])  # (T, 2, D, m)
-    S_inv = np.linalg.inv(S)
-    d2 = np.einsum("...i,...ij,...j->...", y, S_inv, y)
-    _, log_det = np.linalg.slogdet(S)
+    if np.all(R == R[0]):  # one noise for the whole scan (the usual case): S per track and model only
+        S = HPHt + R[0]  # S = H P H^T + R
+        S_inv = np.linalg.inv(S)
+        d2 = np.einsum("tkdi,tkij,tkdj->tkd", y, S_inv, y)
+        log_det = np.linalg.slogdet(S)[1][:, :, None]
+    else:
+        S = HPHt[:, :, None] + R[None, None]  # (T, 2, D, m, m)
+        d2 = np.einsum("...i,...ij,...j->...", y, np.linalg.inv(S), y)
+        log_det = np.linalg.slogdet(S)[1]
     log_lik = -0.5 * (d2 + log_det) + np.log(np.maximum(pred.c, 1e-300))[:, :, None]
     peak = log_lik.max(axis=1)
     cost = -2.0 * (peak + np.log(np.exp(log_lik - peak[:, None]).sum(axis=1)))

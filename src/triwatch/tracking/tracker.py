@@ -133,14 +133,10 @@ class NationalTracker:
         hit = np.zeros(len(store), bool)
         hit[rows] = True
         keep = np.ones(len(store), bool)
-        if rows.size:
-            x, _ = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
-            h = height_of(x[:, :3])
-        for j, i in enumerate(rows):
+        for i in rows:
             rec = store.records[i]
             rec.n_updates += 1
             rec.sensor_ids.setdefault(sensor, None)
-            rec.max_height_m = max(rec.max_height_m, float(h[j]))
         for i, rec in enumerate(store.records):
             if rec.status != "tentative" or not (hit[i] or sensor in rec.sensor_ids):
                 continue
@@ -181,6 +177,8 @@ class NationalTracker:
         tentative = np.array([r.status == "tentative" for r in store.records])
         x, _ = imm.combine(store.x, store.P, store.mu)
         h = height_of(x[:, :3])
+        for rec, height in zip(store.records, h, strict=True):  # highest point seen, a floor for the apogee
+            rec.max_height_m = max(rec.max_height_m, float(height))
         v_up = np.einsum("ni,ni->n", x[:, 3:], up_of(x[:, :3]))
         # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it).
         landed = (v_up < 0.0) & (age > np.maximum(h, 0.0) / np.maximum(-v_up, 1e-3))
@@ -222,6 +220,16 @@ class NationalTracker:
         self.store.add(x, P, mu, t, records)
 
     # ---- output ------------------------------------------------------------------------------
+    def track_states(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Cheap view of the confirmed and coasting tracks: (ids, times (T,), x (T, 6), P (T, 6, 6)).
+
+        The same states as tracks() without the derived estimates (impact, launch, ...), for
+        callers that only need positions often (scoring, displays).
+        """
+        rows = [i for i, r in enumerate(self.store.records) if r.status == "confirmed"]
+        x, P = imm.combine(self.store.x[rows], self.store.P[rows], self.store.mu[rows])
+        return [self.store.records[i].track_id for i in rows], self.store.t[rows].copy(), x, P
+
     def tracks(self) -> list[TrackEstimate]:
         """Confirmed and coasting tracks, each at its last update time, with launch/impact estimates."""
         return build_estimates(self.store, self.now_s, self.config)
