@@ -175,6 +175,7 @@ def stonesoup_models():
 
 
 def run_stonesoup(batches):
+    from scipy.stats import chi2
     from stonesoup.dataassociator.neighbour import GNNWith2DAssignment
     from stonesoup.deleter.time import UpdateTimeDeleter
     from stonesoup.hypothesiser.distance import DistanceHypothesiser
@@ -187,7 +188,6 @@ def run_stonesoup(batches):
     from stonesoup.types.detection import Detection as SsDetection
     from stonesoup.types.state import GaussianState
     from stonesoup.updater.kalman import ExtendedKalmanUpdater
-    from scipy.stats import chi2
 
     BallisticEcef, RadarRae = stonesoup_models()
     models = {}

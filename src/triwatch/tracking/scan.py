@@ -73,7 +73,7 @@ def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> t
     """
     HPHt = pred.H @ pred.P @ np.swapaxes(pred.H, -1, -2)  # (T, 2, m, m)
     y = residual(model, Z[None, None], pred.z[:, :, None])  # (T, 2, D, m)
-    if np.all(R == R[0]):  # one noise for the whole scan (the usual case): S per track and model only
+    if np.all(R[0] == R):  # one noise for the whole scan (the usual case): S per track and model only
         S = HPHt + R[0]  # S = H P H^T + R
         S_inv = np.linalg.inv(S)
         d2 = np.einsum("tkdi,tkij,tkdj->tkd", y, S_inv, y)
