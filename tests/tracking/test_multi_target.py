@@ -17,7 +17,7 @@ def test_crossing_missiles_keep_their_ids():
     gap = [np.linalg.norm(a.state_at(t)[:3] - b.state_at(t)[:3]) for t in np.arange(100.0, 250.0, 0.5)]
     assert min(gap) < 2e3  # the test is only worth something if they really come close
     reports, _ = detections([a, b], [SEONGJU, SHARIKI], np.random.default_rng(7), t_end_s=400.0)
-    steps, ever, assigned, values, _ = run_and_score(NationalTracker(), reports, [a, b], every=4)
+    steps, ever, assigned, values, _ = run_and_score(NationalTracker(), reports, [a, b], every=1)
     assert id_switches(steps) == 0
     assert ever == {"T-0001", "T-0002"} and false_tracks(ever, assigned) == 0
     both = [s for s in steps if len(s) == 2]
@@ -31,7 +31,7 @@ def test_separating_stage_is_a_new_track_with_a_parent_not_a_swap(irbm):
     stage = separate(irbm, irbm.burnout_s, -40.0 * v / np.linalg.norm(v), name="stage")
     reports, _ = detections([irbm, stage], [SEONGJU, SHARIKI], np.random.default_rng(3), t_end_s=600.0)
     tracker = NationalTracker(TrackerConfig(id_prefix="KOR"))
-    steps, ever, assigned, _, _ = run_and_score(tracker, reports, [irbm, stage], every=5)
+    steps, ever, assigned, _, _ = run_and_score(tracker, reports, [irbm, stage], every=1)
     payload_ids = {s["irbm"] for s in steps if "irbm" in s}
     stage_ids = {s["stage"] for s in steps if "stage" in s}
     assert payload_ids == {"KOR-0001"}  # the missile's track kept its id through the separation

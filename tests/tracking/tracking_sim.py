@@ -226,14 +226,14 @@ def run_and_score(tracker, reports, truths: list[Truth], c_m: float = 20e3, ever
         start = end
         if k % every:
             continue
-        tracks = tracker.tracks()
+        ids, times, x, _ = tracker.track_states()  # the same states tracks() reports, without impact etc.
         live = [tr for tr in truths if tr.state_at(t) is not None]
         truth_pos = np.array([tr.state_at(t)[:3] for tr in live]).reshape(-1, 3)
         # compare at the scan time: move each track's estimate there along its velocity (< one revisit)
-        est_pos = np.array([e.x[:3] + e.x[3:] * (t - e.time_s) for e in tracks]).reshape(-1, 3)
+        est_pos = (x[:, :3] + x[:, 3:] * (t - times)[:, None]).reshape(-1, 3)
         rows, cols = gospa_assignment(est_pos, truth_pos, c_m)
-        steps.append({live[j].name: tracks[i].track_id for i, j in zip(rows, cols, strict=True)})
-        ever |= {e.track_id for e in tracks}
-        assigned |= {tracks[i].track_id for i in rows}
+        steps.append({live[j].name: ids[i] for i, j in zip(rows, cols, strict=True)})
+        ever |= set(ids)
+        assigned |= {ids[i] for i in rows}
         values.append(gospa(est_pos, truth_pos, c_m)["value"])
     return steps, ever, assigned, values, tracker
