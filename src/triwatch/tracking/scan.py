@@ -33,16 +33,27 @@ class Prediction:
 def predict_to(
     x: np.ndarray, P: np.ndarray, mu: np.ndarray, dt: np.ndarray, config: TrackerConfig
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """IMM mixing and prediction of T tracks by dt (T,): returns x (T, 2, 6), P (T, 2, 6, 6), c (T, 2)."""
-    t = x.shape[0]
-    Pi = imm.switching_matrix(dt, config.mean_time_to_burnout_s, config.mean_time_to_ignition_s)
-    x0, P0, c = imm.mix(x, P, mu, Pi)
-    q_along = np.tile([config.q_ballistic_m2_s3, config.q_boost_along_m2_s3], t)  # model order: coast, thrust
-    q_cross = np.tile([config.q_ballistic_m2_s3, config.q_boost_cross_m2_s3], t)
-    xp, Pp = propagate_with_covariance(
-        x0.reshape(2 * t, 6), P0.reshape(2 * t, 6, 6), np.repeat(dt, 2), q_along, q_cross
+    """IMM mixing and prediction of T tracks by dt (T,): returns x (T, 2, 6), P (T, 2, 6, 6), c (T, 2).
+
+    Tracks with dt = 0 (already updated at this instant by another sensor) are passed through:
+    no time passes, so Pi = I and mixing and prediction are identities.
+    """
+    moving = np.flatnonzero(dt)
+    xp, Pp, c = x.copy(), P.copy(), mu.copy()
+    if moving.size == 0:
+        return xp, Pp, c
+    t = moving.size
+    Pi = imm.switching_matrix(dt[moving], config.mean_time_to_burnout_s, config.mean_time_to_ignition_s)
+    x0, P0, c[moving] = imm.mix(x[moving], P[moving], mu[moving], Pi)
+    q_along = np.empty((t, 2))  # model order per track: coast, thrust
+    q_along[:, imm.COAST], q_along[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_along_m2_s3
+    q_cross = np.empty((t, 2))
+    q_cross[:, imm.COAST], q_cross[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_cross_m2_s3
+    xm, Pm = propagate_with_covariance(
+        x0.reshape(2 * t, 6), P0.reshape(2 * t, 6, 6), np.repeat(dt[moving], 2), q_along.ravel(), q_cross.ravel()
     )
-    return xp.reshape(t, 2, 6), Pp.reshape(t, 2, 6, 6), c
+    xp[moving], Pp[moving] = xm.reshape(t, 2, 6), Pm.reshape(t, 2, 6, 6)
+    return xp, Pp, c
 
 
 def predict_scan(
