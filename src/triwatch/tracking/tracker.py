@@ -31,10 +31,10 @@ from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
 from triwatch.tracking.initiation import radar_initial_state
 from triwatch.tracking.report import build_estimates
-from triwatch.tracking.scan import predict_scan, score_pairs, update_assigned
+from triwatch.tracking.scan import predict_scan, predict_to, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.types import TrackerConfig, TrackEstimate
-from triwatch.tracking.validate import check_order_and_shapes, check_scan_values
+from triwatch.tracking.validate import check_scan_values, check_shapes_and_times
 
 
 @dataclass
@@ -69,15 +69,18 @@ class NationalTracker:
 
     # ---- input -------------------------------------------------------------------------------
     def process(self, detections: Sequence[Detection]) -> None:
-        """Take detections sorted by time_s (several sensors mixed); each (sensor_id, time_s) group is a scan.
+        """Take detections (several sensors mixed); each (sensor_id, time_s) group is a scan, run in time order.
 
         The whole batch is checked before any of it is used: a bad detection raises ValueError
-        naming it, and the tracker is left as it was.
+        naming it, and the tracker is left as it was. Detections are expected sorted by time_s,
+        but a late one (a slow sensor's report older than what was already processed) is used,
+        not refused: see _scan.
         """
         detections = list(detections)
-        check_order_and_shapes(detections, self.now_s)
+        check_shapes_and_times(detections)
         groups: dict[tuple[float, str, str], list[int]] = {}
-        for i, det in enumerate(detections):
+        for i in sorted(range(len(detections)), key=lambda k: detections[k].time_s):  # stable: ties keep order
+            det = detections[i]
             groups.setdefault((float(det.time_s), det.sensor_id, det.model), []).append(i)
         scans = []
         for (t, sensor, model), idx in groups.items():
@@ -92,12 +95,20 @@ class NationalTracker:
             self._scan(scan)
 
     def _scan(self, scan: Scan) -> None:
+        """One scan: predict, gate, assign, update, life cycle, births (see the module docstring).
+
+        A late scan (older than a track's last update) is handled by retrodiction: the track is
+        flown back to the scan time (the filter predicts with negative dt), updated there, and
+        flown forward again to its last update time, so a track's time never goes backwards.
+        With no process noise this is exact (all reports measure one deterministic trajectory);
+        with process noise it is conservative (noise is added on the way back instead of removed).
+        """
         cfg = self.config
         t, sensor, model, Z, R = scan.time_s, scan.sensor_id, scan.model, scan.Z, scan.R
         site, lat, lon = scan.site_ecef, scan.site_lat, scan.site_lon
-        self.now_s = t
+        self.now_s = max(self.now_s, t)
         self.reports_processed += Z.shape[0]
-        self._forget_stale(t)
+        self._forget_stale(self.now_s)
         store = self.store
         assigned_det = np.zeros(Z.shape[0], bool)
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
@@ -107,7 +118,11 @@ class NationalTracker:
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
             if rows.size:
                 x_new, P_new, mu_new, nis = update_assigned(pred, rows, model, Z[cols], R[cols])
-                store.x[rows], store.P[rows], store.mu[rows], store.t[rows] = x_new, P_new, mu_new, t
+                ahead = np.maximum(store.t[rows] - t, 0.0)  # > 0 for tracks already past this (late) scan
+                if ahead.any():
+                    x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, cfg)
+                store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
+                store.t[rows] = t + ahead
                 for i, value in zip(rows, nis, strict=True):
                     store.records[i].last_nis = float(value)
                 assigned_det[cols] = True

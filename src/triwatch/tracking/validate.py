@@ -2,9 +2,9 @@
 
 The Detection type already refuses an unknown model or a wrong shape when it is built; these
 checks repeat that (a feed may hand over objects built some other way) and add what it does
-not check: finite numbers, a usable noise covariance, a sensor position, and time order.
+not check: finite numbers, a usable noise covariance, a sensor position.
 The numeric checks run on a whole scan's stacked arrays at once; only when one fails is the
-offending detection looked up, to name it.
+offending detection looked up, to name it. Time order is not a check: late reports are used.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def _check_model_and_shapes(i: int, det) -> None:
         raise _problem(i, det, f"sensor_ecef must have shape (3,), got {np.shape(det.sensor_ecef)}")
 
 
-def check_order_and_shapes(detections: Sequence, last_time_s: float) -> None:
-    """Known model, shapes of z and R, finite non-decreasing times (from the tracker's last time on).
+def check_shapes_and_times(detections: Sequence) -> None:
+    """Known model, shapes of z, R and sensor position, finite times.
 
     A triwatch Detection has checked its model and shapes when it was built (it is frozen), so
     only other objects get those checks here; times are checked for all, as one array.
@@ -51,15 +51,6 @@ def check_order_and_shapes(detections: Sequence, last_time_s: float) -> None:
     if bad.any():
         i = int(np.argmax(bad))
         raise _problem(i, detections[i], f"time_s must be finite, got {times[i]}")
-    previous = np.concatenate([[last_time_s], times[:-1]])
-    back = times < previous
-    if back.any():
-        i = int(np.argmax(back))
-        raise _problem(
-            i,
-            detections[i],
-            f"out of time order: {times[i]} s comes after {previous[i]} s (detections must be sorted by time_s)",
-        )
 
 
 def check_scan_values(
