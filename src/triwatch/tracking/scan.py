@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triwatch.tracking import imm
-from triwatch.tracking.kalman import update_with_residual
+from triwatch.tracking import imm, unscented
+from triwatch.tracking.kalman import unscented_update, update_with_residual
 from triwatch.tracking.measurements import predict_measurement, residual
 from triwatch.tracking.motion import propagate_with_covariance
 from triwatch.tracking.types import TrackerConfig
@@ -27,7 +27,9 @@ class Prediction:
     P: np.ndarray  # (T, 2, 6, 6)
     c: np.ndarray  # (T, 2) predicted mode probabilities
     z: np.ndarray  # (T, 2, m) predicted measurement per model
-    H: np.ndarray  # (T, 2, m, 6)
+    Pzz: np.ndarray  # (T, 2, m, m) its covariance before noise (H P H^T for the EKF)
+    Pxz: np.ndarray  # (T, 2, 6, m) state-measurement cross covariance (P H^T for the EKF)
+    H: np.ndarray | None  # (T, 2, m, 6) for the EKF (Joseph update); None for the UKF
 
 
 def predict_to(
@@ -49,7 +51,8 @@ def predict_to(
     q_along[:, imm.COAST], q_along[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_along_m2_s3
     q_cross = np.empty((t, 2))
     q_cross[:, imm.COAST], q_cross[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_cross_m2_s3
-    xm, Pm = propagate_with_covariance(
+    step = unscented.predict if config.filter == "ukf" else propagate_with_covariance
+    xm, Pm = step(
         x0.reshape(2 * t, 6), P0.reshape(2 * t, 6, 6), np.repeat(dt[moving], 2), q_along.ravel(), q_cross.ravel()
     )
     xp[moving], Pp[moving] = xm.reshape(t, 2, 6), Pm.reshape(t, 2, 6, 6)
@@ -67,12 +70,19 @@ def predict_scan(
     site_lon: float,
     config: TrackerConfig,
 ) -> Prediction:
-    """Predict T tracks to the scan time and into the sensor's measurement space."""
+    """Predict T tracks to the scan time and into the sensor's measurement space (EKF or UKF)."""
     xp, Pp, c = predict_to(x, P, mu, dt, config)
     t = x.shape[0]
-    z, H = predict_measurement(model, xp.reshape(2 * t, 6), site_ecef, site_lat, site_lon)
+    flat_x, flat_P = xp.reshape(2 * t, 6), Pp.reshape(2 * t, 6, 6)
+    if config.filter == "ukf":
+        z, Pzz, Pxz = unscented.measurement_moments(model, flat_x, flat_P, site_ecef, site_lat, site_lon)
+        m = z.shape[1]
+        return Prediction(xp, Pp, c, z.reshape(t, 2, m), Pzz.reshape(t, 2, m, m), Pxz.reshape(t, 2, 6, m), None)
+    z, H = predict_measurement(model, flat_x, site_ecef, site_lat, site_lon)
     m = z.shape[1]
-    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H.reshape(t, 2, m, 6))
+    H = H.reshape(t, 2, m, 6)
+    PHt = Pp @ np.swapaxes(H, -1, -2)
+    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H)
 
 
 def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +92,7 @@ def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> t
     plausible if either model explains it). Cost: -2 ln of the mixture likelihood
     sum_j c_j N(y_j; 0, S_j), without the constant m ln 2 pi.
     """
-    HPHt = pred.H @ pred.P @ np.swapaxes(pred.H, -1, -2)  # (T, 2, m, m)
+    HPHt = pred.Pzz  # (T, 2, m, m)
     y = residual(model, Z[None, None], pred.z[:, :, None])  # (T, 2, D, m)
     if np.all(R[0] == R):  # one noise for the whole scan (the usual case): S per track and model only
         S = HPHt + R[0]  # S = H P H^T + R
@@ -111,12 +121,16 @@ def update_assigned(
     m = Z.shape[1]
     x = pred.x[rows].reshape(2 * k, 6)
     P = pred.P[rows].reshape(2 * k, 6, 6)
-    H = pred.H[rows].reshape(2 * k, m, 6)
     zp = pred.z[rows].reshape(2 * k, m)
     z2 = np.repeat(Z, 2, axis=0)
     R2 = np.repeat(R, 2, axis=0)
     y = residual(model, z2, zp)
-    x_new, P_new, S = update_with_residual(x, P, y, R2, H)
+    if pred.H is not None:
+        x_new, P_new, S = update_with_residual(x, P, y, R2, pred.H[rows].reshape(2 * k, m, 6))
+    else:
+        x_new, P_new, S = unscented_update(
+            x, P, y, pred.Pzz[rows].reshape(2 * k, m, m) + R2, pred.Pxz[rows].reshape(2 * k, 6, m)
+        )
     S_inv = np.linalg.inv(S)
     d2 = np.einsum("ni,nij,nj->n", y, S_inv, y)
     _, log_det = np.linalg.slogdet(S)

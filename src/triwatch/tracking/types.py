@@ -14,6 +14,8 @@ class TrackerConfig:
     """Settings of a NationalTracker, each with a default that suits ballistic missiles seen by radar.
 
     id_prefix: track ids are f"{id_prefix}-{n:04d}" and never change for a track.
+    filter: "ekf" (Jacobians, Joseph update; the default, fastest) or "ukf" (sigma points through the
+        flight and the measurement; better right after initiation and for angle-only infrared).
     gate_probability: chi-square gate, the probability that a true detection falls inside it.
     confirm_m, confirm_n: a tentative track is confirmed after m hits in its first n scan
         opportunities (scans of sensors that already contributed to it).
@@ -45,6 +47,7 @@ class TrackerConfig:
     """
 
     id_prefix: str = "T"
+    filter: str = "ekf"
     gate_probability: float = 0.9999
     confirm_m: int = 3
     confirm_n: int = 5
@@ -66,6 +69,8 @@ class TrackerConfig:
         problems = []
         if not isinstance(self.id_prefix, str) or not self.id_prefix:
             problems.append(f"id_prefix: must be a non-empty string, got {self.id_prefix!r}")
+        if self.filter not in ("ekf", "ukf"):
+            problems.append(f"filter: unknown filter {self.filter!r}; known: ('ekf', 'ukf')")
         if not 0.0 < self.gate_probability < 1.0:
             problems.append(f"gate_probability: must be in (0, 1), got {self.gate_probability}")
         if not (1 <= self.confirm_m <= self.confirm_n):
