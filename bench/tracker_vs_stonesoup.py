@@ -8,7 +8,7 @@ from the first scan after every missile has burnt out, so both face the same coa
 
 Comparable settings: the same ballistic ECEF motion (gravity with J2 and the rotating-frame
 terms; Stone Soup gets it as a custom transition model wrapping the same functions), the same
-white-acceleration process noise (1 m^2/s^3), the same radar measurement function and Jacobian
+white-acceleration process noise (the tracker's default, 0.01 m^2/s^3), the same radar measurement function and Jacobian
 (wrapped as a Stone Soup measurement model, with its Bearing type for azimuth wrapping), the
 same initial velocity prior (4 km/s per axis), a chi-square gate at 0.9999, global nearest
 neighbour assignment (GNNWith2DAssignment), confirmation after 3 detections, deletion after
@@ -42,7 +42,7 @@ from triwatch.tracking.motion import process_noise, propagate_with_transition  #
 
 KYOGAMISAKI = Radar("KYOGAMISAKI", 35.77, 135.20)
 EPOCH = dt.datetime(2022, 10, 4, 0, 0, 0)
-Q = 1.0
+Q = TrackerConfig().q_ballistic_m2_s3  # the tracker's default coasting process noise, for both
 SPEED_SIGMA = 4000.0
 GATE_P = 0.9999
 C_GOSPA = 20e3

@@ -2,7 +2,7 @@
 
 Each scan (the detections of one sensor at one time) goes through the same steps:
 
-1. forget tracks that are stale (no update for ``delete_after_s``) or already on the ground;
+1. forget tracks that are stale (predicted too uncertain, or too long without update) or on the ground;
 2. predict every live track to the scan time (two-model IMM, see imm.py) and into the sensor's
    measurement space, score every track-detection pair, gate (chi-square) and assign (global
    nearest neighbour, gating.py); update the assigned tracks in one batched Kalman step;
@@ -166,10 +166,14 @@ class NationalTracker:
         store.keep(keep)
 
     def _note_launch(self, rows: np.ndarray) -> None:
-        """Keep, per track, the sharpest launch estimate from its boost-phase updates."""
+        """Keep, per track, the sharpest launch estimate from its boost-phase updates.
+
+        A separated object did not leave the ground on its own: it keeps its parent's launch.
+        """
         store = self.store
         thrust = store.mu[rows, imm.THRUST] > self.config.thrusting_probability
-        rows = rows[thrust]
+        own = np.array([store.records[i].parent_id is None for i in rows], bool)
+        rows = rows[thrust & own]
         if not rows.size:
             return
         x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
@@ -179,7 +183,11 @@ class NationalTracker:
                 rec.launch, rec.launch_trace_m2 = est, float(np.trace(est.cov_en_m2))
 
     def _forget_stale(self, t: float) -> None:
-        """Delete tracks not updated for delete_after_s, tentative ones after coast_after_s, and landed ones.
+        """Delete tracks gone too uncertain or too old, tentative ones after coast_after_s, and landed ones.
+
+        The predicted 3-D position variance after a time a without update is approximated by
+        tr P_rr + 2 a tr P_rv + a^2 tr P_vv + q a^3 (tr of the white-acceleration term, 3 axes x a^3 / 3),
+        gravity's small shear of the covariance aside.
 
         Runs at most once per STALE_SWEEP_S of scenario time: every scan of every sensor would
         repeat the same verdicts.
@@ -190,14 +198,20 @@ class NationalTracker:
         self._last_sweep_s = t
         age = t - store.t
         tentative = np.array([r.status == "tentative" for r in store.records])
-        x, _ = imm.combine(store.x, store.P, store.mu)
+        x, P = imm.combine(store.x, store.P, store.mu)
         h = height_of(x[:, :3])
         for rec, height in zip(store.records, h, strict=True):  # highest point seen, a floor for the apogee
             rec.max_height_m = max(rec.max_height_m, float(height))
         v_up = np.einsum("ni,ni->n", x[:, 3:], up_of(x[:, :3]))
         # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it).
         landed = (v_up < 0.0) & (age > np.maximum(h, 0.0) / np.maximum(-v_up, 1e-3))
-        stale = (age > self.config.delete_after_s) | (tentative & (age > self.config.coast_after_s)) | landed
+        cfg = self.config
+        tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
+        tr_rv = np.trace(P[:, :3, 3:], axis1=1, axis2=2)
+        tr_vv = np.trace(P[:, 3:, 3:], axis1=1, axis2=2)
+        var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
+        lost = var > cfg.delete_sigma_m**2
+        stale = (age > cfg.delete_after_s) | lost | (tentative & (age > cfg.coast_after_s)) | landed
         if stale.any():
             store.keep(~stale)
 
@@ -226,6 +240,10 @@ class NationalTracker:
                 if dist[nearest] < self.config.separation_radius_m:
                     parent = parent_ids[nearest]
             rec = TrackRecord(f"{self.config.id_prefix}-{self._next_number:04d}", "tentative", t, parent_id=parent)
+            if parent is not None:  # a separated object shares its parent's launch
+                parent_rec = next((r for r in self.store.records if r.track_id == parent), None)
+                if parent_rec is not None:
+                    rec.launch, rec.launch_trace_m2 = parent_rec.launch, parent_rec.launch_trace_m2
             rec.sensor_ids[sensor] = None
             self._next_number += 1
             records.append(rec)

@@ -20,11 +20,17 @@ class TrackerConfig:
     confirm_m, confirm_n: a tentative track is confirmed after m hits in its first n scan
         opportunities (scans of sensors that already contributed to it).
     coast_after_s: a confirmed track with no update for this long is reported as coasting.
-    delete_after_s: a track with no update for this long is deleted (ballistic prediction is good
-        for minutes, so a coverage gap between two radars must not kill a track).
+    delete_after_s: a track with no update for this long is deleted whatever its uncertainty (the
+        longest ballistic flights, lofted ICBMs, last ~4200 s; a gap in coverage must not kill a
+        well-determined track, which a ballistic prediction carries for many minutes).
+    delete_sigma_m: a track not updated whose predicted position 1-sigma (3-D, from its covariance
+        and the coasting process noise) has grown past this is deleted: it can no longer be told
+        from a new object.
     init_speed_sigma_m_s: 1-sigma of the velocity prior of a track born from one radar report
         (zero mean; ICBMs reach ~7 km/s).
     q_ballistic_m2_s3: white-acceleration density of the coasting model (J2 residue, drag onset).
+        Small, so a midcourse track stays sharp across a long coverage gap (a lofted ICBM can be
+        out of radar sight for ~3000 s); re-entry deceleration is left to the IMM's manoeuvre model.
     q_boost_along_m2_s3, q_boost_cross_m2_s3: densities of the thrusting model, along and across the
         velocity. Thrust of a missile stage is 10-60 m/s^2 along the path; over a 5 s revisit that is
         a velocity change ~ sqrt(q dt), so q_along ~ (40 m/s^2)^2 * 5 s.
@@ -52,9 +58,10 @@ class TrackerConfig:
     confirm_m: int = 3
     confirm_n: int = 5
     coast_after_s: float = 20.0
-    delete_after_s: float = 600.0
+    delete_after_s: float = 4500.0
+    delete_sigma_m: float = 100e3
     init_speed_sigma_m_s: float = 4000.0
-    q_ballistic_m2_s3: float = 1.0
+    q_ballistic_m2_s3: float = 0.01
     q_boost_along_m2_s3: float = 8000.0
     q_boost_cross_m2_s3: float = 800.0
     mean_time_to_burnout_s: float = 100.0
