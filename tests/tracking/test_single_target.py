@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tracking_sim import SEONGJU, SHARIKI, detections, fly
 
 from triwatch.geo.frames import geodetic_to_ecef
 from triwatch.tracking import NationalTracker, TrackerConfig
@@ -104,3 +105,20 @@ def test_late_reports_from_a_slow_sensor_are_used_not_refused(irbm_radar_reports
     assert np.linalg.norm(err[:3]) < 1e3
     assert err @ np.linalg.solve(track.P, err) < 30.0
     assert _ground_error_m(track.impact, irbm_impact[0]) < 10e3
+
+
+def test_lofted_missile_keeps_its_track_across_a_long_coverage_gap():
+    """A Hwasong-17-like lofted flight (apogee ~5800 km, ~66 min): the radars see the climb and the
+    fall, with ~50 minutes out of sight in between. The ballistic prediction carries the track."""
+    lofted = fly(39.2, 125.7, azimuth_deg=95.0, elevation_deg=80.0, accel_m_s2=40.0, burn_s=220.0, name="loft")
+    end = lofted.t_end_s
+    reports, _ = detections([lofted], [SEONGJU, SHARIKI], np.random.default_rng(5), only=[(0, 700), (end - 400, end)])
+    tracker = NationalTracker()
+    times = sorted({d.time_s for d in reports})
+    gap = max(b - a for a, b in zip(times, times[1:], strict=False))
+    assert gap > 2500.0
+    tracker.process(reports)
+    (track,) = tracker.tracks()
+    assert track.track_id == "T-0001" and track.n_updates > 0.9 * len(reports)
+    assert track.category == "ICBM" and track.profile == "lofted"
+    assert abs(track.apogee_m - height_of(lofted.states[:, :3]).max()) < 20e3
