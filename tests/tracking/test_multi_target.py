@@ -57,3 +57,29 @@ def test_false_alarms_do_not_become_tracks(seed, irbm):
     steps, ever, assigned, _, _ = run_and_score(NationalTracker(), mixed, [irbm], every=5)
     assert false_tracks(ever, assigned) == 0
     assert {s["irbm"] for s in steps if "irbm" in s} == {"T-0001"}
+
+
+def test_a_salvo_from_boost_to_impact_is_tracked_one_track_per_missile():
+    """Six missiles from two sites 40 km apart within 20 s, fanning out between 65 and 100 degrees."""
+    rng = np.random.default_rng(12)
+    salvo = [
+        fly(
+            39.0 + 0.36 * (k % 2),
+            125.7,
+            azimuth_deg=65.0 + 7.0 * k,
+            elevation_deg=rng.uniform(38.0, 44.0),
+            accel_m_s2=rng.uniform(30.0, 36.0),
+            burn_s=rng.uniform(150.0, 175.0),
+            t0_s=4.0 * k,
+            name=f"M{k}",
+        )
+        for k in range(6)
+    ]
+    reports, _ = detections(salvo, [SEONGJU, SHARIKI], np.random.default_rng(13), t_end_s=600.0)
+    steps, ever, assigned, values, _ = run_and_score(NationalTracker(), reports, salvo, every=3)
+    assert id_switches(steps) == 0
+    assert false_tracks(ever, assigned) == 0
+    assert len(ever) == 6
+    late = steps[len(steps) // 2 :]  # once all are up: every missile has a track
+    assert all(len(s) == 6 for s in late)
+    assert np.median(values[len(values) // 2 :]) < 1e3
