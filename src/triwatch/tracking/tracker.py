@@ -52,7 +52,6 @@ class Scan:
 
 
 STALE_SWEEP_S = 1.0
-INITIAL_MODE_PROBABILITIES = np.array([0.5, 0.5])  # a new track may be boosting or coasting: no prior
 
 
 class NationalTracker:
@@ -249,7 +248,9 @@ class NationalTracker:
             records.append(rec)
         x = np.repeat(x0[:, None], 2, axis=1)
         P = np.repeat(P0[:, None], 2, axis=1)
-        mu = np.tile(INITIAL_MODE_PROBABILITIES, (k, 1))
+        mu = np.empty((k, 2))
+        mu[:, imm.THRUST] = self.config.initial_thrust_probability
+        mu[:, imm.COAST] = 1.0 - self.config.initial_thrust_probability
         self.store.add(x, P, mu, t, records)
 
     # ---- output ------------------------------------------------------------------------------

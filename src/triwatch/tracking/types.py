@@ -40,6 +40,10 @@ class TrackerConfig:
         is still probable, and a later manoeuvre revives the model through its likelihood (its
         probability is floored at 1e-9). A short time keeps the wide thrust model in the mixture
         all through midcourse and inflates the reported covariance.
+    initial_thrust_probability: IMM probability of the thrust model for a new track. A boosting
+        object proves itself within a few scans (its acceleration is far outside the coasting
+        model), while a generous prior costs a coasting track information for good: with little
+        process noise the early, loose updates are never forgotten.
     thrusting_probability: the IMM probability of the thrusting model above which a climbing
         track is reported as thrusting.
     separation_radius_m: a new track born this close to a confirmed track is reported as separated
@@ -66,6 +70,7 @@ class TrackerConfig:
     q_boost_cross_m2_s3: float = 800.0
     mean_time_to_burnout_s: float = 100.0
     mean_time_to_ignition_s: float = 1e6
+    initial_thrust_probability: float = 0.05
     thrusting_probability: float = 0.5
     separation_radius_m: float = 30e3
     ir_pair_window_s: float = 2.0
@@ -93,6 +98,8 @@ class TrackerConfig:
                 problems.append(f"{name}: must be a positive number, got {value!r}")
         if not (np.isfinite(self.estimate_refresh_s) and self.estimate_refresh_s >= 0):
             problems.append(f"estimate_refresh_s: must be >= 0, got {self.estimate_refresh_s!r}")
+        if not 0.0 < self.initial_thrust_probability < 1.0:
+            problems.append(f"initial_thrust_probability: must be in (0, 1), got {self.initial_thrust_probability}")
         if not 0.0 < self.thrusting_probability < 1.0:
             problems.append(f"thrusting_probability: must be in (0, 1), got {self.thrusting_probability}")
         if problems:
