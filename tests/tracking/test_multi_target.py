@@ -76,8 +76,9 @@ def test_a_salvo_from_boost_to_impact_is_tracked_one_track_per_missile():
         for k in range(6)
     ]
     reports, _ = detections(salvo, [SEONGJU, SHARIKI], np.random.default_rng(13), t_end_s=600.0)
-    steps, ever, assigned, values, _ = run_and_score(NationalTracker(), reports, salvo, every=3)
+    steps, ever, assigned, values, tracker = run_and_score(NationalTracker(), reports, salvo, every=3)
     assert id_switches(steps) == 0
+    assert all(e.parent_id is None for e in tracker.tracks())  # missiles of a salvo are not each other's debris
     assert false_tracks(ever, assigned) == 0
     assert len(ever) == 6
     late = steps[len(steps) // 2 :]  # once all are up: every missile has a track

@@ -10,8 +10,9 @@ Each scan (the detections of one sensor at one time) goes through the same steps
    (scans of sensors that already saw it) and deleted when it can no longer make it;
 4. a radar detection left over starts a tentative track (initiation.py); an infrared line of
    sight left over waits for a line of sight from another sensor to triangulate with. A new track
-   born near a confirmed one is taken to be a separated object (stage, debris, payload) and keeps
-   that track as its parent, so the parent keeps its id (a separation is a birth, not a swap).
+   born near a confirmed one that, flown back, meets that track's recent path is a separated object
+   (stage, debris, payload) with that track as its parent (lineage.py): the parent keeps its id
+   (a separation is a birth, not a swap).
 
 The tracker only sees detections: no truth, no launch site, no vehicle type.
 """
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import imm
+from triwatch.tracking import imm, lineage
 from triwatch.tracking.characterise import launch_from_boost
 from triwatch.tracking.earth import height_of, up_of
 from triwatch.tracking.gating import gnn_assign
@@ -147,10 +148,15 @@ class NationalTracker:
         hit = np.zeros(len(store), bool)
         hit[rows] = True
         keep = np.ones(len(store), bool)
-        for i in rows:
+        if rows.size:
+            x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
+            at = dict(zip(rows.tolist(), range(rows.size), strict=True))
+        for j, i in enumerate(rows):
             rec = store.records[i]
             rec.n_updates += 1
             rec.sensor_ids.setdefault(sensor, None)
+            if rec.status == "confirmed":
+                lineage.record_path(rec, float(store.t[i]), x[j, :3])
         for i, rec in enumerate(store.records):
             if rec.status != "tentative" or not (hit[i] or sensor in rec.sensor_ids):
                 continue
@@ -158,11 +164,24 @@ class NationalTracker:
             rec.hits += int(hit[i])
             if rec.hits >= cfg.confirm_m:
                 rec.status = "confirmed"
+                if rec.parent_candidates:
+                    j = at[i]
+                    self._decide_parent(rec, x[j], P[j], float(store.t[i]))
             elif rec.hits + (cfg.confirm_n - rec.opportunities) < cfg.confirm_m:
                 keep[i] = False
         if rows.size:
             self._note_launch(rows)
         store.keep(keep)
+
+    def _decide_parent(self, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float) -> None:
+        """At confirmation: did this track separate from one of its shortlisted parents? (lineage.py)"""
+        by_id = {r.track_id: r for r in self.store.records}
+        candidates = [by_id[c] for c in rec.parent_candidates if c in by_id]
+        rec.parent_id = lineage.separated_from(x, P, t, candidates)
+        rec.parent_candidates = []
+        if rec.parent_id is not None:  # a separated object shares its parent's launch
+            parent = by_id[rec.parent_id]
+            rec.launch, rec.launch_trace_m2 = parent.launch, parent.launch_trace_m2
 
     def _note_launch(self, rows: np.ndarray) -> None:
         """Keep, per track, the sharpest launch estimate from its boost-phase updates.
@@ -225,24 +244,17 @@ class NationalTracker:
     def _start_tracks(
         self, t: float, sensor: str, x0: np.ndarray, P0: np.ndarray, parents: tuple[list[str], np.ndarray]
     ) -> None:
-        """Add tentative tracks at states x0 (K, 6); a birth near a confirmed track records it as parent."""
+        """Add tentative tracks at states x0 (K, 6); confirmed tracks close by are shortlisted as parents."""
         k = x0.shape[0]
         if k == 0:
             return
         parent_ids, parent_pos = parents
         records = []
         for j in range(k):
-            parent = None
-            if parent_ids:
-                dist = np.linalg.norm(parent_pos - x0[j, :3], axis=1)
-                nearest = int(np.argmin(dist))
-                if dist[nearest] < self.config.separation_radius_m:
-                    parent = parent_ids[nearest]
-            rec = TrackRecord(f"{self.config.id_prefix}-{self._next_number:04d}", "tentative", t, parent_id=parent)
-            if parent is not None:  # a separated object shares its parent's launch
-                parent_rec = next((r for r in self.store.records if r.track_id == parent), None)
-                if parent_rec is not None:
-                    rec.launch, rec.launch_trace_m2 = parent_rec.launch, parent_rec.launch_trace_m2
+            rec = TrackRecord(f"{self.config.id_prefix}-{self._next_number:04d}", "tentative", t)
+            rec.parent_candidates = lineage.shortlist(
+                parent_ids, parent_pos, x0[j, :3], self.config.separation_radius_m
+            )
             rec.sensor_ids[sensor] = None
             self._next_number += 1
             records.append(rec)

@@ -46,8 +46,9 @@ class TrackerConfig:
         process noise the early, loose updates are never forgotten.
     thrusting_probability: the IMM probability of the thrusting model above which a climbing
         track is reported as thrusting.
-    separation_radius_m: a new track born this close to a confirmed track is reported as separated
-        from it (parent_id).
+    separation_radius_m: a new track born this close to a confirmed track is a candidate separated
+        object; it gets that track as parent_id if, at confirmation, flown back it meets the
+        track's recent path (lineage.py).
     ir_pair_window_s, ir_pair_miss_m: two infrared lines of sight from different sensors, this
         close in time and passing this close to each other, start a track by triangulation.
     estimate_refresh_s: the derived estimates (impact, launch when the boost was not seen) cost
