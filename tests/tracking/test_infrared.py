@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from tracking_sim import SEONGJU, SHARIKI, Infrared, detections, run_and_score
+from tracking_sim import SEONGJU, SHARIKI, Infrared, detections, fly, run_and_score
 
 from triwatch.geo.frames import geodetic_to_ecef
 from triwatch.tracking import NationalTracker
+from triwatch.tracking.metrics import false_tracks, id_switches
 
 GEO_EAST = Infrared("GEO-E", geodetic_to_ecef(0.0, np.radians(150.0), 35786e3))
 GEO_WEST = Infrared("GEO-W", geodetic_to_ecef(0.0, np.radians(95.0), 35786e3))
@@ -26,3 +27,15 @@ def test_boost_seen_only_by_infrared_is_triangulated_then_handed_to_radar(irbm):
     assert track.launch is not None
     launch_err = np.linalg.norm(geodetic_to_ecef(track.launch.lat_rad, track.launch.lon_rad, 0.0) - irbm.states[0, :3])
     assert launch_err < 30e3  # seen from 10 s after lift-off: the launch point is close
+
+
+def test_two_boosting_missiles_seen_only_by_infrared_make_two_tracks_and_no_ghosts():
+    """Two lines of sight from each sensor make four candidate pairs; only the two that really cross
+    (miss distance under ir_pair_miss_m) start tracks."""
+    a = fly(40.6, 126.4, 75.0, 40.0, 35.0, 180.0, name="A")
+    b = fly(39.2, 125.7, 95.0, 42.0, 33.0, 170.0, t0_s=6.0, name="B")
+    ir, _ = detections([a, b], [GEO_EAST, GEO_WEST], np.random.default_rng(2), only=[(10.0, 170.0)])
+    steps, ever, assigned, values, _ = run_and_score(NationalTracker(), ir, [a, b])
+    assert len(ever) == 2 and false_tracks(ever, assigned) == 0 and id_switches(steps) == 0
+    assert all(len(s) == 2 for s in steps[len(steps) // 4 :])
+    assert np.median(values) < 3e3
