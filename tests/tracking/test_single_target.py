@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tracking_sim import SEONGJU, SHARIKI, detections, fly
+from tracking_sim import SEONGJU, SHARIKI, Radar, detections, fly
 
 from triwatch.geo.frames import geodetic_to_ecef
 from triwatch.tracking import NationalTracker, TrackerConfig
-from triwatch.tracking.earth import height_of
+from triwatch.tracking.earth import geodetic_of, height_of
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +122,16 @@ def test_lofted_missile_keeps_its_track_across_a_long_coverage_gap():
     assert track.track_id == "T-0001" and track.n_updates > 0.9 * len(reports)
     assert track.category == "ICBM" and track.profile == "lofted"
     assert abs(track.apogee_m - height_of(lofted.states[:, :3]).max()) < 20e3
+
+
+def test_a_pass_straight_over_a_radar_is_tracked_through_the_zenith(irbm):
+    """Azimuth is undefined at the zenith (the 2022 IRBM flew over Aomori); the filter must not break."""
+    lat, lon, _ = geodetic_of(irbm.states[900, :3])
+    overhead = Radar("OVERHEAD", float(np.degrees(lat)), float(np.degrees(lon)), max_range_m=3000e3)
+    reports, _ = detections([irbm], [overhead], np.random.default_rng(1), only=[(300.0, 700.0)])
+    assert max(d.z[2] for d in reports) > np.radians(89.5)
+    tracker = NationalTracker()
+    tracker.process(reports)
+    (track,) = tracker.tracks()
+    assert track.n_updates == len(reports)
+    assert np.linalg.norm(track.x[:3] - irbm.state_at(track.time_s)[:3]) < 500.0

@@ -59,7 +59,7 @@ def _radar(x: np.ndarray, site_ecef: np.ndarray, site_lat, site_lon, with_rate: 
     g = x[:, :3] - site_ecef
     d = np.matmul(M, g[..., None])[..., 0]
     e, n, u = d[:, 0], d[:, 1], d[:, 2]
-    hor2 = e * e + n * n
+    hor2 = np.maximum(e * e + n * n, 1e-6)  # at the zenith azimuth is undefined: keep its Jacobian finite
     hor = np.sqrt(hor2)
     rho2 = hor2 + u * u
     rho = np.sqrt(rho2)
@@ -88,7 +88,7 @@ def _radar(x: np.ndarray, site_ecef: np.ndarray, site_lat, site_lon, with_rate: 
 def _ir_los(x: np.ndarray, site_ecef: np.ndarray):
     g = x[:, :3] - site_ecef
     gx, gy, gz = g[:, 0], g[:, 1], g[:, 2]
-    hor2 = gx * gx + gy * gy
+    hor2 = np.maximum(gx * gx + gy * gy, 1e-6)  # a line of sight along the pole axis has no alpha
     hor = np.sqrt(hor2)
     rho2 = hor2 + gz * gz
     zero = np.zeros_like(gx)

@@ -229,7 +229,8 @@ class NationalTracker:
         tr_vv = np.trace(P[:, 3:, 3:], axis1=1, axis2=2)
         var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
         lost = var > cfg.delete_sigma_m**2
-        stale = (age > cfg.delete_after_s) | lost | (tentative & (age > cfg.coast_after_s)) | landed
+        broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens
+        stale = (age > cfg.delete_after_s) | lost | (tentative & (age > cfg.coast_after_s)) | landed | broken
         if stale.any():
             store.keep(~stale)
 
