@@ -38,6 +38,14 @@ class Truth:
             return None
         return self.states[k]
 
+    def states_at(self, times: np.ndarray) -> np.ndarray:
+        """States (K, 6) at grid times (K,); NaN rows where the object does not exist."""
+        k = np.rint((np.asarray(times, float) - self.t0_s) / DT_S).astype(int)
+        ok = (k >= 0) & (k < len(self.states))
+        out = np.full((k.size, 6), np.nan)
+        out[ok] = self.states[k[ok]]
+        return out
+
     @property
     def t_end_s(self) -> float:
         return self.t0_s + (len(self.states) - 1) * DT_S
@@ -173,23 +181,29 @@ def detections(
         (the sensor sees one blob until the two are resolved).
     """
     t_end = max(tr.t_end_s for tr in truths) if t_end_s is None else t_end_s
-    out: list[tuple[float, int, Detection, str]] = []
+    out: list[tuple[float, int, int, Detection, str]] = []
     for si, s in enumerate(sensors):
         R = s.noise_covariance()
         L = np.linalg.cholesky(R)
-        for t in np.arange(0.0, t_end + 1e-9, s.period_s):
-            if only is not None and not any(a <= t <= b for a, b in only):
+        site, lat, lon = s.ecef, s.lat, s.lon
+        times = np.arange(0.0, t_end + 1e-9, s.period_s)
+        if only is not None:
+            times = times[[any(a <= t <= b for a, b in only) for t in times]]
+        for ti, tr in enumerate(truths):
+            states = tr.states_at(times)
+            seen = np.isfinite(states[:, 0])
+            if tr.parent is not None:  # unresolved from its parent: not reported yet
+                parent = tr.parent.states_at(times)
+                seen &= ~(np.linalg.norm(states[:, :3] - parent[:, :3], axis=1) < resolve_m)
+            if not seen.any():
                 continue
-            for tr in truths:
-                x = tr.state_at(t)
-                if x is None:
-                    continue
-                if tr.parent is not None and np.linalg.norm(x[:3] - tr.parent.state_at(t)[:3]) < resolve_m:
-                    continue
-                z = s.observe(x)
-                if z is None:
-                    continue
-                zn = z + L @ rng.standard_normal(len(z))
+            z, _ = predict_measurement(s.model, states[seen], site, lat, lon)
+            if s.model.startswith("radar"):
+                visible = (z[:, 0] <= s.max_range_m) & (z[:, 2] >= s.min_el_rad)
+            else:
+                visible = np.ones(len(z), bool)
+            z = z[visible] + rng.standard_normal((int(visible.sum()), z.shape[1])) @ L.T
+            for t, zn in zip(times[seen][visible], z, strict=True):
                 det = Detection(
                     time_s=float(t),
                     report_time_s=float(t),
@@ -198,13 +212,13 @@ def detections(
                     model=s.model,
                     z=zn,
                     R=R,
-                    sensor_ecef=s.ecef,
-                    sensor_lat=s.lat,
-                    sensor_lon=s.lon,
+                    sensor_ecef=site,
+                    sensor_lat=lat,
+                    sensor_lon=lon,
                 )
-                out.append((float(t), si, det, tr.name))
-    out.sort(key=lambda e: (e[0], e[1]))
-    return [e[2] for e in out], [(e[0], e[3]) for e in out]
+                out.append((float(t), si, ti, det, tr.name))
+    out.sort(key=lambda e: (e[0], e[1], e[2]))
+    return [e[3] for e in out], [(e[0], e[4]) for e in out]
 
 
 def run_and_score(tracker, reports, truths: list[Truth], c_m: float = 20e3, every: int = 1):

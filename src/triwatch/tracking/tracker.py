@@ -220,9 +220,14 @@ class NationalTracker:
         h = height_of(x[:, :3])
         for rec, height in zip(store.records, h, strict=True):  # highest point seen, a floor for the apogee
             rec.max_height_m = max(rec.max_height_m, float(height))
-        v_up = np.einsum("ni,ni->n", x[:, 3:], up_of(x[:, :3]))
-        # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it).
-        landed = (v_up < 0.0) & (age > np.maximum(h, 0.0) / np.maximum(-v_up, 1e-3))
+        up = up_of(x[:, :3])
+        v_up = np.einsum("ni,ni->n", x[:, 3:], up)
+        # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it). Only a
+        # track sure of it counts: height and sink rate taken 3 sigma against landing.
+        sd_h = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, :3, :3], up))
+        sd_v = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, 3:, 3:], up))
+        sink = -v_up - 3.0 * sd_v
+        landed = (sink > 0.0) & (age > (np.maximum(h, 0.0) + 3.0 * sd_h) / np.maximum(sink, 1e-3))
         cfg = self.config
         tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
         tr_rv = np.trace(P[:, :3, 3:], axis1=1, axis2=2)
