@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triwatch.geo.frames import ecef_to_geodetic, enu_to_ecef_vector, geodetic_to_ecef
+from triwatch.geo.frames import enu_to_ecef_vector, geodetic_to_ecef
 from triwatch.physics.gravity import ballistic_acceleration_ecef
 from triwatch.physics.propagate import rk4_step
 from triwatch.sensors.detection import Detection
+from triwatch.tracking.earth import height_of
 from triwatch.tracking.measurements import predict_measurement
 
 DT_S = 0.5  # truth grid; sensor times are multiples of it
@@ -82,7 +83,7 @@ def fly(
         else:
             r, v = rk4_step(r, v, DT_S)
         t += DT_S
-        _, _, h = ecef_to_geodetic(r[0])
+        h = height_of(r[0])
         if h < 0.0 and t > 1.0:
             break
         states.append(np.concatenate([r[0], v[0]]))
@@ -96,7 +97,7 @@ def separate(parent: Truth, at_s: float, delta_v_m_s: np.ndarray, name: str) -> 
     states = [np.concatenate([r[0], v[0]])]
     while True:
         r, v = rk4_step(r, v, DT_S)
-        _, _, h = ecef_to_geodetic(r[0])
+        h = height_of(r[0])
         if h < 0.0:
             break
         states.append(np.concatenate([r[0], v[0]]))
