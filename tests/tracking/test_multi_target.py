@@ -36,8 +36,13 @@ def test_separating_stage_is_a_new_track_with_a_parent_not_a_swap(irbm):
     stage_ids = {s["stage"] for s in steps if "stage" in s}
     assert payload_ids == {"KOR-0001"}  # the missile's track kept its id through the separation
     assert len(stage_ids) == 1 and stage_ids != payload_ids
-    (stage_track,) = [e for e in tracker.tracks() if e.track_id in stage_ids]
+    tracks = {e.track_id: e for e in tracker.tracks()}
+    (stage_track,) = [e for k, e in tracks.items() if k in stage_ids]
     assert stage_track.parent_id == "KOR-0001"
+    # the stage was launched with the missile: it reports the missile's launch point
+    payload = tracks["KOR-0001"]
+    assert payload.launch is not None and stage_track.launch is not None
+    assert (stage_track.launch.lat_rad, stage_track.launch.lon_rad) == (payload.launch.lat_rad, payload.launch.lon_rad)
     assert false_tracks(ever, assigned) == 0
 
 
