@@ -1,0 +1,156 @@
+"""The allied picture one node holds: system tracks fused from its own and partners' tracks.
+
+Rule of correlation: a reported track (origin nation, track id) keeps the system
+track it was first assigned to. A new one joins the nearest system track when
+its position passes a chi-square gate (3 degrees of freedom) against the system
+track predicted to the report's time,
+
+    d^2 = (r_rep - r_sys)^T (P_rep,rr + P_sys,rr)^-1 (r_rep - r_sys) < gate,
+
+and that system track has no live member from the same nation (a nation's two
+tracks are two objects, e.g. a warhead and its spent stage). Otherwise it starts
+a new system track.
+
+Objects that fly together at first (a warhead and its stages just after
+separation) can be correlated wrongly and drift apart later, so an assignment is
+re-checked on every update: when a member's report fails the same gate against
+the fusion of the *other* members for `split_after` updates in a row, it leaves
+that system track and is correlated anew. System track numbers are this node's own ("JPN-S001"), stable
+for the life of the system track; pedigree lists the nations that contributed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from triwatch.fusion.covariance_intersection import covariance_intersection
+from triwatch.fusion.predict import predict_state_cov
+from triwatch.messages import TrackReport
+
+GATE_CHI2_3DOF = 16.27  # 99.9 % of chi-square with 3 degrees of freedom
+
+
+@dataclass
+class Member:
+    origin: str
+    report: TrackReport
+    x: np.ndarray
+    P: np.ndarray
+
+
+@dataclass
+class SystemTrack:
+    """A fused track: its number, members, fused state and who contributed."""
+
+    number: str
+    members: dict[tuple[str, str], Member] = field(default_factory=dict)
+    time_s: float = 0.0
+    x: np.ndarray = field(default_factory=lambda: np.zeros(6))
+    P: np.ndarray = field(default_factory=lambda: np.eye(6))
+    last_update_s: float = 0.0
+
+    @property
+    def pedigree(self) -> list[str]:
+        return sorted({m.origin for m in self.members.values()})
+
+    def live_members(self, now_s: float, stale_s: float) -> list[Member]:
+        return [m for m in self.members.values() if now_s - m.report.time_s <= stale_s]
+
+    def latest(self) -> TrackReport:
+        """The most recent member report (its launch/impact/category fields)."""
+        return max(self.members.values(), key=lambda m: m.report.time_s).report
+
+
+class AlliedPicture:
+    """System tracks of one node, fed by local and partner TrackReports."""
+
+    def __init__(
+        self, nation: str, *, stale_s: float = 30.0, gate: float = GATE_CHI2_3DOF, split_after: int = 3
+    ) -> None:
+        self.nation = nation
+        self.stale_s = stale_s
+        self.gate = gate
+        self.split_after = split_after
+        self._misfits: dict[tuple[str, str], int] = {}
+        self.tracks: dict[str, SystemTrack] = {}
+        self._assignment: dict[tuple[str, str], str] = {}
+        self._next = 1
+
+    def ingest(self, origin: str, report: TrackReport) -> SystemTrack:
+        """Add a track report from a nation (this node's own or a partner's); return its system track."""
+        key = (origin, report.track_id)
+        x = np.asarray(report.x, float)
+        P = np.asarray(report.P, float)
+        number = self._assignment.get(key)
+        if number is not None and not self._still_fits(key, number, report, x, P):
+            del self.tracks[number].members[key]
+            if self.tracks[number].members:
+                self._fuse(self.tracks[number])
+            number = None
+        if number is None:
+            number = self._correlate(origin, report, x, P)
+        st = self.tracks[number]
+        st.members[key] = Member(origin, report, x, P)
+        self._assignment[key] = number
+        self._fuse(st)
+        return st
+
+    def _still_fits(self, key: tuple[str, str], number: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> bool:
+        """Whether a member's new report still gates with the fusion of the system track's other live members."""
+        others = [
+            m
+            for k, m in self.tracks[number].members.items()
+            if k != key and report.time_s - m.report.time_s <= self.stale_s
+        ]
+        if not others:
+            self._misfits.pop(key, None)
+            return True
+        xs, Ps = zip(*(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s) for m in others), strict=True)
+        xo, Po = covariance_intersection(np.array(xs), np.array(Ps))
+        d = x[:3] - xo[:3]
+        d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3], d))
+        if d2 < self.gate:
+            self._misfits.pop(key, None)
+            return True
+        self._misfits[key] = self._misfits.get(key, 0) + 1
+        if self._misfits[key] < self.split_after:
+            return True
+        self._misfits.pop(key, None)
+        return False
+
+    def _correlate(self, origin: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> str:
+        best, best_d2 = None, self.gate
+        for number, st in self.tracks.items():
+            live = st.live_members(report.time_s, self.stale_s)
+            if not live or any(m.origin == origin for m in live):
+                continue
+            xs, Ps = predict_state_cov(st.x, st.P, report.time_s - st.time_s)
+            d = x[:3] - xs[:3]
+            S = P[:3, :3] + Ps[:3, :3]
+            d2 = float(d @ np.linalg.solve(S, d))
+            if d2 < best_d2:
+                best, best_d2 = number, d2
+        if best is None:
+            best = f"{self.nation}-S{self._next:03d}"
+            self._next += 1
+            self.tracks[best] = SystemTrack(best)
+        return best
+
+    def _fuse(self, st: SystemTrack) -> None:
+        """Covariance intersection of the live members, each brought to the newest member's time."""
+        newest = max(m.report.time_s for m in st.members.values())
+        live = st.live_members(newest, self.stale_s)
+        xs, Ps = [], []
+        for m in live:
+            xm, Pm = predict_state_cov(m.x, m.P, newest - m.report.time_s)
+            xs.append(xm)
+            Ps.append(Pm)
+        st.x, st.P = covariance_intersection(np.array(xs), np.array(Ps))
+        st.time_s = newest
+        st.last_update_s = newest
+
+    def active(self, now_s: float) -> list[SystemTrack]:
+        """System tracks with at least one member updated within the staleness window."""
+        return [st for st in self.tracks.values() if now_s - st.last_update_s <= self.stale_s]

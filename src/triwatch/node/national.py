@@ -1,0 +1,306 @@
+"""One nation's node: its tracker, its fabric endpoint, its allied picture, its warnings and its C2.
+
+Wiring only. Per scenario tick the exercise calls, for every node in turn:
+`track` (own detections -> tracker -> releasable local tracks out on the
+fabric), `receive` (partners' tracks, warnings and acknowledgements in),
+`warn` (assess the allied picture, issue warnings), `receive` again (so warnings
+reach partners within the tick) and `command` (the C2 desk acknowledges).
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from triwatch.c2.acknowledgement import CommandCentre
+from triwatch.fabric import Endpoint
+from triwatch.fusion.picture import AlliedPicture, SystemTrack
+from triwatch.messages import (
+    AckReport,
+    GroundPoint,
+    PayloadError,
+    TrackReport,
+    WarningReport,
+    from_payload,
+    to_payload,
+)
+from triwatch.node.events import EventSink
+from triwatch.physics.propagate import propagate
+from triwatch.sensors.detection import Detection
+from triwatch.tracking import NationalTracker, PointEstimate, TrackEstimate
+from triwatch.tracking.impact import predict_impact
+from triwatch.warning.assess import assess
+from triwatch.warning.lifecycle import AlertBook
+
+
+def ground_point(p: PointEstimate | None) -> GroundPoint | None:
+    if p is None:
+        return None
+    return GroundPoint(
+        lat_deg=float(np.degrees(p.lat_rad)),
+        lon_deg=float(np.degrees(p.lon_rad)),
+        time_s=float(p.time_s),
+        cov_en_m2=np.asarray(p.cov_en_m2, float).tolist(),
+        time_sigma_s=float(p.time_sigma_s),
+    )
+
+
+def track_report(tr: TrackEstimate) -> TrackReport:
+    """The releasable form of a local track: no sensor identities."""
+    return TrackReport(
+        track_id=tr.track_id,
+        time_s=float(tr.time_s),
+        x=np.asarray(tr.x, float).tolist(),
+        P=np.asarray(tr.P, float).tolist(),
+        status=tr.status,
+        thrusting=bool(tr.thrusting),
+        launch=ground_point(tr.launch),
+        impact=ground_point(tr.impact),
+        apogee_m=None if tr.apogee_m is None else float(tr.apogee_m),
+        category=tr.category,
+        profile=tr.profile,
+        parent_id=tr.parent_id,
+    )
+
+
+class NationalNode:
+    def __init__(
+        self,
+        nation: str,
+        *,
+        tracker: NationalTracker,
+        endpoint: Endpoint,
+        picture: AlliedPicture,
+        alerts: AlertBook,
+        c2: CommandCentre,
+        events: EventSink,
+        protected_nations: set[str],
+        assess_period_s: float = 4.0,
+        reorder_window_s: float = 4.0,
+    ) -> None:
+        self.nation = nation
+        self.tracker = tracker
+        self.endpoint = endpoint
+        self.picture = picture
+        self.alerts = alerts
+        self.c2 = c2
+        self.events = events
+        self.protected = protected_nations
+        self.assess_period_s = assess_period_s
+        self.reorder_window_s = reorder_window_s
+        self._reorder: list[tuple[float, int, Detection]] = []
+        self._released_until_s = -np.inf
+        self._order = 0
+        self.reports_processed = 0
+        self._published: dict[str, float] = {}
+        self._next_assess_s = 0.0
+        self._cause_wall_ns = 0
+        self.delivered_warnings: list[WarningReport] = []
+
+    # -- own sensors -> tracker -> fabric -------------------------------------------------
+    def _in_time_order(self, now_s: float, detections: Sequence[Detection]) -> list[Detection]:
+        """Hold reports for the reorder window so the tracker gets them in measurement-time order.
+
+        Sensors report with different latencies (a space sensor's downlink is slower than a
+        radar's), so a report can arrive after a later measurement from another sensor. Holding
+        every report until now >= time_s + window (the largest report latency of the nation's
+        sensors) restores the order at the cost of that window; a report later still is logged
+        as late and not fed to the tracker.
+        """
+        for d in detections:
+            self.events.emit(now_s, self.nation, "detection", sensor=d.sensor_id, time_s=d.time_s, model=d.model)
+            if d.time_s < self._released_until_s:
+                self.events.emit(now_s, self.nation, "late-detection", sensor=d.sensor_id, time_s=d.time_s)
+                continue
+            self._order += 1
+            heapq.heappush(self._reorder, (d.time_s, self._order, d))
+        ready = []
+        while self._reorder and self._reorder[0][0] <= now_s - self.reorder_window_s:
+            ready.append(heapq.heappop(self._reorder)[2])
+        if ready:
+            self._released_until_s = ready[-1].time_s
+        return ready
+
+    def track(self, now_s: float, detections: Sequence[Detection]) -> None:
+        ready = self._in_time_order(now_s, detections)
+        if ready:
+            self._cause_wall_ns = time.perf_counter_ns()
+            self.tracker.process(ready)
+            self.reports_processed += len(ready)
+        for tr in self.tracker.tracks():
+            if self._published.get(tr.track_id, -np.inf) >= tr.time_s:
+                continue
+            self._published[tr.track_id] = tr.time_s
+            report = track_report(tr)
+            result = self.endpoint.publish("tracks", to_payload(report))
+            self.picture.ingest(self.nation, report)
+            self.events.emit(
+                now_s,
+                self.nation,
+                "track",
+                track_id=tr.track_id,
+                status=tr.status,
+                x=report.x,
+                sent_to=list(result.sent_to),
+                withheld_from=list(result.withheld_from),
+                apogee_m=report.apogee_m,
+                category=report.category,
+            )
+
+    # -- fabric -> picture, C2 ------------------------------------------------------------
+    def receive(self, now_s: float) -> None:
+        for delivery in self.endpoint.poll():
+            try:
+                self._handle(delivery, now_s)
+            except PayloadError as exc:
+                self.events.emit(
+                    now_s, self.nation, "refused-payload", origin=delivery.origin, kind=delivery.kind, reason=str(exc)
+                )
+
+    def _handle(self, delivery, now_s: float) -> None:
+        if delivery.kind == "tracks":
+            report = from_payload(delivery.payload, TrackReport)
+            st = self.picture.ingest(delivery.origin, report)
+            self.events.emit(
+                now_s,
+                self.nation,
+                "track-received",
+                origin=delivery.origin,
+                track_id=report.track_id,
+                system_track=st.number,
+            )
+        elif delivery.kind == "warnings":
+            self._deliver_warning(from_payload(delivery.payload, WarningReport), now_s)
+        elif delivery.kind == "acks":
+            ack = from_payload(delivery.payload, AckReport)
+            self.events.emit(
+                now_s,
+                self.nation,
+                "ack-received",
+                origin=delivery.origin,
+                centre=ack.centre,
+                warning_id=ack.warning_id,
+                revision=ack.revision,
+            )
+
+    def _deliver_warning(self, w: WarningReport, now_s: float) -> None:
+        self.delivered_warnings.append(w)
+        self.c2.receive(w, now_s)
+        self.events.emit(
+            now_s,
+            self.nation,
+            "warning-delivered",
+            issuer=w.issuer,
+            warning_id=w.warning_id,
+            revision=w.revision,
+            kind=w.kind,
+            areas=w.areas,
+            subregions=w.subregions,
+            impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+            cause_wall_ns=w.cause_wall_ns,
+        )
+
+    # -- picture -> warnings --------------------------------------------------------------
+    def warn(self, now_s: float) -> None:
+        if now_s < self._next_assess_s:
+            return
+        self._next_assess_s = now_s + self.assess_period_s
+        active = self.picture.active(now_s)
+        for st in active:
+            for w in self._assess(st, now_s):
+                self.endpoint.publish("warnings", to_payload(w))
+                self.events.emit(
+                    now_s,
+                    self.nation,
+                    "warning-issued",
+                    warning_id=w.warning_id,
+                    revision=w.revision,
+                    kind=w.kind,
+                    areas=w.areas,
+                    system_track=st.number,
+                    x=st.x.tolist(),
+                    time_s=st.time_s,
+                    pedigree=st.pedigree,
+                    cause_wall_ns=w.cause_wall_ns,
+                    impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+                )
+                self._deliver_warning(w, now_s)
+        live = {st.number for st in active}
+        for number in list(self.alerts.alerts):
+            if number not in live:
+                for w in self.alerts.lost(number, now_s):
+                    self.endpoint.publish("warnings", to_payload(w))
+                    self.events.emit(
+                        now_s,
+                        self.nation,
+                        "warning-issued",
+                        warning_id=w.warning_id,
+                        revision=w.revision,
+                        kind=w.kind,
+                        areas=w.areas,
+                        system_track=number,
+                    )
+                    self._deliver_warning(w, now_s)
+
+    def _assess(self, st: SystemTrack, now_s: float) -> list[WarningReport]:
+        latest = st.latest()
+        launch = latest.launch
+        # A missile still under thrust has no ballistic impact point yet: any nation's
+        # tracker seeing thrust holds the assessment back.
+        if any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s)):
+            return self.alerts.observe(
+                st.number, now_s, None, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
+            )
+        impact = predict_impact(st.x, st.P, st.time_s)
+        assessment = None
+        if impact is not None:
+            assessment = assess(
+                st.x,
+                st.time_s,
+                impact.lat_rad,
+                impact.lon_rad,
+                impact.time_s,
+                np.asarray(impact.cov_en_m2),
+                self.protected,
+            )
+        return self.alerts.observe(
+            st.number, now_s, assessment, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
+        )
+
+    def snapshot(self, now_s: float) -> None:
+        """Record the allied picture as this node holds it now (system tracks flown to now_s)."""
+        active = self.picture.active(now_s)
+        positions = []
+        for st in active:
+            r, _ = propagate(st.x[None, :3], st.x[None, 3:], now_s - st.time_s)
+            positions.append(r[0].tolist())
+        self.events.emit(
+            now_s,
+            self.nation,
+            "picture",
+            numbers=[st.number for st in active],
+            positions=positions,
+            pedigree=[st.pedigree for st in active],
+        )
+
+    # -- C2 -------------------------------------------------------------------------------
+    def command(self, now_s: float) -> None:
+        for ack in self.c2.tick(now_s):
+            self.endpoint.publish("acks", to_payload(ack))
+            self.events.emit(
+                now_s, self.nation, "ack", centre=ack.centre, warning_id=ack.warning_id, revision=ack.revision
+            )
+        for d in self.c2.log:
+            if d.action == "escalated" and d.time_s == now_s:
+                self.events.emit(
+                    now_s,
+                    self.nation,
+                    "escalation",
+                    centre=d.centre,
+                    warning_id=d.warning_id,
+                    revision=d.revision,
+                    detail=d.detail,
+                )
