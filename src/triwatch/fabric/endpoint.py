@@ -26,6 +26,7 @@ allows the hub too: relaying is not reading.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +88,16 @@ class PublishResult:
     msg_id: str
     sent_to: tuple[str, ...]
     withheld_from: tuple[str, ...]
+
+
+def sequence_start_from_clock() -> int:
+    """A first sequence number for a deployed node: microseconds since 1970.
+
+    A node that restarts must not reuse sequence numbers its partners have seen (they would
+    refuse them as replays); starting from the clock keeps numbers rising across restarts as
+    long as the node sends fewer than a million messages a second.
+    """
+    return time.time_ns() // 1000
 
 
 def utc_iso(moment: datetime) -> str:
