@@ -4,7 +4,7 @@ import msgspec
 import pytest
 from conftest import make_net
 
-from triwatch.fabric import REFUSAL_REASONS, Endpoint, KeyRing
+from triwatch.fabric import REFUSAL_REASONS, Endpoint, KeyRing, MemoryBus
 from triwatch.fabric.envelope import decode, encode, signing_bytes
 
 
@@ -213,3 +213,32 @@ def test_endpoint_bad_construction(net):
         Endpoint("JPN", net.policy, net.keys.public_only(["USA"]), net.bus, net.audit, lambda: None)
     with pytest.raises(ValueError, match="unknown codec 'xml'"):
         Endpoint("JPN", net.policy, net.keys, net.bus, net.audit, lambda: None, codec="xml")
+
+
+class FlakyBus(MemoryBus):
+    """A MemoryBus whose link towards one nation is down."""
+
+    def __init__(self, down: str) -> None:
+        super().__init__()
+        self.down = down
+
+    def send(self, sender, to, kind, data):
+        if to == self.down:
+            raise OSError(f"link to {to} down")
+        super().send(sender, to, kind, data)
+
+
+def test_transport_failures_are_logged_counted_and_never_break_poll(keys3):
+    net = make_net(keys=keys3)
+    bus = FlakyBus(down="JPN")
+    for ep in net.ep.values():
+        ep.transport = bus
+    net.bus = bus
+    net.ep["KOR"].publish("tracks", {"k": 1})  # KOR->USA works; USA's relay to JPN fails
+    assert [d.payload for d in net.ep["USA"].poll()] == [{"k": 1}]
+    assert net.ep["USA"].stats()["send_failed"] == {"JPN": 1}
+    with pytest.raises(ConnectionError, match="transport failed towards JPN"):
+        net.ep["USA"].publish("warnings", {"w": 1})
+    assert net.ep["KOR"].poll()[0].payload == {"w": 1}  # the other hop still went
+    events = [r["event"] for r in net.audit.rows()]
+    assert events.count("send-failed") == 2

@@ -82,7 +82,7 @@ def test_oversized_and_non_bytes():
         decode("a string")
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400))
 def test_fuzz_random_bytes_only_malformed(data):
     with contextlib.suppress(MalformedEnvelopeError):
@@ -92,7 +92,7 @@ def test_fuzz_random_bytes_only_malformed(data):
 _VALID = [encode(_env(), "msgpack"), encode(_env(), "json")]
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(_VALID),
     st.lists(

@@ -27,7 +27,6 @@ allows the hub too: relaying is not reading.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,6 +52,7 @@ from .keys import KeyRing
 from .labels import KINDS, Label
 from .policy import ReleasePolicy
 from .replay import DEFAULT_WINDOW, ReplayWindow
+from .stats import EndpointStats
 from .transport import Transport
 
 REFUSAL_REASONS: tuple[str, ...] = (
@@ -142,13 +142,7 @@ class Endpoint:
         self.audit_deliveries = audit_deliveries
         self._next_sequence = first_sequence
         self._window = ReplayWindow(replay_window)
-        self._sent: Counter[str] = Counter()
-        self._withheld: Counter[str] = Counter()
-        self._sent_to: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._withheld_from: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._received: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._relayed: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._refused: Counter[str] = Counter()
+        self._stats = EndpointStats()
 
     # ----------------------------------------------------------------- publish
     def publish(self, kind: str, payload: dict) -> PublishResult:
@@ -181,17 +175,9 @@ class Endpoint:
         partners = [n for n in self.policy.nations if n != self.nation]
         sent_to = tuple(n for n in partners if label.allows(n))
         withheld = tuple(n for n in partners if not label.allows(n))
-        for hop in self.policy.route(self.nation, label):
-            self.transport.send(self.nation, hop, kind, data)
+        failed = [hop for hop in self.policy.route(self.nation, label) if not self._send(hop, kind, data, envelope)]
 
-        if sent_to:
-            self._sent[kind] += 1
-        if withheld:
-            self._withheld[kind] += 1
-        for n in sent_to:
-            self._sent_to[n][kind] += 1
-        for n in withheld:
-            self._withheld_from[n][kind] += 1
+        self._stats.published(kind, sent_to, withheld)
         self.audit.append(
             self.nation,
             "publish",
@@ -204,7 +190,19 @@ class Endpoint:
                 "withheld_from": list(withheld),
             },
         )
+        if failed:
+            raise ConnectionError(f"publish({kind}) {envelope.msg_id}: transport failed towards {', '.join(failed)}")
         return PublishResult(envelope.msg_id, sent_to, withheld)
+
+    def _send(self, hop: str, kind: str, data: bytes, env: Envelope) -> bool:
+        """Hand bytes to the transport; a failure is logged and counted, and reported as False."""
+        try:
+            self.transport.send(self.nation, hop, kind, data)
+        except Exception as exc:  # any transport trouble: the caller decides, the audit log remembers
+            self._stats.send_failed[hop] += 1
+            self.audit.append(self.nation, "send-failed", _brief(env, to=hop, error=repr(exc)[:300]))
+            return False
+        return True
 
     # -------------------------------------------------------------------- poll
     def poll(self) -> list[Delivery]:
@@ -240,24 +238,23 @@ class Endpoint:
             return self._refuse(verdict, f"sequence {env.sequence} from {env.origin}", env)
         self._window.accept(env.origin, env.sequence, env.msg_id)
 
-        for nation in relay_to:
-            # Forward the original bytes: the origin's signature still binds them.
-            self.transport.send(self.nation, nation, env.kind, bytes(data))
-        if relay_to:
-            self._relayed[env.origin][env.kind] += 1
+        # Forward the original bytes: the origin's signature still binds them.
+        relayed = [n for n in relay_to if self._send(n, env.kind, bytes(data), env)]
+        if relayed:
+            self._stats.relayed[env.origin][env.kind] += 1
         if not label.allows(self.nation):
             if self.audit_deliveries:
-                self.audit.append(self.nation, "relay", _brief(env, relayed_to=list(relay_to)))
+                self.audit.append(self.nation, "relay", _brief(env, relayed_to=relayed))
             return None
 
         received_utc = utc_iso(self.clock())
-        self._received[env.origin][env.kind] += 1
+        self._stats.received[env.origin][env.kind] += 1
         if self.audit_deliveries:
-            self.audit.append(self.nation, "receive", _brief(env, relayed_to=list(relay_to)))
+            self.audit.append(self.nation, "receive", _brief(env, relayed_to=relayed))
         return Delivery(env.msg_id, env.origin, env.kind, label, env.sequence, env.sent_utc, received_utc, env.payload)
 
     def _refuse(self, reason: str, why: str, env: Envelope | None) -> None:
-        self._refused[reason] += 1
+        self._stats.refused[reason] += 1
         detail: dict[str, Any] = {"reason": reason, "why": why[:500]}
         if env is not None:
             detail.update(_brief(env))
@@ -266,18 +263,10 @@ class Endpoint:
 
     # ------------------------------------------------------------------- stats
     def stats(self) -> dict:
-        """Counts of messages: sent/withheld per kind (a message counts once if it went to, or was
-        withheld from, at least one partner), sent_to/withheld_from per partner and kind,
-        received and relayed per origin and kind, refused with reasons."""
-        return {
-            "sent": dict(self._sent),
-            "withheld": dict(self._withheld),
-            "sent_to": {n: dict(c) for n, c in self._sent_to.items()},
-            "withheld_from": {n: dict(c) for n, c in self._withheld_from.items()},
-            "received": {o: dict(c) for o, c in self._received.items()},
-            "relayed": {o: dict(c) for o, c in self._relayed.items()},
-            "refused": {"count": sum(self._refused.values()), "reasons": dict(self._refused)},
-        }
+        """{"sent": {kind: n}, "withheld": {kind: n}, "received": {origin: {kind: n}},
+        "refused": {"count": n, "reasons": {reason: n}}} plus sent_to, withheld_from, relayed
+        and send_failed (see :class:`~triwatch.fabric.stats.EndpointStats`)."""
+        return self._stats.as_dict()
 
 
 def _brief(env: Envelope, **extra: Any) -> dict[str, Any]:
