@@ -33,3 +33,12 @@ def test_config_exports_each_inbox_only_to_its_sender():
 
 def test_server_binary_is_found():
     assert find_server_binary().name == "nats-server"
+
+
+def test_config_with_tls(tmp_path):
+    from triwatch.fabric.tls import make_tls_files
+
+    files = make_tls_files(tmp_path)
+    text = server_config(NATIONS, make_credentials(NATIONS), port=4999, store_dir="/tmp/js", tls=files)
+    assert f'tls {{ cert_file: "{files.server_cert}", key_file: "{files.server_key}"' in text
+    assert files.server_key.stat().st_mode & 0o777 == 0o600

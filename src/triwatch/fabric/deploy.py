@@ -10,6 +10,7 @@ secrets, so it can only ever speak as itself.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ class NodeFabricConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     topology: str
     hub: str
     keys_dir: str
+    tls_ca: str | None = None  # CA certificate file (relative to this file's folder) when the server uses TLS
 
 
 def prepare_deployment(out_dir: str | Path, server: LocalNatsServer, keyring: KeyRing) -> dict[str, Path]:
@@ -46,6 +48,10 @@ def prepare_deployment(out_dir: str | Path, server: LocalNatsServer, keyring: Ke
         node_dir = out / nation
         keyring.save(node_dir / "keys", private_for=[nation])
         creds = server.creds[nation]
+        tls_ca = None
+        if server.tls_ca is not None:
+            shutil.copyfile(server.tls_ca, node_dir / "ca.pem")
+            tls_ca = "ca.pem"
         cfg = NodeFabricConfig(
             url=server.url,
             nation=nation,
@@ -55,6 +61,7 @@ def prepare_deployment(out_dir: str | Path, server: LocalNatsServer, keyring: Ke
             topology=server.topology,
             hub=server.hub,
             keys_dir="keys",
+            tls_ca=tls_ca,
         )
         path = node_dir / CONFIG_NAME
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds a password
@@ -95,6 +102,7 @@ def connect_endpoint(
         raise ValueError(f"{path}: nations {cfg.nations} do not match the policy's {list(policy.nations)}")
     keys = KeyRing.load(Path(path).parent / cfg.keys_dir, cfg.nation)
     creds = Credentials(cfg.nation, cfg.user, cfg.password)
-    transport = NatsTransport(cfg.url, creds, cfg.nations, topology=cfg.topology, hub=cfg.hub)
+    tls_ca = Path(path).parent / cfg.tls_ca if cfg.tls_ca else None
+    transport = NatsTransport(cfg.url, creds, cfg.nations, topology=cfg.topology, hub=cfg.hub, tls_ca=tls_ca)
     endpoint_options.setdefault("first_sequence", sequence_start_from_clock())
     return Endpoint(cfg.nation, policy, keys, transport, audit, clock, **endpoint_options)  # type: ignore[arg-type]

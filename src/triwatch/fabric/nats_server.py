@@ -15,6 +15,9 @@ publish as another nation nor read another nation's subjects.
 **Topology.** ``hub``: links exist only between the hub and each spoke (the real mechanism:
 KOR-JPN traffic goes through INDOPACOM); ``mesh``: between every pair.
 
+**TLS.** With ``tls=True`` the server gets a certificate from a CA made for the run
+(:mod:`triwatch.fabric.tls`) and clients connect with ``tls://`` and that CA.
+
 **JetStream.** Each nation's inbound stream keeps messages on disk until that nation's
 durable consumer acknowledges them, so a node that was down catches up when it returns.
 
@@ -38,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .labels import is_nation_code
+from .tls import TlsFiles, make_tls_files
 
 STREAM_PREFIX = "IN_"
 CONSUMER_NAME = "node"
@@ -111,11 +115,16 @@ def server_config(
     topology: str = "hub",
     hub: str = "USA",
     host: str = "127.0.0.1",
+    tls: TlsFiles | None = None,
 ) -> str:
-    """The nats-server configuration text: accounts, users, permissions, exports and imports."""
+    """The nats-server configuration text: accounts, users, permissions, exports and imports (and TLS if given)."""
     pairs = links(nations, topology, hub)
-    lines = [
-        f"listen: {_q(f'{host}:{port}')}",
+    lines = [f"listen: {_q(f'{host}:{port}')}"]
+    if tls is not None:
+        lines.append(
+            f"tls {{ cert_file: {_q(str(tls.server_cert))}, key_file: {_q(str(tls.server_key))}, timeout: 2 }}"
+        )
+    lines += [
         f"jetstream {{ store_dir: {_q(str(store_dir))}, max_memory_store: 64MB, max_file_store: 1GB }}",
         "accounts {",
     ]
@@ -157,12 +166,19 @@ class LocalNatsServer:
     workdir: Path | None = None
     creds: dict[str, Credentials] = field(default_factory=dict)
     provision: bool = True
+    tls: bool = False
+    tls_files: TlsFiles | None = None
     process: subprocess.Popen | None = None
     _own_workdir: bool = False
 
     @property
     def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
+        return f"{'tls' if self.tls else 'nats'}://127.0.0.1:{self.port}"
+
+    @property
+    def tls_ca(self) -> Path | None:
+        """The CA certificate clients need to check the server (None without TLS)."""
+        return self.tls_files.ca_cert if self.tls_files else None
 
     def start(self, timeout_s: float = 10.0) -> LocalNatsServer:
         """Write the config, launch the server, wait until it accepts connections."""
@@ -174,6 +190,8 @@ class LocalNatsServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
         self.creds = self.creds or make_credentials(self.nations)
+        if self.tls and self.tls_files is None:
+            self.tls_files = make_tls_files(self.workdir / "tls")
         conf = self.workdir / "nats.conf"
         conf.write_text(
             server_config(
@@ -183,6 +201,7 @@ class LocalNatsServer:
                 store_dir=self.workdir / "js",
                 topology=self.topology,
                 hub=self.hub,
+                tls=self.tls_files,
             )
         )
         log = open(self.workdir / "nats.log", "ab")  # noqa: SIM115 - the server process owns it until stop()
@@ -205,7 +224,7 @@ class LocalNatsServer:
         if self.provision:
             from .nats_transport import provision_streams  # late: nats-py is needed only once a server runs
 
-            provision_streams(self.url, self.creds, self.nations, self.topology, self.hub)
+            provision_streams(self.url, self.creds, self.nations, self.topology, self.hub, tls_ca=self.tls_ca)
         return self
 
     def stop(self) -> None:

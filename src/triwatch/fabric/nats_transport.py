@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ssl
 import threading
 from collections import deque
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import nats
@@ -41,12 +43,31 @@ async def _ensure_stream(js: Any, nation: str, subjects: list[str]) -> None:
         await js.update_stream(config)
 
 
-def provision_streams(url: str, creds: dict[str, Credentials], nations: Sequence[str], topology: str, hub: str) -> None:
+def tls_context(ca_file: str | Path | None) -> ssl.SSLContext | None:
+    """A client TLS context that trusts only ``ca_file`` (None: no TLS)."""
+    if ca_file is None:
+        return None
+    if not Path(ca_file).is_file():
+        raise FileNotFoundError(f"tls_ca: {ca_file} missing")
+    return ssl.create_default_context(cafile=str(ca_file))
+
+
+def provision_streams(
+    url: str,
+    creds: dict[str, Credentials],
+    nations: Sequence[str],
+    topology: str,
+    hub: str,
+    *,
+    tls_ca: str | Path | None = None,
+) -> None:
     """Create every nation's inbound stream (each with that nation's own login) before anyone publishes."""
 
     async def run() -> None:
         for n in nations:
-            nc = await nats.connect(url, user=creds[n].user, password=creds[n].password, connect_timeout=5)
+            nc = await nats.connect(
+                url, user=creds[n].user, password=creds[n].password, connect_timeout=5, tls=tls_context(tls_ca)
+            )
             try:
                 await _ensure_stream(nc.jetstream(), n, inbound_subjects(n, nations, topology, hub))
             finally:
@@ -68,8 +89,10 @@ class NatsTransport:
         hub: str = "USA",
         ack_wait_s: float = 5.0,
         timeout_s: float = 5.0,
+        tls_ca: str | Path | None = None,
     ) -> None:
         self.nation = creds.nation
+        self._tls = tls_context(tls_ca)
         self.url = url
         self.timeout_s = timeout_s
         self._links = set(links(nations, topology, hub))
@@ -102,6 +125,7 @@ class NatsTransport:
             connect_timeout=self.timeout_s,
             error_cb=self._on_error,
             max_reconnect_attempts=-1,
+            tls=self._tls,
         )
         self._js = self._nc.jetstream()
         if self._subjects:
