@@ -199,8 +199,10 @@ def test_publish_bad_input(net):
         net.ep["USA"].publish("plots", {})
     with pytest.raises(TypeError, match="payload must be a dict"):
         net.ep["USA"].publish("tracks", [1, 2])
-    with pytest.raises(TypeError, match="not JSON-encodable"):
+    with pytest.raises(TypeError, match="payload cannot be encoded"):
         net.ep["USA"].publish("tracks", {"x": object()})
+    with pytest.raises(TypeError, match="payload cannot be encoded"):
+        net.ep["USA"].publish("tracks", {"x": 2**80})  # beyond 64-bit integers
     assert net.bus.pending() == 0
     net.ep["USA"].publish("tracks", {"ok": True})
     assert [d.sequence for d in net.settle()["JPN"]] == [1]  # failed publishes used no sequence number

@@ -165,11 +165,14 @@ class Endpoint:
             payload=payload,
         )
         try:
-            to_sign = signing_bytes(unsigned)
-        except TypeError as exc:
-            raise TypeError(f"publish({kind}): payload is not JSON-encodable: {exc}") from None
-        envelope = msgspec.structs.replace(unsigned, signature=self.keyring.sign(self.nation, to_sign))
-        data = encode(envelope, self.codec)
+            envelope = msgspec.structs.replace(
+                unsigned, signature=self.keyring.sign(self.nation, signing_bytes(unsigned))
+            )
+            data = encode(envelope, self.codec)
+        except (TypeError, ValueError, OverflowError) as exc:  # e.g. an object, or an int beyond 64 bits
+            raise TypeError(
+                f"publish({kind}): payload cannot be encoded ({self.codec}, canonical JSON): {exc}"
+            ) from None
         self._next_sequence += 1
 
         partners = [n for n in self.policy.nations if n != self.nation]
