@@ -90,6 +90,10 @@ def step_costs(n: int) -> None:
         disk = AuditLog(f"{d}/audit.sqlite")
         print(f"audit append (WAL)  {per_op(lambda: disk.append('KOR', 'publish', {'msg_id': 'x'}), n) * 1e6:8.1f} us")
         disk.close()
+        batched = AuditLog(f"{d}/batched.sqlite", flush_every=256)
+        cost = per_op(lambda: batched.append("KOR", "publish", {"msg_id": "x"}), max(n, 2560))
+        print(f"audit append (WAL, flush_every=256) {cost * 1e6:8.1f} us")
+        batched.close()
 
 
 def ping(ep: dict[str, Endpoint], origin: str, target: str, n: int, poll_order: list[str]) -> list[float]:

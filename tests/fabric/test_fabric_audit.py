@@ -98,3 +98,29 @@ def test_two_writers_share_one_file(tmp_path):
         (a if i % 2 else b).append("USA" if i % 2 else "JPN", "x", {"i": i})
     assert AuditLog.verify_file(path) == (True, AuditLog(path).verify()[1])
     assert AuditLog(path).head()[0] == 20
+
+
+def test_batched_appends_chain_the_same_and_flush_on_read(tmp_path):
+    path = tmp_path / "audit.sqlite"
+    log = AuditLog(path, flush_every=100)
+    other = AuditLog(path)  # a second writer (another node) appending between batches
+    for i in range(250):
+        log.append("USA", "receive", {"i": i})
+        if i % 60 == 0:
+            other.append("JPN", "publish", {"i": i})
+    assert AuditLog(path).head()[0] == 200 + 5  # two full batches written; 50 still pending
+    assert log.head()[0] == 255  # reading flushes
+    log.close()
+    assert AuditLog.verify_file(path)[0]
+    with pytest.raises(ValueError, match="flush_every: must be >= 1"):
+        AuditLog(path, flush_every=0)
+
+
+def test_pending_rows_are_written_on_close(tmp_path):
+    path = tmp_path / "audit.sqlite"
+    log = AuditLog(path, flush_every=1000)
+    for i in range(10):
+        log.append("KOR", "publish", {"i": i})
+    log.close()
+    ok, msg = AuditLog.verify_file(path)
+    assert ok and "10 rows" in msg

