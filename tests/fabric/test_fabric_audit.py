@@ -124,3 +124,30 @@ def test_pending_rows_are_written_on_close(tmp_path):
     log.close()
     ok, msg = AuditLog.verify_file(path)
     assert ok and "10 rows" in msg
+
+
+def test_three_processes_append_to_one_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import triwatch
+
+    path = tmp_path / "audit.sqlite"
+    AuditLog(path).close()  # create the schema and WAL mode before the writers race
+    src = str(Path(triwatch.__file__).parents[1])
+    code = (
+        "import sys; from triwatch.fabric import AuditLog\n"
+        "log = AuditLog(sys.argv[1], flush_every=int(sys.argv[3]))\n"
+        "[log.append(sys.argv[2], 'publish', {'i': i}) for i in range(200)]\n"
+        "log.close()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": src}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(path), n, b], env=env)
+        for n, b in (("USA", "1"), ("JPN", "1"), ("KOR", "16"))
+    ]
+    assert [p.wait(60) for p in procs] == [0, 0, 0]
+    ok, msg = AuditLog.verify_file(path)
+    assert ok and "600 rows" in msg
