@@ -129,3 +129,13 @@ def test_extension_types_are_malformed():
     raw = msgspec.msgpack.encode({**msgspec.to_builtins(_env()), "payload": {"t": msgspec.msgpack.Ext(5, b"x")}})
     with pytest.raises(MalformedEnvelopeError, match="extension type 5"):
         decode(raw)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"v":1,"payload":{"a":' + b"[" * 200_000, b"\x81\xa7payload\x81\xa1a" + b"\x91" * 500_000],
+    ids=["json", "msgpack"],
+)
+def test_pathological_nesting_is_malformed(data):
+    with pytest.raises(MalformedEnvelopeError, match="RecursionError"):
+        decode(data)
