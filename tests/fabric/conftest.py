@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -41,6 +42,9 @@ class Net:
         return got
 
 
+_CREATED: list[Net] = []
+
+
 def make_net(nations=NATIONS, overrides=None, topology="hub", hub="USA", keys=None) -> Net:
     policy = ReleasePolicy.from_config(list(nations), overrides, topology=topology, hub=hub)
     keys = keys or KeyRing.generate(nations)
@@ -48,7 +52,23 @@ def make_net(nations=NATIONS, overrides=None, topology="hub", hub="USA", keys=No
     audit = AuditLog(":memory:")
     clock = StepClock()
     ep = {n: Endpoint(n, policy, keys, bus, audit, clock) for n in nations}
-    return Net(policy, keys, bus, audit, ep)
+    net = Net(policy, keys, bus, audit, ep)
+    _CREATED.append(net)
+    return net
+
+
+@pytest.fixture(autouse=True)
+def every_refusal_is_in_the_audit_log():
+    """After each test: each endpoint's refusal counts equal the refusals its audit log holds, and the chain holds."""
+    _CREATED.clear()
+    yield
+    for net in _CREATED:
+        rows = [r for r in net.audit.rows() if r["event"] == "refuse"]
+        for nation, ep in net.ep.items():
+            logged = Counter(r["detail"]["reason"] for r in rows if r["node"] == nation)
+            assert dict(logged) == ep.stats()["refused"]["reasons"], nation
+        assert net.audit.verify()[0]
+    _CREATED.clear()
 
 
 @pytest.fixture(scope="session")
