@@ -244,3 +244,13 @@ def test_transport_failures_are_logged_counted_and_never_break_poll(keys3):
     assert net.ep["KOR"].poll()[0].payload == {"w": 1}  # the other hop still went
     events = [r["event"] for r in net.audit.rows()]
     assert events.count("send-failed") == 2
+
+
+def test_hub_forwards_the_original_bytes_unchanged(keys3):
+    net = make_net(overrides={"KOR": {"tracks": {"rel_to": ["JPN"]}}}, keys=keys3)
+    seen = []
+    net.bus._tap = lambda sender, to, kind, data: seen.append((sender, to, data))
+    net.ep["KOR"].publish("tracks", {"t": 1})
+    net.settle()
+    assert [(s, t) for s, t, _ in seen] == [("KOR", "USA"), ("USA", "JPN")]
+    assert seen[0][2] == seen[1][2]
