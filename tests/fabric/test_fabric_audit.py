@@ -151,3 +151,16 @@ def test_three_processes_append_to_one_file(tmp_path):
     assert [p.wait(60) for p in procs] == [0, 0, 0]
     ok, msg = AuditLog.verify_file(path)
     assert ok and "600 rows" in msg
+
+
+def test_truncation_is_caught_against_an_anchored_head(logfile):
+    import json
+
+    rows, digest = AuditLog(logfile).head()
+    (logfile.parent / "summary.json").write_text(json.dumps({"audit_head": {"rows": rows, "hash": digest}}))
+    assert audit_verify(logfile.parent) == 0
+    _sql(logfile, ("DELETE FROM audit WHERE id >= 9", ()))  # cut off the newest rows
+    assert AuditLog.verify_file(logfile)[0]  # the chain alone cannot tell
+    ok, msg = AuditLog.verify_file(logfile, (rows, digest))
+    assert not ok and msg.startswith("row 9: missing")
+    assert audit_verify(logfile.parent) == 1

@@ -120,20 +120,24 @@ class AuditLog:
         last = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         return (0, GENESIS.hex()) if last is None else (last[0], last[1])
 
-    def verify(self) -> tuple[bool, str]:
-        """(ok, message): walk the chain; the message names the first broken row."""
+    def verify(self, expect_head: tuple[int, str] | None = None) -> tuple[bool, str]:
+        """(ok, message): walk the chain; the message names the first broken row.
+
+        ``expect_head``: a (rows, hash) pair from :meth:`head` kept elsewhere; a log whose
+        chain holds but ends elsewhere was truncated (or extended).
+        """
         self.flush()
-        return _verify_connection(self._db)
+        return _verify_connection(self._db, expect_head)
 
     @staticmethod
-    def verify_file(path: str | Path) -> tuple[bool, str]:
+    def verify_file(path: str | Path, expect_head: tuple[int, str] | None = None) -> tuple[bool, str]:
         """Verify an audit file without writing to it; (False, "... missing") if there is no such file."""
         p = Path(path)
         if not p.is_file():
             return False, f"{p}: audit log missing"
         db = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            return _verify_connection(db)
+            return _verify_connection(db, expect_head)
         except sqlite3.DatabaseError as exc:
             return False, f"{p}: not a readable audit log ({exc})"
         finally:
@@ -145,7 +149,7 @@ class AuditLog:
         self._db.close()
 
 
-def _verify_connection(db: sqlite3.Connection) -> tuple[bool, str]:
+def _verify_connection(db: sqlite3.Connection, expect_head: tuple[int, str] | None = None) -> tuple[bool, str]:
     prev = GENESIS
     expected_id = 1
     count = 0
@@ -163,4 +167,14 @@ def _verify_connection(db: sqlite3.Connection) -> tuple[bool, str]:
         prev = digest
         expected_id += 1
         count += 1
+    if expect_head is not None and (count, prev.hex()) != (expect_head[0], expect_head[1]):
+        if count < expect_head[0]:
+            return (
+                False,
+                f"row {count + 1}: missing; the log ends at row {count}, the anchored head is row {expect_head[0]}",
+            )
+        return (
+            False,
+            f"head: the chain ends at row {count} ({prev.hex()[:16]}), not at the anchored row {expect_head[0]}",
+        )
     return True, f"audit chain intact: {count} rows, head {prev.hex()[:16]}"
