@@ -5,8 +5,9 @@ Row i stores ``hash_i = sha256(hash_{i-1} || canonical_json(event_i))`` with ``h
 Editing a row changes its hash; deleting or inserting one breaks the link to the next.
 :meth:`AuditLog.verify` walks the chain and names the first row that does not hold.
 
-What a chain alone cannot show: truncation of the newest rows (nothing follows them). Anchor
-the head hash elsewhere (the run summary prints it) to catch that.
+What a chain alone cannot show: truncation of the newest rows (nothing follows them), or a
+whole tail rewritten with fresh hashes (the chain has no secret). Keep :meth:`AuditLog.head`
+elsewhere (e.g. ``audit_head`` in the run's summary.json) and pass it to ``verify`` to catch both.
 
 Rows are chained and written in ``BEGIN IMMEDIATE`` transactions, so several processes (one
 node per nation) may share one file; WAL journaling keeps each write cheap. With
