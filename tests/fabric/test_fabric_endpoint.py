@@ -254,3 +254,22 @@ def test_hub_forwards_the_original_bytes_unchanged(keys3):
     net.settle()
     assert [(s, t) for s, t, _ in seen] == [("KOR", "USA"), ("USA", "JPN")]
     assert seen[0][2] == seen[1][2]
+
+
+def test_restarted_node_rebuilds_its_replay_window_from_the_audit_log(keys3):
+    net = make_net(keys=keys3)
+    wires = []
+    for i in range(5):
+        net.ep["KOR"].publish("tracks", {"i": i})
+        wires.append(net.bus.receive("USA")[0])
+        net.bus.inject("JPN", wires[-1])
+    assert len(net.ep["JPN"].poll()) == 5
+    restarted = Endpoint("JPN", net.policy, net.keys, net.bus, net.audit, net.ep["JPN"].clock)
+    net.ep["JPN"] = restarted
+    assert restarted.restore_replay_window() == 5
+    net.bus.inject("JPN", wires[2])  # an old message replayed to the fresh process
+    assert restarted.poll() == []
+    assert restarted.stats()["refused"]["reasons"] == {"duplicate": 1}
+    net.ep["KOR"].publish("tracks", {"i": 5})
+    net.bus.inject("JPN", net.bus.receive("USA")[0])
+    assert [d.payload["i"] for d in restarted.poll()] == [5]

@@ -115,6 +115,17 @@ class AuditLog:
             for r in cur
         ]
 
+    def accepted_by(self, node: str, limit: int) -> list[tuple[str, int, str]]:
+        """(origin, sequence, msg_id) of the newest ``limit`` messages ``node`` accepted (received or
+        relayed), oldest first: what a restarted node needs to rebuild its replay window."""
+        self.flush()
+        cur = self._db.execute(
+            "SELECT json_extract(detail, '$.origin'), json_extract(detail, '$.sequence'), json_extract(detail, '$.msg_id')"
+            " FROM audit WHERE node = ? AND event IN ('receive', 'relay') ORDER BY id DESC LIMIT ?",
+            (node, limit),
+        )
+        return [(o, int(s), m) for o, s, m in reversed(cur.fetchall())]
+
     def head(self) -> tuple[int, str]:
         """(number of rows, hash of the last row): anchor this elsewhere to detect truncation."""
         self.flush()

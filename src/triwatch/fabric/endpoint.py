@@ -144,6 +144,18 @@ class Endpoint:
         self._window = ReplayWindow(replay_window)
         self._stats = EndpointStats()
 
+    def restore_replay_window(self) -> int:
+        """Rebuild the replay window from this node's own audit trail (after a restart); entries restored.
+
+        Without it a restarted node would accept, once, an old message replayed to it. Needs the
+        deliveries audited (``audit_deliveries=True``, the default) in the same audit file.
+        """
+        entries = self.audit.accepted_by(self.nation, self._window.size * max(1, len(self.policy.nations) - 1))
+        for origin, sequence, msg_id in entries:
+            if self._window.check(origin, sequence, msg_id) is None:
+                self._window.accept(origin, sequence, msg_id)
+        return len(entries)
+
     # ----------------------------------------------------------------- publish
     def publish(self, kind: str, payload: dict) -> PublishResult:
         """Label, sign and send ``payload``; it goes only to nations its label allows."""
