@@ -183,7 +183,10 @@ class NatsTransport:
         while self._ready:
             msgs.append(self._ready.popleft())
         if msgs:
-            self._call(self._ack(msgs))
+            try:
+                self._call(self._ack(msgs))
+            except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copies
+                self._errors.append(f"ack: {exc!r}")
         return [m.data for m in msgs]
 
     def errors(self) -> list[str]:
