@@ -21,13 +21,14 @@ nats-py, so they are not imported here.
 """
 
 from .audit import AuditLog
-from .endpoint import REFUSAL_REASONS, Delivery, Endpoint, PublishResult
+from .endpoint import REFUSAL_REASONS, Endpoint
 from .envelope import Envelope, MalformedEnvelopeError
 from .keys import KeyRing
 from .labels import KINDS, Classification, Label
 from .network import MemoryFabric
 from .policy import PolicyError, ReleasePolicy
 from .replay import ReplayWindow
+from .results import Delivery, PublishResult
 from .transport import MemoryBus, Transport
 
 __all__ = [

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,9 +48,10 @@ from .envelope import (
     wire_label,
 )
 from .keys import KeyRing
-from .labels import KINDS, Label
+from .labels import KINDS
 from .policy import ReleasePolicy
 from .replay import DEFAULT_WINDOW, ReplayWindow
+from .results import Delivery, PublishResult
 from .stats import EndpointStats
 from .transport import Transport
 
@@ -65,29 +65,6 @@ REFUSAL_REASONS: tuple[str, ...] = (
     "duplicate",
     "replay",
 )
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """A verified message accepted into this nation's picture."""
-
-    msg_id: str
-    origin: str
-    kind: str
-    label: Label
-    sequence: int
-    sent_utc: str
-    received_utc: str
-    payload: dict
-
-
-@dataclass(frozen=True)
-class PublishResult:
-    """Where a published message went (final recipients) and which partners it was withheld from."""
-
-    msg_id: str
-    sent_to: tuple[str, ...]
-    withheld_from: tuple[str, ...]
 
 
 def sequence_start_from_clock() -> int:
