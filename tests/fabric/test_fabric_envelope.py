@@ -51,6 +51,8 @@ def test_canonical_bytes_ignore_key_order():
         ({"origin": "kor"}, "envelope.origin: 'kor'"),
         ({"kind": "plots"}, "envelope.kind: unknown kind 'plots'"),
         ({"sequence": -1}, "envelope.sequence"),
+        ({"sent_utc": "yesterday"}, "envelope.sent_utc: 'yesterday' is not an ISO 8601 UTC time"),
+        ({"sent_utc": "2022-10-03T22:22:00+09:00"}, "envelope.sent_utc"),
         ({"msg_id": ""}, "envelope.msg_id"),
         ({"label": WireLabel("TOP", ["USA"])}, "envelope.label.classification: unknown 'TOP'"),
         ({"label": WireLabel("SECRET", ["USA", "x"])}, "envelope.label.releasable_to[1]"),
