@@ -156,3 +156,24 @@ def test_subscriber_killed_mid_stream_catches_up(server, keys, tmp_path):
     finally:
         pub_t.close()
         kor_t.close()
+
+
+def test_mesh_topology_links_spokes_directly(keys):
+    policy = ReleasePolicy.from_config(NATIONS, topology="mesh")
+    with LocalNatsServer(NATIONS, topology="mesh") as srv:
+        transports = {n: NatsTransport(srv.url, srv.creds[n], NATIONS, topology="mesh") for n in ("JPN", "KOR")}
+        try:
+            start = sequence_start_from_clock()
+            ep = {
+                n: Endpoint(n, policy, keys, t, AuditLog(":memory:"), StepClock(), first_sequence=start)
+                for n, t in transports.items()
+            }
+            # No USA node runs: in a mesh KOR->JPN does not go through the hub (USA's stream still stores its copy).
+            res = ep["KOR"].publish("warnings", {"w": "JPN-EEZ"})
+            assert res.sent_to == ("USA", "JPN")
+            got = []
+            assert _wait_for(lambda: got.extend(ep["JPN"].poll()) or got)
+            assert [(d.origin, d.payload) for d in got] == [("KOR", {"w": "JPN-EEZ"})]
+        finally:
+            for t in transports.values():
+                t.close()
