@@ -177,3 +177,24 @@ def test_mesh_topology_links_spokes_directly(keys):
         finally:
             for t in transports.values():
                 t.close()
+
+
+def test_messages_survive_a_server_restart(keys, tmp_path):
+    """JetStream keeps the streams on disk: a message not yet taken is still there after the server restarts."""
+    srv = LocalNatsServer(NATIONS, workdir=tmp_path / "nats")
+    srv.start()
+    try:
+        usa = NatsTransport(srv.url, srv.creds["USA"], NATIONS)
+        usa.send("USA", "JPN", "tracks", b"kept on disk")
+        usa.close()
+        srv.stop()
+        srv.start()  # same folder, port and logins
+        jpn = NatsTransport(srv.url, srv.creds["JPN"], NATIONS)
+        got = []
+        try:
+            assert _wait_for(lambda: got.extend(jpn.receive("JPN")) or got)
+        finally:
+            jpn.close()
+        assert got == [b"kept on disk"]
+    finally:
+        srv.stop()
