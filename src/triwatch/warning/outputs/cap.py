@@ -154,7 +154,9 @@ def _parameters(w: WarningReport, epoch: datetime, impact_point: tuple[float, fl
     if point is not None:
         pairs.append(("triwatch:predictedImpactPoint", f"{point[0]:.4f},{point[1]:.4f}"))
     if w.impact is not None:
-        pairs.append(("triwatch:impactEllipse95Km", f"{w.impact.semi_major_m / 1e3:.1f},{w.impact.semi_minor_m / 1e3:.1f}"))
+        pairs.append(
+            ("triwatch:impactEllipse95Km", f"{w.impact.semi_major_m / 1e3:.1f},{w.impact.semi_minor_m / 1e3:.1f}")
+        )
     if w.category:
         pairs.append(("triwatch:category", w.category))
     return [_E.parameter(_E.valueName(k), _E.value(v)) for k, v in pairs]

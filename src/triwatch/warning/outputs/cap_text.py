@@ -190,7 +190,11 @@ _KIND_NAMES = {
     "EEZ": ("の排他的経済水域", " 배타적 경제수역", " exclusive economic zone"),
 }
 _HIGH_SEAS = ("公海", "공해", "high seas")
-IMPACT_AREA = {"ja-JP": "ミサイル落下予測範囲（95 %）", "ko-KR": "미사일 낙하 예상 범위 (95 %)", "en-US": "Predicted impact area (95 %)"}
+IMPACT_AREA = {
+    "ja-JP": "ミサイル落下予測範囲（95 %）",
+    "ko-KR": "미사일 낙하 예상 범위 (95 %)",
+    "en-US": "Predicted impact area (95 %)",
+}
 CENTRE = {"ja-JP": "ミサイル警報センター", "ko-KR": "미사일 경보 센터", "en-US": "missile warning centre"}
 
 

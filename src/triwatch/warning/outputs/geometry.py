@@ -28,7 +28,8 @@ COT_UNKNOWN_M = 9999999.0  # CoT's value for "error not known" in ce / le
 
 def ecef_to_lat_lon_alt_deg(r_ecef_m: np.ndarray) -> np.ndarray:
     """(N, 3) [lat deg, lon deg, height m] of ECEF positions (N, 3)."""
-    lat, lon, h = ecef_to_geodetic(np.atleast_2d(np.asarray(r_ecef_m, float)))
+    r = np.atleast_2d(np.asarray(r_ecef_m, float))
+    lat, lon, h = (np.reshape(v, r.shape[:-1]) for v in ecef_to_geodetic(r))  # pymap3d may squeeze one point
     return np.stack([np.degrees(lat), np.degrees(lon), h], axis=-1)
 
 

@@ -1,0 +1,173 @@
+"""Cursor on Target (CoT 2.0) events: tracks and alerts, as TAK clients (ATAK, WinTAK, iTAK) read them.
+
+Track: type `a-h-A-W-M-S-S`, the CoT atom of MIL-STD-2525 "hostile / air / weapon / missile in
+flight / surface-launched / surface-to-surface", which is what a ballistic missile from a land or
+sea launcher aimed at the surface is. TAK clients draw the 2525 symbol from the type itself (they
+map the atom after `a-` to its symbol), which is why the type carries the identity; `<__milsym
+id="SHAPWMSS-------">` repeats it as the 15-character 2525C symbol code for clients and gateways
+that render from a SIDC (ATAK's mil-symbology renderer reads `__milsym`; others ignore unknown
+detail, so it costs nothing). `how` is `m-s` (machine, simulated) in an exercise, `m-f` (machine,
+fused) for real tracks. The point is lat/lon/hae with ce/le from the position covariance
+(`geometry.cot_errors`); `<track course speed>` (deg true, m/s) from the ECEF velocity.
+
+Alert: type `b-a-o-tbl` (alarm) for launch/threat/overflight/correction/impact and `b-a-o-can`
+(cancel) for withdrawal and all-clear, with one uid per warning so every revision replaces the
+last on the map and the cancel removes it. The point is the predicted impact (ce = the 95 %
+major semi-axis over sqrt(5.991), its 1-sigma), else the estimated launch point, else CoT's
+"unknown" point (0, 0 with ce = le = 9999999). `opex="e-triwatch"` marks exercise traffic.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import numpy as np
+from lxml import etree
+
+from triwatch.messages import TrackReport, WarningReport
+from triwatch.warning.outputs.cap_text import WORDING, area_name
+from triwatch.warning.outputs.clock import cot_time
+from triwatch.warning.outputs.errors import OutputError
+from triwatch.warning.outputs.geometry import (
+    COT_UNKNOWN_M,
+    check_ellipse,
+    cot_errors,
+    course_speed,
+    ecef_to_lat_lon_alt_deg,
+)
+
+HOSTILE_SSM_TYPE = "a-h-A-W-M-S-S"
+HOSTILE_SSM_SIDC = "SHAPWMSS-------"
+ALERT_TYPE = "b-a-o-tbl"
+CANCEL_TYPE = "b-a-o-can"
+K95 = math.sqrt(5.991)  # 95 % ellipse semi-axis / 1-sigma, 2 degrees of freedom
+
+
+def track_uid(nation: str, track_id: str) -> str:
+    """The CoT uid of a national track: stable over its updates."""
+    return f"triwatch.{nation}.{track_id}"
+
+
+def alert_uid(issuer: str, warning_id: str) -> str:
+    """The CoT uid of a warning: stable over its revisions, so a cancel removes it."""
+    return f"triwatch.{issuer}.{warning_id}.alert"
+
+
+def _event(uid: str, type_: str, how: str, epoch: datetime, t_s: float, stale_s: float, exercise: bool):
+    attrs = {
+        "version": "2.0",
+        "uid": uid,
+        "type": type_,
+        "how": how,
+        "time": cot_time(epoch, t_s),
+        "start": cot_time(epoch, t_s),
+        "stale": cot_time(epoch, t_s + stale_s),
+    }
+    if exercise:
+        attrs["opex"] = "e-triwatch"
+    return etree.Element("event", attrs)
+
+
+def _point(event, lat: float, lon: float, hae: float, ce: float, le: float) -> None:
+    etree.SubElement(
+        event, "point", lat=f"{lat:.6f}", lon=f"{lon:.6f}", hae=f"{hae:.1f}", ce=f"{ce:.1f}", le=f"{le:.1f}"
+    )
+
+
+def _bytes(event) -> bytes:
+    return etree.tostring(event, xml_declaration=True, encoding="UTF-8")
+
+
+def cot_track(
+    report: TrackReport,
+    nation: str,
+    epoch: datetime,
+    *,
+    exercise: bool = True,
+    system_track: str | None = None,
+    stale_after_s: float = 60.0,
+) -> bytes:
+    """The CoT event (UTF-8 XML bytes) of one track update; an empty report.P means error unknown."""
+    x = np.asarray(report.x, float)
+    where = f"track {nation}/{report.track_id} at t={report.time_s} s"
+    if x.shape != (6,) or not np.all(np.isfinite(x)):
+        raise OutputError(f"{where}.x: must be 6 finite numbers (ECEF m, m/s), got {report.x!r}")
+    P = np.asarray(report.P, float) if len(report.P) else None
+    lat, lon, hae = ecef_to_lat_lon_alt_deg(x[:3])[0]
+    ce, le = cot_errors(x, P)
+    course, speed = course_speed(x)
+    event = _event(track_uid(nation, report.track_id), HOSTILE_SSM_TYPE, "m-s" if exercise else "m-f", epoch,
+                   report.time_s, stale_after_s, exercise)  # fmt: skip
+    _point(event, lat, lon, hae, ce, le)
+    detail = etree.SubElement(event, "detail")
+    callsign = f"{nation}-{report.track_id}" + (f" ({system_track})" if system_track else "")
+    etree.SubElement(detail, "contact", callsign=callsign)
+    etree.SubElement(detail, "track", course=f"{float(course):.1f}", speed=f"{float(speed):.1f}")
+    etree.SubElement(detail, "__milsym", id=HOSTILE_SSM_SIDC)
+    facts = [f"{nation} national track {report.track_id}", f"status {report.status}"]
+    if report.category:
+        facts.append(f"category {report.category}")
+    if report.apogee_m is not None and math.isfinite(report.apogee_m):
+        facts.append(f"apogee {report.apogee_m / 1e3:.0f} km")
+    etree.SubElement(detail, "remarks").text = ("EXERCISE. " if exercise else "") + "; ".join(facts)
+    own = {"nation": nation, "track_id": report.track_id, "status": report.status}
+    if system_track:
+        own["system_track"] = system_track
+    if report.category:
+        own["category"] = report.category
+    etree.SubElement(detail, "triwatch", own)
+    return _bytes(event)
+
+
+def _alert_point(w: WarningReport, impact_point: tuple[float, float] | None) -> tuple[float, float, float, float]:
+    """(lat, lon, ce, le) of where an alert is drawn: impact ellipse, impact point, launch, or unknown."""
+    if w.impact is not None:
+        return w.impact.lat_deg, w.impact.lon_deg, w.impact.semi_major_m / K95, COT_UNKNOWN_M
+    if impact_point is not None:
+        return impact_point[0], impact_point[1], COT_UNKNOWN_M, COT_UNKNOWN_M
+    if w.launch is not None and math.isfinite(w.launch.lat_deg) and math.isfinite(w.launch.lon_deg):
+        cov = np.asarray(w.launch.cov_en_m2, float)
+        ok = cov.shape == (2, 2) and np.all(np.isfinite(cov))
+        ce = math.sqrt(max(float(np.linalg.eigvalsh(0.5 * (cov + cov.T))[-1]), 0.0)) if ok else COT_UNKNOWN_M
+        return w.launch.lat_deg, w.launch.lon_deg, ce, COT_UNKNOWN_M
+    return 0.0, 0.0, COT_UNKNOWN_M, COT_UNKNOWN_M
+
+
+def cot_alert(
+    w: WarningReport,
+    epoch: datetime,
+    *,
+    sent_s: float | None = None,
+    exercise: bool = True,
+    impact_point: tuple[float, float] | None = None,
+    stale_after_s: float = 3600.0,
+) -> bytes:
+    """The CoT event (UTF-8 XML bytes) of one warning revision: an alarm, or a cancel."""
+    where = f"warning {w.issuer}/{w.warning_id} revision {w.revision} ({w.kind})"
+    if w.kind not in WORDING:
+        raise OutputError(f"{where}.kind: unknown kind {w.kind!r}; known: {', '.join(WORDING)}")
+    if w.impact is not None:
+        check_ellipse(w.impact, where)
+    if impact_point is not None and not all(math.isfinite(v) for v in impact_point):
+        raise OutputError(f"{where}.impact: point must be finite, got {list(impact_point)}")
+    cancel = w.kind in ("withdrawal", "all-clear")
+    t_s = w.time_s if sent_s is None else sent_s
+    event = _event(alert_uid(w.issuer, w.warning_id), CANCEL_TYPE if cancel else ALERT_TYPE,
+                   "m-s" if exercise else "m-f", epoch, t_s, stale_after_s, exercise)  # fmt: skip
+    lat, lon, ce, le = _alert_point(w, impact_point)
+    _point(event, lat, lon, 0.0, ce, le)
+    detail = etree.SubElement(event, "detail")
+    etree.SubElement(detail, "contact", callsign=f"{w.warning_id} {w.kind.upper()}")
+    emergency = etree.SubElement(detail, "emergency", {"cancel": "true"} if cancel else {"type": "911 Alert"})
+    emergency.text = w.warning_id
+    words = WORDING[w.kind]["en-US"]
+    areas = ", ".join(area_name(a, "en-US") for a in w.areas)
+    text = f"{words.headline} {words.description}" + (f" Areas: {areas}." if areas else "")
+    if w.subregions:
+        text += f" Subregions: {', '.join(w.subregions)}."
+    etree.SubElement(detail, "remarks").text = ("EXERCISE. " if exercise else "") + text
+    own = {"issuer": w.issuer, "warning_id": w.warning_id, "revision": str(w.revision), "kind": w.kind}
+    own |= {"areas": " ".join(w.areas), "system_track": w.system_track}
+    etree.SubElement(detail, "triwatch", own)
+    return _bytes(event)

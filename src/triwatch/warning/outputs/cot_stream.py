@@ -1,0 +1,111 @@
+"""Streaming CoT over TCP, both ways a TAK deployment uses it.
+
+- `CotServer`: a small asyncio TCP server that TAK clients (ATAK/WinTAK as a "streaming" server
+  connection, pytak, a TAK gateway) connect to; every event broadcast is written to every
+  connected client. This is the mode for a watch floor without a TAK Server.
+- `send_cot`: a client that connects out to a TAK Server's plain-TCP CoT input (TAK Server's
+  default streaming input is port 8087) and writes the events; the server fans them out.
+
+Framing is TAK protocol version 0 (XML): each event is one complete `<?xml ...?><event>...</event>`
+document written back to back, with no separator, as TAK Server and pytak (which reads up to
+`</event>`) expect. Nothing here knows what the events mean; `cot.py` makes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+
+
+def _check_event(event: bytes, index: int) -> bytes:
+    data = bytes(event).strip()
+    if not data.startswith(b"<") or not data.endswith(b"</event>"):
+        raise ValueError(f"events[{index}]: not a CoT XML event (must end with </event>): {data[:60]!r}")
+    return data
+
+
+class CotServer:
+    """Broadcast CoT events to every TAK client connected over TCP.
+
+    Usage: `server = CotServer("127.0.0.1", 8088); await server.start(); await
+    server.broadcast(event_bytes); await server.close()`. port 0 picks a free port (see `.port`).
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 8088) -> None:
+        if not 0 <= int(port) <= 65535:
+            raise ValueError(f"port: must be within 0..65535, got {port}")
+        self.host = host
+        self.port = int(port)
+        self._server: asyncio.base_events.Server | None = None
+        self._clients: set[asyncio.StreamWriter] = set()
+        self._joined = asyncio.Condition()
+        self.sent = 0
+
+    async def start(self) -> tuple[str, int]:
+        """Listen; return the (host, port) actually bound."""
+        self._server = await asyncio.start_server(self._on_client, self.host, self.port)
+        self.host, self.port = self._server.sockets[0].getsockname()[:2]
+        return self.host, self.port
+
+    async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        async with self._joined:
+            self._clients.add(writer)
+            self._joined.notify_all()
+        try:
+            while await reader.read(65536):  # TAK clients send pings and their own position; not ours to use
+                pass
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            self._clients.discard(writer)
+            writer.close()
+
+    @property
+    def clients(self) -> int:
+        return len(self._clients)
+
+    async def wait_for_clients(self, n: int = 1, timeout_s: float = 5.0) -> None:
+        """Wait until at least n clients are connected (TimeoutError otherwise)."""
+        async with self._joined:
+            await asyncio.wait_for(self._joined.wait_for(lambda: len(self._clients) >= n), timeout_s)
+
+    async def broadcast(self, event: bytes) -> int:
+        """Write one event to every client; a client that has gone is dropped. Returns how many got it."""
+        data = _check_event(event, self.sent)
+        delivered = 0
+        for writer in list(self._clients):
+            try:
+                writer.write(data)
+                await writer.drain()
+                delivered += 1
+            except ConnectionError:
+                self._clients.discard(writer)
+        self.sent += 1
+        return delivered
+
+    async def close(self) -> None:
+        for writer in list(self._clients):
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+        self._clients.clear()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+
+async def send_cot(host: str, port: int, events: Iterable[bytes], *, timeout_s: float = 10.0) -> int:
+    """Connect out to a TAK Server's TCP CoT input and write the events; returns how many were sent."""
+    checked = [_check_event(e, i) for i, e in enumerate(events)]
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
+    try:
+        for data in checked:
+            writer.write(data)
+        await asyncio.wait_for(writer.drain(), timeout_s)
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+    return len(checked)
