@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from triwatch.messages import Ellipse, PayloadError, WarningReport, from_payload
+from triwatch.messages import PayloadError, WarningReport, from_payload
 from triwatch.warning.outputs.errors import OutputError
 
 HUB = "USA"
@@ -197,4 +197,3 @@ def run_view(events: Sequence[dict], node: str | None = None) -> RunView:
     view = choose_view(events, node)
     skipped: list[str] = []
     return RunView(view, _tracks(events, view, skipped), _warnings(events, view, skipped), skipped)
-

@@ -1,0 +1,186 @@
+"""Write a finished run's standard outputs into its run folder: cap/, cot/, geo/.
+
+Whose view: ONE node's, by default the hub `USA` (else the first node by name), chosen with
+`view=`; see `run_view` for exactly which events that takes. The CAP files still carry each
+warning's own issuer as sender: the hub's command centre receives JPN's and KOR's warnings too.
+
+Layout (names are stable, so scripts can rely on them):
+
+    cap/<identifier>.xml          one CAP 1.2 alert per warning revision (schema-validated)
+    cap/feed.atom                 Atom feed of those alerts, newest first
+    cot/alerts/<issuer>-<warning_id>-r<revision>.xml   one CoT event per warning revision
+    cot/tracks/<nation>-<track_id>.cot   every update of a track, one CoT event per line
+                                  (TAK's TCP stream form: replay it with `cot_stream.send_cot`)
+    cot/tracks/<nation>-<track_id>.xml   the track's latest update alone (drag into a TAK client)
+    geo/tracks.geojson, geo/impacts.geojson, geo/areas.geojson, geo/run.kml, geo/run.czml
+
+Rule for bad input: an item that cannot be written (a threat warning naming no area and no
+ellipse, a non-finite coordinate, an Update whose earlier revision is missing from the log) is
+left out, and the reason is listed under "skipped" in the returned index (and in
+`outputs.json`); everything else is still written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from triwatch.messages import TrackReport
+from triwatch.warning.outputs.areas import area_outlines, threatened_areas
+from triwatch.warning.outputs.cap import cap_alert, cap_identifier, cap_ref, msg_type, validate_cap
+from triwatch.warning.outputs.cap_feed import FeedItem, cap_feed
+from triwatch.warning.outputs.cap_text import WORDING, area_name
+from triwatch.warning.outputs.clock import utc_at
+from triwatch.warning.outputs.cot import cot_alert, cot_track
+from triwatch.warning.outputs.czml import run_czml
+from triwatch.warning.outputs.errors import OutputError
+from triwatch.warning.outputs.geojson import areas_geojson, impacts_geojson, tracks_geojson
+from triwatch.warning.outputs.kml import run_kml
+from triwatch.warning.outputs.run_view import RunView, TrackPath, run_view
+
+
+def load_events(path: Path) -> list[dict]:
+    """The events of an events.jsonl file; a bad line is an error naming its line number."""
+    events = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    events.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise OutputError(f"{path}:{n}: not a JSON object: {exc.msg}") from None
+    return events
+
+
+def _write_cap(cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, skipped: list[str]) -> list[str]:
+    cap_dir.mkdir(parents=True, exist_ok=True)
+    chains: dict[tuple[str, str], list] = {}
+    items, written = [], []
+    for dw in view.warnings:
+        w = dw.report
+        chain = chains.setdefault((w.issuer, w.warning_id), [])
+        try:
+            xml = cap_alert(w, epoch, sent_s=dw.delivered_s, previous=chain, exercise=exercise,
+                            impact_point=dw.impact_point)  # fmt: skip
+        except OutputError as exc:
+            skipped.append(f"cap: {exc}")
+            continue
+        errors = validate_cap(xml)
+        if errors:  # a bug in cap.py, not in the run: keep the run's other alerts, report it
+            skipped.append(f"cap: {cap_identifier(w)} failed the CAP 1.2 schema: {'; '.join(errors[:3])}")
+            continue
+        chain.append(cap_ref(w, epoch, dw.delivered_s))
+        name = f"{cap_identifier(w)}.xml"
+        (cap_dir / name).write_bytes(xml)
+        written.append(f"cap/{name}")
+        areas = ", ".join(area_name(a, "en-US") for a in w.areas)
+        items.append(
+            FeedItem(
+                cap_identifier(w),
+                utc_at(epoch, dw.delivered_s),
+                f"{WORDING[w.kind]['en-US'].event} ({w.issuer} {w.warning_id} r{w.revision})",
+                name,
+                "Exercise" if exercise else "Actual",
+                msg_type(w),
+                areas,
+            )  # fmt: skip
+        )
+    feed = cap_feed(items, feed_id=f"triwatch-{view.node}", title=f"triwatch warnings as received by {view.node}",
+                    updated=utc_at(epoch, view.end_s))  # fmt: skip
+    (cap_dir / "feed.atom").write_bytes(feed)
+    return written
+
+
+def _track_reports(path: TrackPath) -> list[TrackReport]:
+    return [
+        TrackReport(
+            track_id=path.track_id,
+            time_s=float(t),
+            x=x.tolist(),
+            P=[] if P is None else P.tolist(),
+            status=status,
+            apogee_m=path.apogee_m,
+            category=path.category,
+        )
+        for t, x, P, status in zip(path.times_s, path.states, path.covariances, path.statuses, strict=True)
+    ]
+
+
+def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, skipped: list[str]) -> dict:
+    (cot_dir / "alerts").mkdir(parents=True, exist_ok=True)
+    (cot_dir / "tracks").mkdir(parents=True, exist_ok=True)
+    n_alerts = n_updates = 0
+    for dw in view.warnings:
+        w = dw.report
+        try:
+            xml = cot_alert(w, epoch, sent_s=dw.delivered_s, exercise=exercise, impact_point=dw.impact_point)
+        except OutputError as exc:
+            skipped.append(f"cot: {exc}")
+            continue
+        (cot_dir / "alerts" / f"{w.issuer}-{w.warning_id}-r{w.revision}.xml").write_bytes(xml)
+        n_alerts += 1
+    for path in view.tracks:
+        lines = []
+        for report in _track_reports(path):
+            try:
+                lines.append(cot_track(report, path.nation, epoch, exercise=exercise, system_track=path.system_track))
+            except OutputError as exc:
+                skipped.append(f"cot: {exc}")
+        if lines:
+            stem = f"{path.nation}-{path.track_id}"
+            (cot_dir / "tracks" / f"{stem}.cot").write_bytes(b"\n".join(lines) + b"\n")
+            (cot_dir / "tracks" / f"{stem}.xml").write_bytes(lines[-1])
+            n_updates += len(lines)
+    return {"alerts": n_alerts, "tracks": len(view.tracks), "track_updates": n_updates}
+
+
+def _write_geo(geo_dir: Path, view: RunView, epoch: datetime, name: str, skipped: list[str]) -> list[str]:
+    geo_dir.mkdir(parents=True, exist_ok=True)
+    areas = threatened_areas(view.warnings)
+    outlines = area_outlines()
+    files = {
+        "tracks.geojson": tracks_geojson(view.tracks, epoch, skipped=skipped),
+        "impacts.geojson": impacts_geojson(view.warnings, epoch, skipped=[]),  # reasons are listed once, by CoT
+        "areas.geojson": areas_geojson(areas, epoch, outlines),
+    }
+    for fname, doc in files.items():
+        (geo_dir / fname).write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    kml = run_kml(view.tracks, view.warnings, areas, outlines, epoch, name=name, end_s=view.end_s, skipped=[])
+    (geo_dir / "run.kml").write_text(kml, encoding="utf-8")
+    czml = run_czml(view.tracks, view.warnings, areas, outlines, epoch, name=name, start_s=view.start_s,
+                    end_s=view.end_s, skipped=[])  # fmt: skip
+    (geo_dir / "run.czml").write_text(json.dumps(czml, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [f"geo/{f}" for f in (*files, "run.kml", "run.czml")]
+
+
+def write_outputs(
+    run_dir: Path,
+    events: Sequence[dict],
+    epoch: datetime,
+    exercise: bool = True,
+    *,
+    view: str | None = None,
+) -> dict:
+    """Write cap/, cot/ and geo/ of a finished run into run_dir; return an index of what was written.
+
+    events: the run's events (events.jsonl as dicts); epoch: the scenario's UTC epoch (aware);
+    exercise: CAP status Exercise and CoT `m-s`/opex (False only for real warnings); view: the
+    node whose view is written (default the hub USA). The index (also saved as outputs.json)
+    has `view`, `cap` (files), `cap_feed`, `cot` (counts), `geo` (files) and `skipped` (reasons).
+    """
+    run_dir = Path(run_dir)
+    v = run_view(list(events), view)
+    skipped = list(v.skipped)
+    name = f"triwatch run ({v.node} view)"
+    index = {
+        "view": v.node,
+        "cap": _write_cap(run_dir / "cap", v, epoch, exercise, skipped),
+        "cap_feed": "cap/feed.atom",
+        "cot": _write_cot(run_dir / "cot", v, epoch, exercise, skipped),
+        "geo": _write_geo(run_dir / "geo", v, epoch, name, skipped),
+        "skipped": skipped,
+    }
+    (run_dir / "outputs.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return index
