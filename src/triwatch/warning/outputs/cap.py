@@ -184,9 +184,9 @@ def cap_alert(
     urgency, severity, certainty, response = _GRADING[w.kind]
     lapse_s = max(sent_s, w.impact_time_s if w.impact_time_s is not None else sent_s) + EXPIRES_AFTER_S
     ring = _ring_text(w) if w.impact is not None and w.impact.semi_major_m > 0.0 else None
-    onset = None
+    onset = None  # text, not an element: an lxml element can sit in one <info> only
     if w.kind in _NEEDS_PLACE and w.impact_time_s is not None and math.isfinite(w.impact_time_s):
-        onset = _E.onset(cap_time(epoch, w.impact_time_s))
+        onset = cap_time(epoch, w.impact_time_s)
     infos = []
     for language in LANGUAGES:
         words = WORDING[w.kind][language]
@@ -202,7 +202,7 @@ def cap_alert(
             _E.severity(severity),
             _E.certainty(certainty),
             _E.eventCode(_E.valueName("triwatch:kind"), _E.value(w.kind)),
-            *([onset] if onset is not None else []),
+            *([_E.onset(onset)] if onset is not None else []),
             _E.expires(cap_time(epoch, lapse_s)),
             _E.senderName(sender_name(w.issuer, language)),
             _E.headline(mark + words.headline),

@@ -76,7 +76,8 @@ def _point(event, lat: float, lon: float, hae: float, ce: float, le: float) -> N
 
 
 def _bytes(event) -> bytes:
-    return etree.tostring(event, xml_declaration=True, encoding="UTF-8")
+    """One line: the declaration (takproto recognises XML CoT by it) and the event, no newline inside."""
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + etree.tostring(event, xml_declaration=False, encoding="UTF-8")
 
 
 def cot_track(
