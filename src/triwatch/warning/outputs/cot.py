@@ -36,6 +36,7 @@ from triwatch.warning.outputs.geometry import (
     course_speed,
     ecef_to_lat_lon_alt_deg,
 )
+from triwatch.warning.outputs.run_view import TrackPath
 
 HOSTILE_SSM_TYPE = "a-h-A-W-M-S-S"
 HOSTILE_SSM_SIDC = "SHAPWMSS-------"
@@ -80,6 +81,54 @@ def _bytes(event) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>' + etree.tostring(event, xml_declaration=False, encoding="UTF-8")
 
 
+def cot_track_events(
+    path: TrackPath, epoch: datetime, *, exercise: bool = True, stale_after_s: float = 60.0
+) -> list[bytes]:
+    """The CoT events (UTF-8 XML bytes, one per state) of a track's updates.
+
+    The geometry (geodetic point, ce/le, course/speed) is computed for all states at once; only
+    the XML is written per event. A covariance of None means "error unknown".
+    """
+    x = np.asarray(path.states, float).reshape(-1, 6)
+    bad = ~np.all(np.isfinite(x), axis=-1)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise OutputError(
+            f"track {path.nation}/{path.track_id} at t={float(path.times_s[k])} s.x: must be 6 finite numbers "
+            f"(ECEF m, m/s), got {x[k].tolist()}"
+        )
+    P = np.full((len(x), 6, 6), np.nan)
+    for k, cov in enumerate(path.covariances):
+        if cov is not None:
+            P[k] = cov
+    lla = ecef_to_lat_lon_alt_deg(x[:, :3])
+    ce, le = cot_errors(x, P)
+    course, speed = course_speed(x)
+    uid = track_uid(path.nation, path.track_id)
+    callsign = f"{path.nation}-{path.track_id}" + (f" ({path.system_track})" if path.system_track else "")
+    facts = [f"{path.nation} national track {path.track_id}"]
+    if path.category:
+        facts.append(f"category {path.category}")
+    if path.apogee_m is not None and math.isfinite(path.apogee_m):
+        facts.append(f"apogee {path.apogee_m / 1e3:.0f} km")
+    own = {"nation": path.nation, "track_id": path.track_id}
+    own |= {"system_track": path.system_track} if path.system_track else {}
+    own |= {"category": path.category} if path.category else {}
+    out = []
+    for k, t_s in enumerate(np.asarray(path.times_s, float)):
+        event = _event(uid, HOSTILE_SSM_TYPE, "m-s" if exercise else "m-f", epoch, t_s, stale_after_s, exercise)
+        _point(event, *lla[k], ce[k], le[k])
+        detail = etree.SubElement(event, "detail")
+        etree.SubElement(detail, "contact", callsign=callsign)
+        etree.SubElement(detail, "track", course=f"{course[k]:.1f}", speed=f"{speed[k]:.1f}")
+        etree.SubElement(detail, "__milsym", id=HOSTILE_SSM_SIDC)
+        remarks = "; ".join([*facts, f"status {path.statuses[k]}"])
+        etree.SubElement(detail, "remarks").text = ("EXERCISE. " if exercise else "") + remarks
+        etree.SubElement(detail, "triwatch", own | {"status": path.statuses[k]})
+        out.append(_bytes(event))
+    return out
+
+
 def cot_track(
     report: TrackReport,
     nation: str,
@@ -89,36 +138,18 @@ def cot_track(
     system_track: str | None = None,
     stale_after_s: float = 60.0,
 ) -> bytes:
-    """The CoT event (UTF-8 XML bytes) of one track update; an empty report.P means error unknown."""
+    """The CoT event of one track update (a TrackReport); an empty report.P means error unknown."""
     x = np.asarray(report.x, float)
-    where = f"track {nation}/{report.track_id} at t={report.time_s} s"
-    if x.shape != (6,) or not np.all(np.isfinite(x)):
-        raise OutputError(f"{where}.x: must be 6 finite numbers (ECEF m, m/s), got {report.x!r}")
+    if x.shape != (6,):
+        raise OutputError(
+            f"track {nation}/{report.track_id} at t={report.time_s} s.x: must be 6 numbers, got {report.x!r}"
+        )
     P = np.asarray(report.P, float) if len(report.P) else None
-    lat, lon, hae = ecef_to_lat_lon_alt_deg(x[:3])[0]
-    ce, le = cot_errors(x, P)
-    course, speed = course_speed(x)
-    event = _event(track_uid(nation, report.track_id), HOSTILE_SSM_TYPE, "m-s" if exercise else "m-f", epoch,
-                   report.time_s, stale_after_s, exercise)  # fmt: skip
-    _point(event, lat, lon, hae, ce, le)
-    detail = etree.SubElement(event, "detail")
-    callsign = f"{nation}-{report.track_id}" + (f" ({system_track})" if system_track else "")
-    etree.SubElement(detail, "contact", callsign=callsign)
-    etree.SubElement(detail, "track", course=f"{float(course):.1f}", speed=f"{float(speed):.1f}")
-    etree.SubElement(detail, "__milsym", id=HOSTILE_SSM_SIDC)
-    facts = [f"{nation} national track {report.track_id}", f"status {report.status}"]
-    if report.category:
-        facts.append(f"category {report.category}")
-    if report.apogee_m is not None and math.isfinite(report.apogee_m):
-        facts.append(f"apogee {report.apogee_m / 1e3:.0f} km")
-    etree.SubElement(detail, "remarks").text = ("EXERCISE. " if exercise else "") + "; ".join(facts)
-    own = {"nation": nation, "track_id": report.track_id, "status": report.status}
-    if system_track:
-        own["system_track"] = system_track
-    if report.category:
-        own["category"] = report.category
-    etree.SubElement(detail, "triwatch", own)
-    return _bytes(event)
+    if P is not None and P.shape != (6, 6):
+        raise OutputError(f"track {nation}/{report.track_id} at t={report.time_s} s.P: must be 6x6, got {P.shape}")
+    path = TrackPath(nation, report.track_id, np.array([report.time_s]), x[None, :], [P], [report.status],
+                     report.category, report.apogee_m, system_track)  # fmt: skip
+    return cot_track_events(path, epoch, exercise=exercise, stale_after_s=stale_after_s)[0]
 
 
 def _alert_point(w: WarningReport, impact_point: tuple[float, float] | None) -> tuple[float, float, float, float]:

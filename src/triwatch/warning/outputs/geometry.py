@@ -28,8 +28,7 @@ COT_UNKNOWN_M = 9999999.0  # CoT's value for "error not known" in ce / le
 
 def ecef_to_lat_lon_alt_deg(r_ecef_m: np.ndarray) -> np.ndarray:
     """(N, 3) [lat deg, lon deg, height m] of ECEF positions (N, 3)."""
-    r = np.atleast_2d(np.asarray(r_ecef_m, float))
-    lat, lon, h = (np.reshape(v, r.shape[:-1]) for v in ecef_to_geodetic(r))  # pymap3d may squeeze one point
+    lat, lon, h = _geodetic(np.atleast_2d(np.asarray(r_ecef_m, float)))
     return np.stack([np.degrees(lat), np.degrees(lon), h], axis=-1)
 
 
@@ -59,6 +58,12 @@ def ellipse_ring_deg(e: Ellipse, n: int = 36) -> tuple[np.ndarray, np.ndarray]:
     return np.append(lat, lat[0]), np.append(lon, lon[0])
 
 
+def _geodetic(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ecef_to_geodetic with the input's leading shape kept (pymap3d squeezes a single point)."""
+    lat, lon, h = ecef_to_geodetic(r)
+    return tuple(np.reshape(v, r.shape[:-1]) for v in (lat, lon, h))
+
+
 def course_speed(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Course (deg true, clockwise from North) and ground-relative speed (m/s) of ECEF states (..., 6).
 
@@ -67,33 +72,38 @@ def course_speed(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the full 3-D speed relative to the rotating Earth, as a TAK client shows a track's speed.
     """
     x = np.asarray(x, float)
-    lat, lon, _ = ecef_to_geodetic(x[..., :3])
+    lat, lon, _ = _geodetic(x[..., :3])
     v_enu = np.einsum("...ij,...j->...i", enu_rotation(lat, lon), x[..., 3:6])
     course = np.degrees(np.arctan2(v_enu[..., 0], v_enu[..., 1])) % 360.0
     return course, np.linalg.norm(x[..., 3:6], axis=-1)
 
 
-def cot_errors(x: np.ndarray, P: np.ndarray | None) -> tuple[float, float]:
-    """CoT (ce, le) in metres: circular and vertical 1-sigma errors of a state's position.
+def cot_errors(x: np.ndarray, P: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """CoT (ce, le) in metres of states x (..., 6) with covariances P (..., 6, 6) or (..., 3, 3).
 
-    The position covariance is turned into local East-North-Up, C = R P_rr R^T. CoT's ce is a
-    circular 1-sigma; for an elongated horizontal error we take the larger axis,
-    sqrt(lambda_max) of the East-North block, so the circle never understates the error. le is
-    sigma_up = sqrt(C_uu). Without a covariance (or with a non-finite one) both are CoT's
-    "unknown", 9999999.
+    CoT's ce is a circular 1-sigma and le a vertical 1-sigma. The position covariance is turned
+    into local East-North-Up, C = R P_rr R^T; for an elongated horizontal error we take the larger
+    axis, ce = sqrt(lambda_max) of C's East-North block, so the circle never understates the error;
+    le = sqrt(C_uu). Where P is None or holds a non-finite number, both are CoT's "unknown",
+    9999999.
     """
+    x = np.asarray(x, float)
+    lead = x.shape[:-1]
     if P is None:
-        return COT_UNKNOWN_M, COT_UNKNOWN_M
+        return np.full(lead, COT_UNKNOWN_M), np.full(lead, COT_UNKNOWN_M)
     P = np.asarray(P, float)
-    if P.shape[-2:] not in ((6, 6), (3, 3)) or not np.all(np.isfinite(P[:3, :3])):
-        return COT_UNKNOWN_M, COT_UNKNOWN_M
-    lat, lon, _ = ecef_to_geodetic(np.asarray(x, float)[:3])
+    if P.shape[-2:] not in ((6, 6), (3, 3)) or P.shape[:-2] != lead:
+        raise OutputError(f"covariance: shape {P.shape} does not match states {x.shape} (want (..., 6, 6))")
+    Prr = P[..., :3, :3]
+    known = np.all(np.isfinite(Prr), axis=(-2, -1))
+    Prr = np.where(known[..., None, None], Prr, 0.0)
+    lat, lon, _ = _geodetic(x[..., :3])
     R = enu_rotation(lat, lon)
-    C = R @ P[:3, :3] @ R.T
-    horizontal = 0.5 * (C[:2, :2] + C[:2, :2].T)
-    ce = math.sqrt(max(float(np.linalg.eigvalsh(horizontal)[-1]), 0.0))
-    le = math.sqrt(max(float(C[2, 2]), 0.0))
-    return ce, le
+    C = R @ Prr @ np.swapaxes(R, -1, -2)
+    horizontal = 0.5 * (C[..., :2, :2] + np.swapaxes(C[..., :2, :2], -1, -2))
+    ce = np.sqrt(np.maximum(np.linalg.eigvalsh(horizontal)[..., -1], 0.0))
+    le = np.sqrt(np.maximum(C[..., 2, 2], 0.0))
+    return np.where(known, ce, COT_UNKNOWN_M), np.where(known, le, COT_UNKNOWN_M)
 
 
 def split_at_antimeridian(lon_lat_alt: np.ndarray) -> list[np.ndarray]:

@@ -27,18 +27,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from triwatch.messages import TrackReport
 from triwatch.warning.outputs.areas import area_outlines, threatened_areas
 from triwatch.warning.outputs.cap import cap_alert, cap_identifier, cap_ref, msg_type, validate_cap
 from triwatch.warning.outputs.cap_feed import FeedItem, cap_feed
 from triwatch.warning.outputs.cap_text import WORDING, area_name
 from triwatch.warning.outputs.clock import utc_at
-from triwatch.warning.outputs.cot import cot_alert, cot_track
+from triwatch.warning.outputs.cot import cot_alert, cot_track_events
 from triwatch.warning.outputs.czml import run_czml
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geojson import areas_geojson, impacts_geojson, tracks_geojson
 from triwatch.warning.outputs.kml import run_kml
-from triwatch.warning.outputs.run_view import RunView, TrackPath, run_view
+from triwatch.warning.outputs.run_view import RunView, run_view
 
 
 def load_events(path: Path) -> list[dict]:
@@ -93,21 +92,6 @@ def _write_cap(cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
     return written
 
 
-def _track_reports(path: TrackPath) -> list[TrackReport]:
-    return [
-        TrackReport(
-            track_id=path.track_id,
-            time_s=float(t),
-            x=x.tolist(),
-            P=[] if P is None else P.tolist(),
-            status=status,
-            apogee_m=path.apogee_m,
-            category=path.category,
-        )
-        for t, x, P, status in zip(path.times_s, path.states, path.covariances, path.statuses, strict=True)
-    ]
-
-
 def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, skipped: list[str]) -> dict:
     (cot_dir / "alerts").mkdir(parents=True, exist_ok=True)
     (cot_dir / "tracks").mkdir(parents=True, exist_ok=True)
@@ -122,12 +106,11 @@ def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
         (cot_dir / "alerts" / f"{w.issuer}-{w.warning_id}-r{w.revision}.xml").write_bytes(xml)
         n_alerts += 1
     for path in view.tracks:
-        lines = []
-        for report in _track_reports(path):
-            try:
-                lines.append(cot_track(report, path.nation, epoch, exercise=exercise, system_track=path.system_track))
-            except OutputError as exc:
-                skipped.append(f"cot: {exc}")
+        try:
+            lines = cot_track_events(path, epoch, exercise=exercise)
+        except OutputError as exc:
+            skipped.append(f"cot: {exc}")
+            continue
         if lines:
             stem = f"{path.nation}-{path.track_id}"
             (cot_dir / "tracks" / f"{stem}.cot").write_bytes(b"\n".join(lines) + b"\n")
