@@ -14,8 +14,9 @@ from takproto import TAKProtoVer
 from triwatch.geo.frames import enu_rotation, enu_to_ecef_vector, geodetic_to_ecef
 from triwatch.messages import Ellipse, TrackReport, WarningReport
 from triwatch.warning.outputs.cot import ALERT_TYPE, CANCEL_TYPE, HOSTILE_SSM_TYPE, K95, cot_alert, cot_track
-from triwatch.warning.outputs.cot_stream import CotServer, send_cot
+from triwatch.warning.outputs.cot_stream import CotServer, event_time, load_run_cot, replay, send_cot
 from triwatch.warning.outputs.errors import OutputError
+from triwatch.warning.outputs.write_run import write_outputs
 
 with warnings.catch_warnings():  # pytak warns that its optional aiohttp extra is absent; we use plain TCP
     warnings.simplefilter("ignore")
@@ -161,3 +162,43 @@ def test_stream_refuses_what_is_not_an_event():
         asyncio.run(send_cot("127.0.0.1", 9, [b"hello"]))
     with pytest.raises(ValueError, match="port"):
         CotServer("127.0.0.1", 70000)
+
+
+async def _replay_to_pytak(events: list[bytes], speed: float | None) -> tuple[list[bytes], float]:
+    server = CotServer("127.0.0.1", 0)
+    host, port = await server.start()
+    config = {"COT_URL": f"tcp://{host}:{port}", "TAK_PROTO": "0"}
+    reader, writer = await pytak.protocol_factory(config)
+    queue: asyncio.Queue = asyncio.Queue()
+    rx = pytak.RXWorker(queue, config, reader)
+    try:
+        await server.wait_for_clients(1)
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        assert await replay(server, events, speed=speed) == len(events)
+        elapsed = loop.time() - t0
+        got = []
+        for _ in events:
+            await asyncio.wait_for(rx.run_once(), 5.0)
+            got.append(await queue.get())
+        return got, elapsed
+    finally:
+        writer.close()
+        await server.close()
+
+
+def test_a_run_folder_replays_in_time_order(tmp_path, events, epoch):
+    write_outputs(tmp_path, events, epoch)
+    cot = load_run_cot(tmp_path)
+    assert len(cot) == 39 + 7  # track updates of KOR/T1 and USA/T1, and 7 alert revisions
+    times = [event_time(e) for e in cot]
+    assert times == sorted(times) and times[0] == "2022-10-03T22:23:00.000Z"
+    got, _ = asyncio.run(_replay_to_pytak(cot, None))
+    assert got == cot
+    first_two = [e for e in cot if event_time(e) < "2022-10-03T22:23:20.000Z"][:3]  # 0 s, 10 s, 10 s
+    _, elapsed = asyncio.run(_replay_to_pytak(first_two, speed=50.0))  # 10 s of run time in 0.2 s
+    assert 0.15 < elapsed < 2.0
+    with pytest.raises(ValueError, match="speed: must be > 0"):
+        asyncio.run(_replay_to_pytak(first_two, speed=0.0))
+    with pytest.raises(FileNotFoundError, match="no cot/ folder"):
+        load_run_cot(tmp_path / "nowhere")

@@ -9,13 +9,18 @@
 Framing is TAK protocol version 0 (XML): each event is one complete `<?xml ...?><event>...</event>`
 document written back to back, with no separator, as TAK Server and pytak (which reads up to
 `</event>`) expect. Nothing here knows what the events mean; `cot.py` makes them.
+
+`load_run_cot` + `replay` play a finished run folder's cot/ to connected clients, optionally
+paced against the wall clock (speed x real time), for watch-floor rehearsal and TAK testing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
 
 
 def _check_event(event: bytes, index: int) -> bytes:
@@ -109,3 +114,42 @@ async def send_cot(host: str, port: int, events: Iterable[bytes], *, timeout_s: 
         with contextlib.suppress(ConnectionError):
             await writer.wait_closed()
     return len(checked)
+
+
+def event_time(event: bytes) -> str:
+    """The `time` attribute of a CoT event (ISO 8601 UTC text, which sorts as time)."""
+    head = bytes(event)[: bytes(event).find(b">", bytes(event).find(b"<event")) + 1]
+    start = head.find(b' time="')
+    if start < 0:
+        raise ValueError(f"not a CoT event with a time attribute: {head[:80]!r}")
+    return head[start + 7 : head.find(b'"', start + 7)].decode()
+
+
+def load_run_cot(run_dir: Path) -> list[bytes]:
+    """Every CoT event a run folder holds (cot/tracks/*.cot and cot/alerts/*.xml), in time order."""
+    cot_dir = Path(run_dir) / "cot"
+    if not cot_dir.is_dir():
+        raise FileNotFoundError(f"{cot_dir}: no cot/ folder; write the run's outputs first (write_outputs)")
+    events = []
+    for f in sorted(cot_dir.glob("tracks/*.cot")):
+        events += [line for line in f.read_bytes().splitlines() if line.strip()]
+    events += [f.read_bytes().strip() for f in sorted(cot_dir.glob("alerts/*.xml"))]
+    return sorted(events, key=event_time)
+
+
+async def replay(server: CotServer, events: Sequence[bytes], *, speed: float | None = None) -> int:
+    """Broadcast events in order; with speed, paced at `speed` x the events' own clock. Returns the count."""
+    if speed is not None and not speed > 0:
+        raise ValueError(f"speed: must be > 0, got {speed}")
+    t0 = wall0 = None
+    loop = asyncio.get_running_loop()
+    for event in events:
+        if speed is not None:
+            t = datetime.fromisoformat(event_time(event).replace("Z", "+00:00")).timestamp()
+            if t0 is None:
+                t0, wall0 = t, loop.time()
+            delay = (t - t0) / speed - (loop.time() - wall0)
+            if delay > 0:
+                await asyncio.sleep(delay)
+        await server.broadcast(event)
+    return len(events)
