@@ -153,3 +153,17 @@ def test_kml_has_three_folders_with_placemarks(events, epoch):
     assert len(impacts) == 4  # JPN r2 (polygon), JPN r3 and r4, USA r2 (points)
     assert impacts[0].find(".//k:Polygon", KML_NS) is not None
     assert len(area_marks) == 2
+
+
+def test_czml_packets_validate_against_czml3_models(events, epoch, monkeypatch):
+    from czml3 import Packet
+
+    monkeypatch.setitem(sys.modules, "triwatch.geo.areas", _fake_geography())  # an outline packet too
+    view = run_view(events)
+    areas = threatened_areas(view.warnings)
+    packets = run_czml(view.tracks, view.warnings, areas, area_outlines(), epoch, end_s=view.end_s)
+    assert any("polygon" in p and p["id"].startswith("area/") for p in packets)
+    for p in packets:
+        Packet(**p)  # raises pydantic.ValidationError on a malformed packet
+    with pytest.raises(ValueError):
+        Packet(**{**packets[-1], "availability": "not a time"})
