@@ -72,8 +72,9 @@ def run_events() -> list[dict]:
             events.append(delivered(t, node, "JPN", "JPN-W001", rev, kind, areas, impact, **dict(extra)))
     usa = [(72.0, 1, "launch", [], None), (610.0, 2, "impact", [], [42.0, 150.0]), (640.0, 3, "all-clear", [], None)]
     for t, rev, kind, areas, impact in usa:
+        x = missile_states(np.array([t]))[0].tolist() if kind == "launch" else [0.0] * 6  # a log may lack x
         events.append(ev(t, "USA", "warning-issued", warning_id="USA-W001", revision=rev, kind=kind, areas=areas,
-                         system_track="USA-S001", x=[0.0] * 6, time_s=t, pedigree=[["USA", "KOR"]], cause_wall_ns=0,
+                         system_track="USA-S001", x=x, time_s=t, pedigree=[["USA", "KOR"]], cause_wall_ns=0,
                          impact=impact))  # fmt: skip
         for node in ("USA", "JPN", "KOR"):
             events.append(delivered(t, node, "USA", "USA-W001", rev, kind, areas, impact))

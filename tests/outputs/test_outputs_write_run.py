@@ -6,12 +6,14 @@ import json
 import math
 
 import geojson
+import numpy as np
 import pytest
 import takproto
 from lxml import etree
 
 from triwatch.warning.outputs.cap import validate_cap
 from triwatch.warning.outputs.errors import OutputError
+from triwatch.warning.outputs.geometry import ecef_to_lat_lon_alt_deg
 from triwatch.warning.outputs.run_view import run_view
 from triwatch.warning.outputs.write_run import load_events, write_outputs
 
@@ -100,3 +102,27 @@ def test_load_events_names_the_bad_line(tmp_path, events):
         load_events(path)
     path.write_text("\n".join(json.dumps(e) for e in events) + "\n", encoding="utf-8")
     assert load_events(path) == json.loads(json.dumps(events))
+
+
+def test_alert_without_impact_is_drawn_at_the_own_track_else_unknown(tmp_path, events, epoch):
+    from .conftest import missile_states
+
+    write_outputs(tmp_path, events, epoch)
+    own = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/USA-USA-W001-r1.xml").read_bytes())).cotEvent
+    partner = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/JPN-JPN-W001-r1.xml").read_bytes())).cotEvent
+    lat, lon, h = ecef_to_lat_lon_alt_deg(missile_states(np.array([72.0]))[0][:3])[0]
+    assert (own.lat, own.lon) == (pytest.approx(lat, abs=1e-6), pytest.approx(lon, abs=1e-6))
+    assert own.hae == pytest.approx(h, abs=0.1)
+    assert (partner.lat, partner.lon, partner.ce) == (0.0, 0.0, 9999999.0)  # JPN's x was never sent to USA
+
+
+def test_cap_sent_is_when_the_issuer_issued_it(tmp_path, events, epoch):
+    late = [dict(e, t_s=e["t_s"] + 3.0) if e["type"] == "warning-delivered" and e["node"] == "USA"
+            and e["issuer"] == "JPN" else e for e in events]  # fmt: skip
+    write_outputs(tmp_path, late, epoch)
+    ns = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
+    threat = etree.parse(str(tmp_path / "cap" / "triwatch-JPN-JPN-W001-r2.xml"))
+    assert threat.findtext("c:sent", namespaces=ns) == "2022-10-03T22:24:30+00:00"  # issued at 150 s, not 153 s
+    impacts = json.loads((tmp_path / "geo" / "impacts.geojson").read_text(encoding="utf-8"))
+    r2 = next(f for f in impacts["features"] if f["id"] == "JPN/JPN-W001/r2")["properties"]
+    assert (r2["issued_utc"], r2["delivered_utc"]) == ("2022-10-03T22:24:30Z", "2022-10-03T22:24:33Z")

@@ -13,8 +13,8 @@ fused) for real tracks. The point is lat/lon/hae with ce/le from the position co
 Alert: type `b-a-o-tbl` (alarm) for launch/threat/overflight/correction/impact and `b-a-o-can`
 (cancel) for withdrawal and all-clear, with one uid per warning so every revision replaces the
 last on the map and the cancel removes it. The point is the predicted impact (ce = the 95 %
-major semi-axis over sqrt(5.991), its 1-sigma), else the estimated launch point, else CoT's
-"unknown" point (0, 0 with ce = le = 9999999). `opex="e-triwatch"` marks exercise traffic.
+major semi-axis over sqrt(5.991), its 1-sigma), else the warned track's position when known,
+else the estimated launch point, else CoT's "unknown" point (0, 0 with ce = le = 9999999). `opex="e-triwatch"` marks exercise traffic.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ def cot_track_events(
     ce, le = cot_errors(x, P)
     course, speed = course_speed(x)
     uid = track_uid(path.nation, path.track_id)
-    callsign = f"{path.nation}-{path.track_id}" + (f" ({path.system_track})" if path.system_track else "")
+    name = path.track_id if path.track_id.startswith(f"{path.nation}-") else f"{path.nation}-{path.track_id}"
+    callsign = name + (f" ({path.system_track})" if path.system_track else "")
     facts = [f"{path.nation} national track {path.track_id}"]
     if path.category:
         facts.append(f"category {path.category}")
@@ -152,18 +153,22 @@ def cot_track(
     return cot_track_events(path, epoch, exercise=exercise, stale_after_s=stale_after_s)[0]
 
 
-def _alert_point(w: WarningReport, impact_point: tuple[float, float] | None) -> tuple[float, float, float, float]:
-    """(lat, lon, ce, le) of where an alert is drawn: impact ellipse, impact point, launch, or unknown."""
+def _alert_point(
+    w: WarningReport, impact_point: tuple[float, float] | None, track_point: tuple[float, float, float] | None
+) -> tuple[float, float, float, float, float]:
+    """(lat, lon, hae, ce, le) of where an alert is drawn: impact, track, launch point, or unknown."""
     if w.impact is not None:
-        return w.impact.lat_deg, w.impact.lon_deg, w.impact.semi_major_m / K95, COT_UNKNOWN_M
+        return w.impact.lat_deg, w.impact.lon_deg, 0.0, w.impact.semi_major_m / K95, COT_UNKNOWN_M
     if impact_point is not None:
-        return impact_point[0], impact_point[1], COT_UNKNOWN_M, COT_UNKNOWN_M
+        return impact_point[0], impact_point[1], 0.0, COT_UNKNOWN_M, COT_UNKNOWN_M
+    if track_point is not None:
+        return track_point[0], track_point[1], track_point[2], COT_UNKNOWN_M, COT_UNKNOWN_M
     if w.launch is not None and math.isfinite(w.launch.lat_deg) and math.isfinite(w.launch.lon_deg):
         cov = np.asarray(w.launch.cov_en_m2, float)
         ok = cov.shape == (2, 2) and np.all(np.isfinite(cov))
         ce = math.sqrt(max(float(np.linalg.eigvalsh(0.5 * (cov + cov.T))[-1]), 0.0)) if ok else COT_UNKNOWN_M
-        return w.launch.lat_deg, w.launch.lon_deg, ce, COT_UNKNOWN_M
-    return 0.0, 0.0, COT_UNKNOWN_M, COT_UNKNOWN_M
+        return w.launch.lat_deg, w.launch.lon_deg, 0.0, ce, COT_UNKNOWN_M
+    return 0.0, 0.0, 0.0, COT_UNKNOWN_M, COT_UNKNOWN_M
 
 
 def cot_alert(
@@ -173,9 +178,15 @@ def cot_alert(
     sent_s: float | None = None,
     exercise: bool = True,
     impact_point: tuple[float, float] | None = None,
+    track_point: tuple[float, float, float] | None = None,
     stale_after_s: float = 3600.0,
 ) -> bytes:
-    """The CoT event (UTF-8 XML bytes) of one warning revision: an alarm, or a cancel."""
+    """The CoT event (UTF-8 XML bytes) of one warning revision: an alarm, or a cancel.
+
+    Drawn at the predicted impact (ellipse, else impact_point), else at track_point (lat, lon deg,
+    hae m: where the warned missile was), else at the estimated launch point, else at CoT's unknown
+    point.
+    """
     where = f"warning {w.issuer}/{w.warning_id} revision {w.revision} ({w.kind})"
     if w.kind not in WORDING:
         raise OutputError(f"{where}.kind: unknown kind {w.kind!r}; known: {', '.join(WORDING)}")
@@ -187,8 +198,7 @@ def cot_alert(
     t_s = w.time_s if sent_s is None else sent_s
     event = _event(alert_uid(w.issuer, w.warning_id), CANCEL_TYPE if cancel else ALERT_TYPE,
                    "m-s" if exercise else "m-f", epoch, t_s, stale_after_s, exercise)  # fmt: skip
-    lat, lon, ce, le = _alert_point(w, impact_point)
-    _point(event, lat, lon, 0.0, ce, le)
+    _point(event, *_alert_point(w, impact_point, track_point))
     detail = etree.SubElement(event, "detail")
     etree.SubElement(detail, "contact", callsign=f"{w.warning_id} {w.kind.upper()}")
     emergency = etree.SubElement(detail, "emergency", {"cancel": "true"} if cancel else {"type": "911 Alert"})

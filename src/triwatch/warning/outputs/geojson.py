@@ -125,7 +125,8 @@ def impacts_geojson(warnings: Sequence[DeliveredWarning], epoch: datetime, *, sk
             "kind": w.kind,
             "areas": list(w.areas),
             "subregions": list(w.subregions),
-            "issued_utc": iso_z(epoch, dw.delivered_s),
+            "issued_utc": iso_z(epoch, w.time_s),
+            "delivered_utc": iso_z(epoch, dw.delivered_s),
             "confidence": 0.95 if w.impact is not None else None,
         }
         if w.impact is not None:

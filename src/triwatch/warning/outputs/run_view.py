@@ -8,7 +8,10 @@ The public outputs of a run are written from ONE node's point of view (by defaul
   were released to V (a partner's `track` event whose `sent_to` names V: the same state V
   received, with its system track number from V's `track-received` event);
 - warnings: every warning revision delivered to V's command centre (`warning-delivered` events
-  with node V), its own and its partners', each once, in delivery order.
+  with node V), its own and its partners', each once, in delivery order. Its time is when the
+  issuer issued it (the issuer's `warning-issued` event), else when V got it. For V's own
+  warnings, the warned system track's position from V's `warning-issued` event is kept too, so an
+  alert without a predicted impact can still be drawn where the missile is.
 
 A `warning-delivered` event names the impact as a point; when the event also carries `ellipse`
 (an `Ellipse` payload) or `report` (the whole `WarningReport` payload), that is used instead, so
@@ -30,6 +33,7 @@ import numpy as np
 
 from triwatch.messages import PayloadError, WarningReport, from_payload
 from triwatch.warning.outputs.errors import OutputError
+from triwatch.warning.outputs.geometry import ecef_to_lat_lon_alt_deg
 
 HUB = "USA"
 
@@ -56,6 +60,7 @@ class DeliveredWarning:
     report: WarningReport
     delivered_s: float
     impact_point: tuple[float, float] | None = None  # (lat, lon) deg when only the point is known
+    track_point: tuple[float, float, float] | None = None  # (lat, lon deg, h m) of the warned track, own warnings
 
 
 @dataclass
@@ -156,7 +161,7 @@ def _warning(e: dict, i: int, issued: dict) -> DeliveredWarning:
         "kind": e.get("kind"),
         "issuer": e.get("issuer"),
         "system_track": str(source.get("system_track", "")),
-        "time_s": float(e["t_s"]),
+        "time_s": float(source.get("t_s", e["t_s"])),
         "areas": e.get("areas") or [],
         "subregions": e.get("subregions") or [],
         "impact": ellipse,
@@ -171,7 +176,18 @@ def _warning(e: dict, i: int, issued: dict) -> DeliveredWarning:
         if len(point) != 2 or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in point):
             raise OutputError(f"{where}.impact: must be [lat, lon] finite degrees or null, got {point!r}")
         impact_point = (float(point[0]), float(point[1]))
-    return DeliveredWarning(report, float(e["t_s"]), impact_point)
+    return DeliveredWarning(report, float(e["t_s"]), impact_point, _own_track_point(e, source))
+
+
+def _own_track_point(delivered: dict, issued: dict) -> tuple[float, float, float] | None:
+    """Where the warned track was, from the view node's own warning-issued event (own warnings only)."""
+    if delivered["node"] != delivered.get("issuer") or issued.get("node") != delivered["node"]:
+        return None
+    x = np.asarray(issued.get("x") or [], float)
+    if x.shape != (6,) or not np.all(np.isfinite(x)) or np.linalg.norm(x[:3]) < 6.0e6:
+        return None
+    lat, lon, h = ecef_to_lat_lon_alt_deg(x[:3])[0]
+    return float(lat), float(lon), float(h)
 
 
 def _warnings(events: Sequence[dict], view: str, skipped: list[str]) -> list[DeliveredWarning]:

@@ -61,7 +61,7 @@ def _write_cap(cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
         w = dw.report
         chain = chains.setdefault((w.issuer, w.warning_id), [])
         try:
-            xml = cap_alert(w, epoch, sent_s=dw.delivered_s, previous=chain, exercise=exercise,
+            xml = cap_alert(w, epoch, previous=chain, exercise=exercise,
                             impact_point=dw.impact_point)  # fmt: skip
         except OutputError as exc:
             skipped.append(f"cap: {exc}")
@@ -70,7 +70,7 @@ def _write_cap(cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
         if errors:  # a bug in cap.py, not in the run: keep the run's other alerts, report it
             skipped.append(f"cap: {cap_identifier(w)} failed the CAP 1.2 schema: {'; '.join(errors[:3])}")
             continue
-        chain.append(cap_ref(w, epoch, dw.delivered_s))
+        chain.append(cap_ref(w, epoch))
         name = f"{cap_identifier(w)}.xml"
         (cap_dir / name).write_bytes(xml)
         written.append(f"cap/{name}")
@@ -78,7 +78,7 @@ def _write_cap(cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
         items.append(
             FeedItem(
                 cap_identifier(w),
-                utc_at(epoch, dw.delivered_s),
+                utc_at(epoch, w.time_s),
                 f"{WORDING[w.kind]['en-US'].event} ({w.issuer} {w.warning_id} r{w.revision})",
                 name,
                 "Exercise" if exercise else "Actual",
@@ -99,7 +99,7 @@ def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
     for dw in view.warnings:
         w = dw.report
         try:
-            xml = cot_alert(w, epoch, sent_s=dw.delivered_s, exercise=exercise, impact_point=dw.impact_point)
+            xml = cot_alert(w, epoch, exercise=exercise, impact_point=dw.impact_point, track_point=dw.track_point)
         except OutputError as exc:
             skipped.append(f"cot: {exc}")
             continue
