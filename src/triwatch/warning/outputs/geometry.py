@@ -18,6 +18,9 @@ import math
 
 import numpy as np
 from pymap3d.vincenty import vreckon
+from shapely.affinity import translate
+from shapely.geometry import Polygon, box
+from shapely.geometry.polygon import orient
 
 from triwatch.geo.frames import ecef_to_geodetic, enu_rotation
 from triwatch.messages import Ellipse
@@ -133,3 +136,25 @@ def split_at_antimeridian(lon_lat_alt: np.ndarray) -> list[np.ndarray]:
         current.append(b)
     pieces.append(np.array(current))
     return [piece for piece in pieces if len(piece) >= 2]
+
+
+def ellipse_polygons_lonlat(e: Ellipse, n: int = 36) -> list[np.ndarray]:
+    """The ellipse as closed anticlockwise rings (M, 2) of [lon, lat] within [-180, 180].
+
+    One ring normally; when the ellipse straddles the antimeridian (an IRBM aimed ~3,000 km east
+    of Japan lands near 180 deg), the continuous ring is cut there with shapely into one ring on
+    each side, as RFC 7946 3.1.9 asks and as CAP and KML readers need.
+    """
+    lat, lon = ellipse_ring_deg(e, n)
+    if lon.min() >= -180.0 and lon.max() <= 180.0:
+        return [np.stack([lon, lat], axis=-1)]
+    whole = Polygon(np.stack([lon, lat], axis=-1))
+    rings = []
+    for lo, hi in ((-540.0, -180.0), (-180.0, 180.0), (180.0, 540.0)):
+        piece = whole.intersection(box(lo, -90.0, hi, 90.0))
+        shift = -360.0 if lo >= 180.0 else (360.0 if hi <= -180.0 else 0.0)
+        for part in getattr(piece, "geoms", [piece]):
+            if isinstance(part, Polygon) and not part.is_empty and part.area > 0.0:
+                ring = orient(translate(part, xoff=shift), sign=1.0).exterior.coords
+                rings.append(np.asarray(ring, float))
+    return rings

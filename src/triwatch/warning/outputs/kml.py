@@ -69,7 +69,9 @@ def _add_tracks(folder, tracks: Sequence[TrackPath], epoch: datetime, skipped: l
             shape.altitudemode = simplekml.AltitudeMode.absolute
 
 
-def _add_impacts(folder, warnings: Sequence[DeliveredWarning], epoch: datetime, end_s: float, skipped) -> None:
+def _add_impacts(
+    folder, warnings: Sequence[DeliveredWarning], epoch: datetime, end_s: float, skipped: list[str] | None
+) -> None:
     ends: dict[tuple[str, str], list[float]] = {}
     for dw in warnings:
         ends.setdefault((dw.report.issuer, dw.report.warning_id), []).append(dw.delivered_s)
@@ -86,8 +88,15 @@ def _add_impacts(folder, warnings: Sequence[DeliveredWarning], epoch: datetime, 
             continue
         later = [t for t in ends[(w.issuer, w.warning_id)] if t > dw.delivered_s]
         name = f"{w.issuer} {w.warning_id} r{w.revision} {w.kind}"
-        if geometry["type"] == "Polygon":
-            shape = folder.newpolygon(name=name, outerboundaryis=[tuple(c) for c in geometry["coordinates"][0]])
+        if geometry["type"] in ("Polygon", "MultiPolygon"):
+            rings = (
+                [geometry["coordinates"][0]]
+                if geometry["type"] == "Polygon"
+                else [p[0] for p in geometry["coordinates"]]
+            )
+            shape = folder.newmultigeometry(name=name)
+            for ring in rings:
+                shape.newpolygon(outerboundaryis=[tuple(c) for c in ring])
             colour = _KIND_COLOURS.get(w.kind, simplekml.Color.red)
             shape.style.polystyle.color = simplekml.Color.changealphaint(90, colour)
             shape.style.linestyle.color = colour
