@@ -1,6 +1,7 @@
 """A small, realistic run's events, built by hand in the events.jsonl schema (docs/events.md).
 
-One coasting missile seen by KOR (released to USA) and by USA; a JPN track NOT released to USA
+One coasting missile seen by KOR (released to USA) and by USA, fused in USA's picture (21
+snapshots of system track USA-S001); a JPN track NOT released to USA
 (must stay out of the hub's view); JPN's warning goes launch -> threat -> correction ->
 withdrawal, USA's goes launch -> impact -> all-clear.
 """
@@ -54,6 +55,10 @@ def run_events() -> list[dict]:
     for t, x in zip(usa_t, missile_states(usa_t), strict=True):
         events.append(ev(t, "USA", "track", track_id="T1", status="confirmed", x=x.tolist(), P=P, sent_to=["JPN", "KOR"],
                          withheld_from=[], apogee_m=980e3, category="irbm"))  # fmt: skip
+    pic_t = np.arange(100.0, 310.0, 10.0)  # USA's allied picture: one system track from KOR's and its own
+    for t, x in zip(pic_t, missile_states(pic_t), strict=True):
+        events.append(ev(t, "USA", "picture", numbers=["USA-S001"], positions=[x[:3].tolist()],
+                         pedigree=[["USA", "KOR"]]))  # fmt: skip
     jpn_t = np.arange(150.0, 250.0, 10.0)
     for t, x in zip(jpn_t, missile_states(jpn_t), strict=True):
         events.append(ev(t, "JPN", "track", track_id="T9", status="confirmed", x=x.tolist(), sent_to=["KOR"],

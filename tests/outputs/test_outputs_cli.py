@@ -21,7 +21,7 @@ def test_write_then_send_cot(tmp_path, events):
     _run_folder(tmp_path, events)
     result = runner.invoke(outputs_app, ["write", str(tmp_path), "--epoch", "2022-10-03T22:22:00Z"])
     assert result.exit_code == 0, result.output
-    assert "view USA; 7 CAP alerts, 7 CoT alerts, 39 CoT track updates, 5 geo files" in result.output
+    assert "view USA; 7 CAP alerts, 7 CoT alerts, 60 CoT track updates, 5 geo files" in result.output
     assert (tmp_path / "cap" / "feed.atom").exists()
 
     listener = socket.create_server(("127.0.0.1", 0))
@@ -40,7 +40,7 @@ def test_write_then_send_cot(tmp_path, events):
     thread.join(5.0)
     listener.close()
     assert result.exit_code == 0, result.output
-    assert received.count(b"</event>") == 46
+    assert received.count(b"</event>") == 67  # 39 national + 21 system track updates, 7 alerts
 
 
 def test_bad_input_exits_2(tmp_path, events):

@@ -190,7 +190,7 @@ async def _replay_to_pytak(events: list[bytes], speed: float | None) -> tuple[li
 def test_a_run_folder_replays_in_time_order(tmp_path, events, epoch):
     write_outputs(tmp_path, events, epoch)
     cot = load_run_cot(tmp_path)
-    assert len(cot) == 39 + 7  # track updates of KOR/T1 and USA/T1, and 7 alert revisions
+    assert len(cot) == 39 + 21 + 7  # updates of KOR/T1 and USA/T1, of system track USA-S001, 7 alerts
     times = [event_time(e) for e in cot]
     assert times == sorted(times) and times[0] == "2022-10-03T22:23:00.000Z"
     got, _ = asyncio.run(_replay_to_pytak(cot, None))

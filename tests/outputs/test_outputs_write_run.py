@@ -126,3 +126,28 @@ def test_cap_sent_is_when_the_issuer_issued_it(tmp_path, events, epoch):
     impacts = json.loads((tmp_path / "geo" / "impacts.geojson").read_text(encoding="utf-8"))
     r2 = next(f for f in impacts["features"] if f["id"] == "JPN/JPN-W001/r2")["properties"]
     assert (r2["issued_utc"], r2["delivered_utc"]) == ("2022-10-03T22:24:30Z", "2022-10-03T22:24:33Z")
+
+
+def test_the_allied_picture_is_written_as_system_tracks(tmp_path, events, epoch):
+    from .conftest import missile_states
+
+    index = write_outputs(tmp_path, events, epoch)
+    assert index["cot"]["system_tracks"] == 1
+    lines = (tmp_path / "cot" / "system" / "USA-S001.cot").read_bytes().splitlines()
+    assert len(lines) == 21
+    e = takproto.parse_proto(bytearray(lines[10])).cotEvent  # t = 200 s
+    assert e.uid == "triwatch.USA.sys.USA-S001" and e.detail.contact.callsign == "USA-S001 (allied: KOR, USA)"
+    truth = missile_states(np.array([200.0]))[0]
+    speed = np.linalg.norm(truth[3:])
+    assert e.detail.track.speed == pytest.approx(speed, rel=0.01)  # finite-difference velocity of the snapshots
+    assert e.ce == 9999999.0  # a picture snapshot carries no covariance
+    tracks = json.loads((tmp_path / "geo" / "tracks.geojson").read_text(encoding="utf-8"))
+    system = next(f for f in tracks["features"] if f["id"] == "system/USA-S001")
+    assert system["properties"]["kind"] == "system" and system["properties"]["pedigree"] == ["KOR", "USA"]
+    kml = etree.parse(str(tmp_path / "geo" / "run.kml"))
+    names = [
+        n.text for n in kml.iterfind(".//{http://www.opengis.net/kml/2.2}Folder/{http://www.opengis.net/kml/2.2}name")
+    ]
+    assert "Allied picture (system tracks)" in names
+    czml = json.loads((tmp_path / "geo" / "run.czml").read_text(encoding="utf-8"))
+    assert any(p["id"] == "track/system/USA-S001" for p in czml)

@@ -104,15 +104,18 @@ def cot_track_events(
     lla = ecef_to_lat_lon_alt_deg(x[:, :3])
     ce, le = cot_errors(x, P)
     course, speed = course_speed(x)
-    uid = track_uid(path.nation, path.track_id)
-    name = path.track_id if path.track_id.startswith(f"{path.nation}-") else f"{path.nation}-{path.track_id}"
-    callsign = name + (f" ({path.system_track})" if path.system_track else "")
+    system = path.kind == "system"
+    uid = track_uid(path.nation, f"sys.{path.track_id}" if system else path.track_id)
+    callsign = path.title
     facts = [f"{path.nation} national track {path.track_id}"]
+    if system:
+        facts = [f"{path.nation} allied system track {path.track_id}", f"from {', '.join(path.pedigree) or '?'}"]
     if path.category:
         facts.append(f"category {path.category}")
     if path.apogee_m is not None and math.isfinite(path.apogee_m):
         facts.append(f"apogee {path.apogee_m / 1e3:.0f} km")
-    own = {"nation": path.nation, "track_id": path.track_id}
+    own = {"nation": path.nation, "track_id": path.track_id, "kind": path.kind}
+    own |= {"pedigree": " ".join(path.pedigree)} if system else {}
     own |= {"system_track": path.system_track} if path.system_track else {}
     own |= {"category": path.category} if path.category else {}
     out = []
@@ -123,7 +126,7 @@ def cot_track_events(
         etree.SubElement(detail, "contact", callsign=callsign)
         etree.SubElement(detail, "track", course=f"{course[k]:.1f}", speed=f"{speed[k]:.1f}")
         etree.SubElement(detail, "__milsym", id=HOSTILE_SSM_SIDC)
-        remarks = "; ".join([*facts, f"status {path.statuses[k]}"])
+        remarks = "; ".join(facts if system else [*facts, f"status {path.statuses[k]}"])
         etree.SubElement(detail, "remarks").text = ("EXERCISE. " if exercise else "") + remarks
         etree.SubElement(detail, "triwatch", own | {"status": path.statuses[k]})
         out.append(_bytes(event))

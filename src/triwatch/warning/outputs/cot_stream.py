@@ -126,12 +126,12 @@ def event_time(event: bytes) -> str:
 
 
 def load_run_cot(run_dir: Path) -> list[bytes]:
-    """Every CoT event a run folder holds (cot/tracks/*.cot and cot/alerts/*.xml), in time order."""
+    """Every CoT event a run folder holds (cot/tracks, cot/system *.cot and cot/alerts/*.xml), in time order."""
     cot_dir = Path(run_dir) / "cot"
     if not cot_dir.is_dir():
         raise FileNotFoundError(f"{cot_dir}: no cot/ folder; write the run's outputs first (write_outputs)")
     events = []
-    for f in sorted(cot_dir.glob("tracks/*.cot")):
+    for f in sorted([*cot_dir.glob("tracks/*.cot"), *cot_dir.glob("system/*.cot")]):
         events += [line for line in f.read_bytes().splitlines() if line.strip()]
     events += [f.read_bytes().strip() for f in sorted(cot_dir.glob("alerts/*.xml"))]
     return sorted(events, key=event_time)

@@ -31,7 +31,8 @@ from triwatch.warning.outputs.geojson import impact_geometry
 from triwatch.warning.outputs.geometry import ellipse_ring_deg
 from triwatch.warning.outputs.run_view import DeliveredWarning, TrackPath
 
-RED = [230, 30, 30, 255]
+RED = [230, 30, 30, 255]  # national tracks
+ORANGE = [255, 140, 0, 255]  # allied system tracks
 _IMPACT_RGBA = {"threat": [230, 30, 30, 90], "correction": [255, 140, 0, 90], "overflight": [255, 220, 0, 90]}
 
 
@@ -64,9 +65,10 @@ def track_packet(path: TrackPath, epoch: datetime) -> dict:
     samples: list[float] = []
     for t, r in zip(path.times_s, path.states[:, :3], strict=True):
         samples += [round(float(t) - t0, 3), *(round(float(v), 1) for v in r)]
-    name = f"{path.nation} {path.track_id}" + (f" ({path.system_track})" if path.system_track else "")
+    name = path.title
+    colour = ORANGE if path.kind == "system" else RED
     return {
-        "id": f"track/{path.nation}/{path.track_id}",
+        "id": f"track/{path.key}",
         "name": name,
         "description": f"category {path.category or 'unknown'}; last status {path.statuses[-1]}",
         "availability": f"{iso_z(epoch, t0)}/{iso_z(epoch, path.times_s[-1])}",
@@ -76,9 +78,9 @@ def track_packet(path: TrackPath, epoch: datetime) -> dict:
             "cartesian": samples,
             "interpolationAlgorithm": "LINEAR",
         },
-        "point": {"pixelSize": 8, "color": {"rgba": RED}},
+        "point": {"pixelSize": 8, "color": {"rgba": colour}},
         "label": {"text": name, "font": "12pt sans-serif", "pixelOffset": {"cartesian2": [12, 0]}},
-        "path": {"material": _solid(RED), "width": 2, "leadTime": 0, "trailTime": 1.0e9, "resolution": 5},
+        "path": {"material": _solid(colour), "width": 2, "leadTime": 0, "trailTime": 1.0e9, "resolution": 5},
     }
 
 

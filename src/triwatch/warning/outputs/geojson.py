@@ -1,6 +1,7 @@
 """GeoJSON (RFC 7946) of a run: flown paths, predicted impact ellipses, threatened areas.
 
-- tracks: one Feature per track, a LineString of [lon, lat, height m] from its ECEF states
+- tracks: one Feature per track (national tracks, and the view node's allied system tracks with
+  `kind: "system"` and their pedigree), a LineString of [lon, lat, height m] from its ECEF states
   (a MultiLineString when the path crosses the antimeridian, cut there as RFC 7946 3.1.9 asks;
   a Point for a track seen once);
 - impacts: one Feature per warning revision that predicted an impact: the 95 % ellipse as a
@@ -72,6 +73,8 @@ def tracks_geojson(tracks: Sequence[TrackPath], epoch: datetime, *, skipped: lis
             continue
         heights = ecef_to_lat_lon_alt_deg(path.states[:, :3])[:, 2]
         props = {
+            "kind": path.kind,
+            "pedigree": list(path.pedigree),
             "nation": path.nation,
             "track_id": path.track_id,
             "system_track": path.system_track,
@@ -83,7 +86,7 @@ def tracks_geojson(tracks: Sequence[TrackPath], epoch: datetime, *, skipped: lis
             "updates": len(path.times_s),
             "last_status": path.statuses[-1],
         }
-        features.append({"type": "Feature", "id": f"{path.nation}/{path.track_id}", "geometry": geometry,
+        features.append({"type": "Feature", "id": path.key, "geometry": geometry,
                          "properties": props})  # fmt: skip
     return _collection(features)
 

@@ -1,7 +1,8 @@
 """KML (OGC 2.2) of a run for Google Earth and GIS tools, written with PyPI `simplekml`.
 
-Three folders: "Tracks" (each flown path as an absolute-altitude LineString, red, with a TimeSpan
-over its life so the time slider plays it), "Predicted impact (95 %)" (each warning revision's
+Folders: "Tracks" (each national track's flown path as an absolute-altitude LineString, red, with
+a TimeSpan over its life so the time slider plays it), "Allied picture (system tracks)" (orange,
+when the view node's picture is in the log), "Predicted impact (95 %)" (each warning revision's
 ellipse as a Polygon, or a Point when only the point is known, shown from its delivery until the
 next revision of the same warning), and "Threatened areas" (a Placemark per area named in three
 languages, with its outline when the geography is installed).
@@ -49,7 +50,7 @@ def _add_tracks(folder, tracks: Sequence[TrackPath], epoch: datetime, skipped: l
                 raise
             skipped.append(str(exc))
             continue
-        name = f"{path.nation} {path.track_id}" + (f" ({path.system_track})" if path.system_track else "")
+        name = path.title
         parent = folder.newmultigeometry(name=name) if geometry["type"] == "MultiLineString" else None
         shapes = []
         if geometry["type"] == "Point":
@@ -63,7 +64,7 @@ def _add_tracks(folder, tracks: Sequence[TrackPath], epoch: datetime, skipped: l
             shape.timespan.begin = iso_z(epoch, path.times_s[0])
             shape.timespan.end = iso_z(epoch, path.times_s[-1])
             shape.description = f"category {path.category or 'unknown'}; last status {path.statuses[-1]}"
-            shape.style.linestyle.color = simplekml.Color.red
+            shape.style.linestyle.color = simplekml.Color.orange if path.kind == "system" else simplekml.Color.red
             shape.style.linestyle.width = 3
         for shape in shapes:
             shape.altitudemode = simplekml.AltitudeMode.absolute
@@ -141,7 +142,10 @@ def run_kml(
 ) -> str:
     """The KML document (text) of a run's tracks, predicted impacts and threatened areas."""
     kml = simplekml.Kml(name=name)
-    _add_tracks(kml.newfolder(name="Tracks"), tracks, epoch, skipped)
+    _add_tracks(kml.newfolder(name="Tracks"), [p for p in tracks if p.kind != "system"], epoch, skipped)
+    systems = [p for p in tracks if p.kind == "system"]
+    if systems:
+        _add_tracks(kml.newfolder(name="Allied picture (system tracks)"), systems, epoch, skipped)
     _add_impacts(kml.newfolder(name="Predicted impact (95 %)"), warnings, epoch, end_s, skipped)
     _add_areas(kml.newfolder(name="Threatened areas"), areas, outlines)
     return kml.kml()

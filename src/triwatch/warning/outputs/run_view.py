@@ -7,6 +7,9 @@ The public outputs of a run are written from ONE node's point of view (by defaul
 - tracks: V's own national tracks (`track` events with node V) and the partners' tracks that
   were released to V (a partner's `track` event whose `sent_to` names V: the same state V
   received, with its system track number from V's `track-received` event);
+- system tracks: V's allied picture, from its `picture` snapshots (every 10 s: numbers, ECEF
+  positions, pedigree); the velocity, which a snapshot lacks, is the finite difference of the
+  positions over time (np.gradient, second order inside, first order at the ends);
 - warnings: every warning revision delivered to V's command centre (`warning-delivered` events
   with node V), its own and its partners', each once, in delivery order. Its time is when the
   issuer issued it (the issuer's `warning-issued` event), else when V got it. For V's own
@@ -51,6 +54,21 @@ class TrackPath:
     category: str | None = None
     apogee_m: float | None = None
     system_track: str | None = None
+    kind: str = "national"  # or "system": a track of the node's allied picture
+    pedigree: list[str] = field(default_factory=list)  # nations whose tracks made a system track
+
+    @property
+    def key(self) -> str:
+        """A stable id: "<nation>/<track_id>" for a national track, "system/<number>" for a system track."""
+        return f"system/{self.track_id}" if self.kind == "system" else f"{self.nation}/{self.track_id}"
+
+    @property
+    def title(self) -> str:
+        """How the track is named on a map or a TAK client."""
+        if self.kind == "system":
+            return f"{self.track_id} (allied: {', '.join(self.pedigree) or 'unknown'})"
+        name = self.track_id if self.track_id.startswith(f"{self.nation}-") else f"{self.nation}-{self.track_id}"
+        return name + (f" ({self.system_track})" if self.system_track else "")
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,7 @@ class RunView:
     tracks: list[TrackPath]
     warnings: list[DeliveredWarning]
     skipped: list[str] = field(default_factory=list)
+    systems: list[TrackPath] = field(default_factory=list)
 
     @property
     def start_s(self) -> float:
@@ -145,6 +164,37 @@ def _tracks(events: Sequence[dict], view: str, skipped: list[str]) -> list[Track
     return out
 
 
+def _systems(events: Sequence[dict], view: str, skipped: list[str]) -> list[TrackPath]:
+    seen: dict[str, dict] = {}
+    for i, e in enumerate(events):
+        if e["type"] != "picture" or e["node"] != view:
+            continue
+        numbers, positions = e.get("numbers") or [], e.get("positions") or []
+        pedigrees = e.get("pedigree") or [[] for _ in numbers]
+        if not (len(numbers) == len(positions) == len(pedigrees)):
+            skipped.append(f"events[{i}]: picture numbers, positions and pedigree differ in length")
+            continue
+        for number, r, pedigree in zip(numbers, positions, pedigrees, strict=True):
+            r = np.asarray(r, float)
+            if r.shape != (3,) or not np.all(np.isfinite(r)):
+                skipped.append(f"events[{i}].positions: system track {number} must be 3 finite numbers")
+                continue
+            s = seen.setdefault(str(number), {"t": [], "r": [], "pedigree": []})
+            s["t"].append(float(e["t_s"]))
+            s["r"].append(r)
+            s["pedigree"] = sorted({str(n) for n in pedigree})
+    out = []
+    for number, s in seen.items():
+        t, r = np.asarray(s["t"]), np.asarray(s["r"])
+        keep = np.r_[True, np.diff(t) > 0]  # one state per snapshot time
+        t, r = t[keep], r[keep]
+        v = np.gradient(r, t, axis=0) if len(t) > 1 else np.zeros_like(r)
+        out.append(TrackPath(nation=view, track_id=number, times_s=t, states=np.hstack([r, v]),
+                             covariances=[None] * len(t), statuses=["system"] * len(t), system_track=number,
+                             kind="system", pedigree=s["pedigree"]))  # fmt: skip
+    return out
+
+
 def _warning(e: dict, i: int, issued: dict) -> DeliveredWarning:
     where = f"events[{i}]"
     if isinstance(e.get("report"), dict):
@@ -212,4 +262,10 @@ def run_view(events: Sequence[dict], node: str | None = None) -> RunView:
     _check_events(events)
     view = choose_view(events, node)
     skipped: list[str] = []
-    return RunView(view, _tracks(events, view, skipped), _warnings(events, view, skipped), skipped)
+    return RunView(
+        view,
+        _tracks(events, view, skipped),
+        _warnings(events, view, skipped),
+        skipped,
+        _systems(events, view, skipped),
+    )

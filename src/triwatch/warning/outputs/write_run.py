@@ -12,6 +12,7 @@ Layout (names are stable, so scripts can rely on them):
     cot/tracks/<nation>-<track_id>.cot   every update of a track, one CoT event per line
                                   (TAK's TCP stream form: replay it with `cot_stream.send_cot`)
     cot/tracks/<nation>-<track_id>.xml   the track's latest update alone (drag into a TAK client)
+    cot/system/<number>.cot, .xml the same for the view node's allied system tracks (its picture)
     geo/tracks.geojson, geo/impacts.geojson, geo/areas.geojson, geo/run.kml, geo/run.czml
 
 Rule for bad input: an item that cannot be written (a threat warning naming no area and no
@@ -105,18 +106,25 @@ def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
             continue
         (cot_dir / "alerts" / f"{w.issuer}-{w.warning_id}-r{w.revision}.xml").write_bytes(xml)
         n_alerts += 1
-    for path in view.tracks:
+    for path in view.tracks + view.systems:
         try:
             lines = cot_track_events(path, epoch, exercise=exercise)
         except OutputError as exc:
             skipped.append(f"cot: {exc}")
             continue
-        if lines:
-            stem = f"{path.nation}-{path.track_id}"
-            (cot_dir / "tracks" / f"{stem}.cot").write_bytes(b"\n".join(lines) + b"\n")
-            (cot_dir / "tracks" / f"{stem}.xml").write_bytes(lines[-1])
-            n_updates += len(lines)
-    return {"alerts": n_alerts, "tracks": len(view.tracks), "track_updates": n_updates}
+        folder, stem = (
+            ("system", path.track_id) if path.kind == "system" else ("tracks", f"{path.nation}-{path.track_id}")
+        )
+        (cot_dir / folder).mkdir(parents=True, exist_ok=True)
+        (cot_dir / folder / f"{stem}.cot").write_bytes(b"\n".join(lines) + b"\n")
+        (cot_dir / folder / f"{stem}.xml").write_bytes(lines[-1])
+        n_updates += len(lines)
+    return {
+        "alerts": n_alerts,
+        "tracks": len(view.tracks),
+        "system_tracks": len(view.systems),
+        "track_updates": n_updates,
+    }
 
 
 def _write_geo(geo_dir: Path, view: RunView, epoch: datetime, name: str, skipped: list[str]) -> list[str]:
@@ -124,15 +132,17 @@ def _write_geo(geo_dir: Path, view: RunView, epoch: datetime, name: str, skipped
     areas = threatened_areas(view.warnings)
     outlines = area_outlines()
     files = {
-        "tracks.geojson": tracks_geojson(view.tracks, epoch, skipped=skipped),
+        "tracks.geojson": tracks_geojson(view.tracks + view.systems, epoch, skipped=skipped),
         "impacts.geojson": impacts_geojson(view.warnings, epoch, skipped=[]),  # reasons are listed once, by CoT
         "areas.geojson": areas_geojson(areas, epoch, outlines),
     }
     for fname, doc in files.items():
         (geo_dir / fname).write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
-    kml = run_kml(view.tracks, view.warnings, areas, outlines, epoch, name=name, end_s=view.end_s, skipped=[])
+    kml = run_kml(
+        view.tracks + view.systems, view.warnings, areas, outlines, epoch, name=name, end_s=view.end_s, skipped=[]
+    )
     (geo_dir / "run.kml").write_text(kml, encoding="utf-8")
-    czml = run_czml(view.tracks, view.warnings, areas, outlines, epoch, name=name, start_s=view.start_s,
+    czml = run_czml(view.tracks + view.systems, view.warnings, areas, outlines, epoch, name=name, start_s=view.start_s,
                     end_s=view.end_s, skipped=[])  # fmt: skip
     (geo_dir / "run.czml").write_text(json.dumps(czml, ensure_ascii=False) + "\n", encoding="utf-8")
     return [f"geo/{f}" for f in (*files, "run.kml", "run.czml")]
