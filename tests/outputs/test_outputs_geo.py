@@ -131,6 +131,10 @@ def test_czml_document_packet_first_and_positions_time_tagged(events, epoch):
     impact = next(p for p in packets if p["id"] == "impact/JPN/JPN-W001/r2")
     assert impact["availability"] == "2022-10-03T22:24:30Z/2022-10-03T22:25:20Z"  # until revision 3
     assert len(impact["polygon"]["positions"]["cartographicDegrees"]) == 36 * 3
+    ids = {p["id"] for p in packets}
+    assert "impact/JPN/JPN-W001/r4" not in ids  # the withdrawal ends revision 3's display at 260 s
+    r3 = next(p for p in packets if p["id"] == "impact/JPN/JPN-W001/r3")
+    assert r3["availability"] == "2022-10-03T22:25:20Z/2022-10-03T22:26:20Z"
     assert {p["id"] for p in packets if p["id"].startswith("area/")} == {"area/JPN-EEZ", "area/JPN-land"}
 
 
@@ -150,7 +154,7 @@ def test_kml_has_three_folders_with_placemarks(events, epoch):
     assert tracks[0].findtext(".//k:altitudeMode", namespaces=KML_NS) == "absolute"
     first = tracks[0].findtext(".//k:coordinates", namespaces=KML_NS).split()[0].split(",")
     assert len(first) == 3 and 120 < float(first[0]) < 150
-    assert len(impacts) == 4  # JPN r2 (polygon), JPN r3 and r4, USA r2 (points)
+    assert len(impacts) == 3  # JPN r2 (polygon), JPN r3 and USA r2 (points); r4 withdraws, so draws nothing
     assert impacts[0].find(".//k:Polygon", KML_NS) is not None
     assert len(area_marks) == 2
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 LANGUAGES = ("ja-JP", "ko-KR", "en-US")
+CANCELS = ("withdrawal", "all-clear")  # the kinds that end a warning rather than state one
 
 
 class Wording(NamedTuple):

@@ -24,7 +24,7 @@ from datetime import datetime
 import numpy as np
 
 from triwatch.warning.outputs.areas import ThreatenedArea
-from triwatch.warning.outputs.cap_text import area_name
+from triwatch.warning.outputs.cap_text import CANCELS, area_name
 from triwatch.warning.outputs.clock import iso_z
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geojson import impact_geometry
@@ -101,7 +101,7 @@ def impact_packets(
                 raise
             skipped.append(str(exc))
             continue
-        if geometry is None:
+        if geometry is None or w.kind in CANCELS:  # a cancel ends the last prediction's display
             continue
         later = [t for t in times[(w.issuer, w.warning_id)] if t > dw.delivered_s]
         packet = {

@@ -18,7 +18,7 @@ from datetime import datetime
 import simplekml
 
 from triwatch.warning.outputs.areas import ThreatenedArea
-from triwatch.warning.outputs.cap_text import area_name
+from triwatch.warning.outputs.cap_text import CANCELS, area_name
 from triwatch.warning.outputs.clock import iso_z
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geojson import impact_geometry, track_geometry
@@ -85,7 +85,7 @@ def _add_impacts(
                 raise
             skipped.append(str(exc))
             continue
-        if geometry is None:
+        if geometry is None or w.kind in CANCELS:  # a cancel ends the last prediction's display
             continue
         later = [t for t in ends[(w.issuer, w.warning_id)] if t > dw.delivered_s]
         name = f"{w.issuer} {w.warning_id} r{w.revision} {w.kind}"
