@@ -14,7 +14,7 @@ from lxml import etree
 from shapely.geometry import LinearRing, shape
 
 from triwatch.messages import Ellipse, WarningReport
-from triwatch.warning.outputs.areas import area_outlines, threatened_areas
+from triwatch.warning.outputs.areas import _all_outlines, area_outlines, threatened_areas
 from triwatch.warning.outputs.czml import run_czml
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geojson import areas_geojson, impacts_geojson, tracks_geojson
@@ -23,6 +23,14 @@ from triwatch.warning.outputs.kml import run_kml
 from triwatch.warning.outputs.run_view import DeliveredWarning, run_view
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_outlines():
+    """Outlines are parsed once per process; tests that swap the geography must not leak theirs."""
+    _all_outlines.cache_clear()
+    yield
+    _all_outlines.cache_clear()
 
 
 def valid(doc: dict) -> bool:

@@ -9,8 +9,9 @@ every format here allows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from triwatch.warning.outputs.run_view import DeliveredWarning
 
@@ -47,8 +48,8 @@ def threatened_areas(warnings: Sequence[DeliveredWarning]) -> list[ThreatenedAre
     return [found[k] for k in sorted(found)]
 
 
-def area_outlines() -> dict[str, dict]:
-    """{area code: GeoJSON geometry} from the bundled geography, or {} when it is not installed."""
+@cache
+def _all_outlines() -> dict[str, dict]:
     try:
         from triwatch.geo.areas import eez_geojson, land_geojson
     except ImportError:  # the geography part is optional for outputs: areas are then labels only
@@ -60,3 +61,15 @@ def area_outlines() -> dict[str, dict]:
             if nation and feature.get("geometry"):
                 out[f"{nation}-{suffix}"] = feature["geometry"]
     return out
+
+
+def area_outlines(areas: Iterable[str] | None = None) -> dict[str, dict]:
+    """{area code: GeoJSON geometry} from the bundled geography ({} when it is not installed).
+
+    With `areas`, only those (the threatened ones: a run's files need no others). The geometries
+    are parsed once per process and shared: treat them as read-only.
+    """
+    outlines = _all_outlines()
+    if areas is None:
+        return dict(outlines)
+    return {a: outlines[a] for a in areas if a in outlines}

@@ -130,7 +130,7 @@ def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
 def _write_geo(geo_dir: Path, view: RunView, epoch: datetime, name: str, skipped: list[str]) -> list[str]:
     geo_dir.mkdir(parents=True, exist_ok=True)
     areas = threatened_areas(view.warnings)
-    outlines = area_outlines()
+    outlines = area_outlines(a.area for a in areas)
     files = {
         "tracks.geojson": tracks_geojson(view.tracks + view.systems, epoch, skipped=skipped),
         "impacts.geojson": impacts_geojson(view.warnings, epoch, skipped=[]),  # reasons are listed once, by CoT
