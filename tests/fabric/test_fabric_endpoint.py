@@ -2,7 +2,7 @@
 
 import msgspec
 import pytest
-from conftest import make_net
+from fabric_net import make_net
 
 from triwatch.fabric import REFUSAL_REASONS, Endpoint, KeyRing
 from triwatch.fabric.envelope import decode, encode, signing_bytes

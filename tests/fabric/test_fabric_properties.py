@@ -9,7 +9,7 @@ relays (hub topology) but reads into its own picture only what its label allows.
 
 from collections import Counter
 
-from conftest import make_net
+from fabric_net import make_net
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -29,6 +29,7 @@ EAST = math.radians(90.0)
         ({"vehicle": "irbm", "azimuth_rad": EAST, "range_m": float("nan")}, "range_m: must be a finite number"),
         ({"vehicle": "srbm", "azimuth_rad": EAST, "range_m": 5000e3}, "range_m: 5000 km is beyond vehicle 'srbm'"),
         ({"vehicle": "irbm", "azimuth_rad": EAST, "range_m": 1e6, "dt_s": 0.0}, "dt_s:"),
+        ({"vehicle": "srbm", "aim_lat_rad": 0.75, "aim_lon_rad": 2.6}, "aim_lat_rad/aim_lon_rad: the aim point is"),
     ],
 )
 def test_bad_requests(kwargs, message):

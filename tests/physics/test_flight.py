@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from triwatch.geo.frames import ecef_to_geodetic
+from triwatch.geo.frames import ecef_to_geodetic, geodetic_to_ecef
+from triwatch.physics import kernels
 from triwatch.physics.boost import LaunchFrame, boost_schedule, boost_step, run_boost
+from triwatch.physics.coast import coast_to_ground
 from triwatch.physics.flight import design_flight, vehicle_names
 from triwatch.physics.vehicles import get_vehicle
 
@@ -143,3 +145,55 @@ def test_summary_json_in_report_units(irbm):
         "vehicle",
         "profile",
     }
+
+
+def test_state_at_scalar_shapes(irbm):
+    r, v, thrusting, alive = irbm.objects[0].state_at(100.0)
+    assert r.shape == (3,) and v.shape == (3,) and thrusting.shape == () and bool(alive)
+
+
+def test_hermite_samples_reproduce_a_fine_integration(irbm):
+    # Re-fly the RV's coast from burnout with fixed 0.1 s steps; compare with interpolation between
+    # the stored samples (10 s apart in midcourse).
+    rv = irbm.objects[0]
+    t_bo = irbm.summary.burnout_time_s
+    i0 = int(np.searchsorted(rv.t_s, t_bo))
+    r = rv.r_ecef_m[i0][None].copy()
+    v = rv.v_ecef_m_s[i0][None].copy()
+    t_end = 700.05
+    n = round((t_end - rv.t_s[i0]) / 0.05)
+    kernels.coast_steps(r, v, np.array([(t_end - rv.t_s[i0]) / n]), np.array([1.0 / 6000.0]), n)
+    r_i, v_i, _, _ = rv.state_at(t_end)
+    assert np.linalg.norm(r_i - r[0]) < 1.0  # metres
+    assert np.linalg.norm(v_i - v[0]) < 0.01  # m/s
+
+
+def test_spent_stage_reenters_slower_and_falls_short_of_the_rv(irbm):
+    # S2 separates from the RV at burnout with the same state; only its ballistic coefficient differs.
+    rv, s2 = irbm.objects[0], irbm.objects[2]
+    assert s2.birth_s == pytest.approx(irbm.summary.burnout_time_s)
+    site = (40.6, 126.4)
+    lat_rv, lon_rv, _ = ecef_to_geodetic(rv.r_ecef_m[-1])
+    lat_s2, lon_s2, _ = ecef_to_geodetic(s2.r_ecef_m[-1])
+    d_rv = Geodesic.WGS84.Inverse(*site, float(np.degrees(lat_rv)), float(np.degrees(lon_rv)))["s12"]
+    d_s2 = Geodesic.WGS84.Inverse(*site, float(np.degrees(lat_s2)), float(np.degrees(lon_s2)))["s12"]
+    assert d_s2 < d_rv and s2.impact_s > rv.impact_s
+    assert np.linalg.norm(s2.v_ecef_m_s[-1]) < 0.5 * np.linalg.norm(rv.v_ecef_m_s[-1])
+    # identical through midcourse (no drag above 100 km)
+    r_rv, _, _, _ = rv.state_at(600.0)
+    r_s2, _, _, _ = s2.state_at(600.0)
+    assert np.linalg.norm(r_rv - r_s2) < 1.0
+
+
+def test_lift_on_descent_stretches_the_glide():
+    lat, lon = math.radians(39.5), math.radians(127.0)
+    r = geodetic_to_ecef(lat, lon, 45e3)
+    east = np.array([-math.sin(lon), math.cos(lon), 0.0])
+    up = r / np.linalg.norm(r)
+    v = 2000.0 * (math.cos(0.3) * east + math.sin(0.3) * up)
+    res = coast_to_ground(
+        np.array([r, r]), np.array([v, v]), np.zeros(2), np.array([8000.0, 8000.0]), lift_to_drag=np.array([0.0, 1.5])
+    )
+    assert res.landed.all()
+    ballistic, glide = (np.linalg.norm(res.r[k][-1] - r) for k in range(2))
+    assert glide > ballistic * 1.05

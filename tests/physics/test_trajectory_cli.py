@@ -54,6 +54,8 @@ def test_bad_inputs_exit_2_with_message():
         (["--lat", "40"], "--lat/--lon"),
         (["--lat", "40", "--lon", "126", "--vehicle", "rocket"], "--vehicle: unknown vehicle"),
         (["--lat", "95", "--lon", "126"], "--lat: 95"),
+        (["--lat", "40", "--lon", "126", "--range-km", "-3"], "--range-km: must be > 0"),
+        (["--lat", "40", "--lon", "126", "--site", "sunan"], "--site: give either"),
     ]
     for extra, message in cases:
         res = runner.invoke(app, ["trajectory", "--apogee-km", "300", "--range-km", "1000", *extra])

@@ -10,6 +10,7 @@ During boost the object is the whole stack (stage-sized RCS); afterwards the RV.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -102,3 +103,6 @@ def scene_at(flights: dict[str, SimpleFlight], t: float) -> Scene:
             thrust.append(boosting)
             roles.append("stage" if boosting else "rv")
     return scene_from_states(t, ids, np.reshape(rs, (-1, 3)), np.reshape(vs, (-1, 3)), thrust, roles)
+
+
+EPOCH = datetime(2022, 10, 3, 22, 22, tzinfo=UTC)  # scenario epoch of the Oct 2022-like flight

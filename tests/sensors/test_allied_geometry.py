@@ -24,7 +24,7 @@ def run(flight, epoch, seed, step=1):
 
 @pytest.fixture(scope="module")
 def observations(oct2022):
-    from conftest import EPOCH
+    from simple_flight import EPOCH
 
     return run(oct2022, EPOCH, seed=7)
 

@@ -35,6 +35,9 @@ def trajectory(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Design a ballistic trajectory through the given apogee and ground range and print its summary."""
+    for flag, value in (("--apogee-km", apogee_km), ("--range-km", range_km)):
+        if not value > 0.0:
+            _fail(f"{flag}: must be > 0, got {value}")
     if site is not None and (lat is not None or lon is not None):
         _fail("--site: give either --site or --lat/--lon, not both")
     if site is not None:

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.geo.frames import enu_rotation, geodetic_to_ecef
-from triwatch.physics import kernels
 from triwatch.physics.atmosphere import density_kg_m3
+from triwatch.physics.boost_kernel import boost_nodes
 from triwatch.physics.dynamics import approx_height_m
 from triwatch.physics.gravity import ballistic_acceleration_ecef
 from triwatch.physics.vehicles import Vehicle
@@ -149,7 +149,7 @@ def run_boost(
     v0 = np.zeros((k, 3)) if v0 is None else v0
     starts = stage_times(vehicle)
     m_start = np.array([mass_kg(vehicle, i, starts[i]) for i in range(len(vehicle.stages))])
-    return kernels.boost_nodes(
+    return boost_nodes(
         np.ascontiguousarray(r0, float),
         np.ascontiguousarray(v0, float),
         kick,

@@ -1,8 +1,8 @@
 """Unpowered flight of many objects to the ground, each on its own clock, keeping every step.
 
 Objects (RVs, spent stages, debris) are born at different times and land at
-different times, so each keeps its own clock and step; all active objects still
-advance together in one vectorised RK4 call per iteration.
+different times, so each keeps its own clock and step; the compiled loop
+(``kernels.coast_to_ground``) flies them one after another, keeping every step.
 
 Step rule (why): above the air (h > 100 km) a coasting body follows a smooth
 Kepler arc, on which RK4 with 10 s steps errs by millimetres, so midcourse uses
@@ -24,8 +24,6 @@ import numpy as np
 
 from triwatch.geo.frames import ecef_to_geodetic
 from triwatch.physics import kernels
-from triwatch.physics.atmosphere import TOP_OF_ATMOSPHERE_M
-from triwatch.physics.dynamics import approx_height_m
 
 MIDCOURSE_STEP_S = 10.0
 SCALE_HEIGHT_M = 7000.0
@@ -39,19 +37,6 @@ class CoastResult:
     r: list[np.ndarray]
     v: list[np.ndarray]
     landed: np.ndarray
-
-
-def coast_step_sizes(r: np.ndarray, v: np.ndarray, dt_s: float) -> np.ndarray:
-    """Step (K,) for each object by the rule above."""
-    h = approx_height_m(r)
-    rn = np.linalg.norm(r, axis=-1)
-    vr = np.einsum("ki,ki->k", r, v) / rn
-    falling = np.maximum(-vr, 1.0)
-    in_air = h <= TOP_OF_ATMOSPHERE_M
-    air_step = np.clip(0.2 * SCALE_HEIGHT_M / np.maximum(np.abs(vr), 1.0), 0.05, dt_s)
-    to_air = np.where(vr < 0.0, 0.5 * (h - TOP_OF_ATMOSPHERE_M) / falling, np.inf)
-    space_step = np.clip(to_air, dt_s, max(MIDCOURSE_STEP_S, dt_s))
-    return np.where(in_air, air_step, space_step)
 
 
 def coast_to_ground(

@@ -90,7 +90,12 @@ def design_flight(
     profile: str = "minimum-energy",
     dt_s: float = 1.0,
 ) -> Flight:
-    """Design and fly one launch; DesignError names the field of an infeasible or malformed request."""
+    """Design and fly one launch; DesignError names the field of an infeasible or malformed request.
+
+    dt_s is the integration step of the boost and the longest step in the air (re-entry
+    steps shrink further, see ``coast``); midcourse steps are up to 10 s. It is also the
+    boost's sample spacing in the returned trajectories.
+    """
     for name, value in (
         ("site_lat_rad", site_lat_rad),
         ("site_lon_rad", site_lon_rad),
@@ -145,12 +150,21 @@ def design_flight(
     # (what we asked the solver for, what the flight did) per pass, for range, apogee and azimuth
     history: dict[str, list[tuple[float, float]]] = {"range": [], "apogee": [], "azimuth": []}
     best = None
+    table = None
     for _ in range(MAX_PASSES):
-        table = BoostTable(veh, site_lat_rad, site_lon_rad, launch_az, dt_s)
-        if goal_apogee is not None:
-            plan = solve_apogee_range(table, goal_apogee, goal_range)
-        else:
-            plan = solve_profile(table, goal_range, profile)
+        if table is None or table.azimuth != launch_az:  # the table depends only on the azimuth
+            table = BoostTable(veh, site_lat_rad, site_lon_rad, launch_az, dt_s)
+        try:
+            if goal_apogee is not None:
+                plan = solve_apogee_range(table, goal_apogee, goal_range)
+            else:
+                plan = solve_profile(table, goal_range, profile)
+        except DesignError as exc:
+            if want_az is None:
+                raise
+            raise DesignError(
+                f"aim_lat_rad/aim_lon_rad: the aim point is {want_range / 1e3:.0f} km away; {exc}"
+            ) from None
         objects = fly_plan(veh, table.frame, plan, dt_s)
         summary, impact_az = _summarise(veh.name, label, site_lat_rad, site_lon_rad, objects, plan)
         miss_range = want_range - summary.range_m

@@ -89,11 +89,12 @@ VEHICLES: dict[str, Vehicle] = {
         description="Scud-C class liquid single-stage SRBM (~500 km)",
         stages=(Stage(mass_kg=5700.0, propellant_kg=4600.0, burn_s=70.0, isp_s=255.0),),
         payload_kg=700.0,
-        rv_beta_kg_m2=3000.0,
+        rv_beta_kg_m2=5000.0,
         stage_beta_kg_m2=600.0,
         body_cda_m2=0.25,
         vertical_rise_s=6.0,
         pitchover_s=12.0,
+        depressed_apogee_fraction=0.65,
     ),
     # KN-23 (Hwasong-11Ga) class solid SRBM: ~3.4 t, ~40 s burn, ~0.5 t payload, up to ~690 km on
     # a depressed path (apogee ~50 km). It stays in one piece and flattens its dive with
@@ -157,14 +158,14 @@ VEHICLES: dict[str, Vehicle] = {
         vertical_rise_s=10.0,
         pitchover_s=20.0,
     ),
-    # Pukguksong-3 class two-stage solid SLBM: ~15 t, short solid burns (~60 s + ~50 s), ~0.7 t RV,
+    # Pukguksong-3 class two-stage solid SLBM: ~14 t, short solid burns (~60 s + ~45 s), ~0.7 t RV,
     # ~1,900 km; 2 Oct 2019 test flew ~910 km apogee, ~450 km range (lofted).
     "slbm": Vehicle(
         name="slbm",
         description="Pukguksong-3 class two-stage solid SLBM (~1,900 km)",
         stages=(
-            Stage(mass_kg=10500.0, propellant_kg=9300.0, burn_s=60.0, isp_s=265.0),
-            Stage(mass_kg=3800.0, propellant_kg=3300.0, burn_s=50.0, isp_s=280.0),
+            Stage(mass_kg=10000.0, propellant_kg=8600.0, burn_s=60.0, isp_s=260.0),
+            Stage(mass_kg=2900.0, propellant_kg=2400.0, burn_s=45.0, isp_s=270.0),
         ),
         payload_kg=700.0,
         rv_beta_kg_m2=5000.0,

@@ -152,7 +152,7 @@ class RadarSensor:
         z[:, 1] = np.mod(z[:, 1], 2.0 * np.pi)
         m = 3 if p.range_rate_sigma_m_s is None else 4
         snr_db = 10.0 * np.log10(np.maximum(snr, 1e-12))
-        lat_deg, lon_deg = float(np.degrees(self.lat_rad)), float(np.degrees(self.lon_rad))
+        lat_rad, lon_rad = float(self.lat_rad), float(self.lon_rad)
         return [
             Observation(
                 Detection(
@@ -164,8 +164,8 @@ class RadarSensor:
                     z=z[i, :m].copy(),
                     R=np.diag(sig[i, :m] ** 2),
                     sensor_ecef=self._site.copy(),
-                    sensor_lat=lat_deg,
-                    sensor_lon=lon_deg,
+                    sensor_lat=lat_rad,
+                    sensor_lon=lon_rad,
                     snr_db=float(snr_db[i]),
                 ),
                 truth_ids[i],

@@ -122,7 +122,7 @@ class SpaceIrSensor:
         z = np.column_stack([alpha, delta]) + sig * rng.standard_normal((n, 2))
         z[:, 0] = np.mod(z[:, 0] + np.pi, 2.0 * np.pi) - np.pi
         lat, lon, _ = ecef_to_geodetic(sensor)
-        lat_deg, lon_deg = float(np.degrees(lat)), float(np.degrees(lon))
+        lat_rad, lon_rad = float(lat), float(lon)
         snr_db = 10.0 * np.log10(np.maximum(snr, 1e-12))
         return [
             Observation(
@@ -135,8 +135,8 @@ class SpaceIrSensor:
                     z=z[i].copy(),
                     R=np.diag(sig[i] ** 2),
                     sensor_ecef=sensor.copy(),
-                    sensor_lat=lat_deg,
-                    sensor_lon=lon_deg,
+                    sensor_lat=lat_rad,
+                    sensor_lon=lon_rad,
                     snr_db=float(snr_db[i]),
                 ),
                 truth_ids[i],
