@@ -10,14 +10,13 @@ import numpy as np
 import pytest
 import takproto
 from lxml import etree
+from outputs_events import delivered, ev, missile_states
 
 from triwatch.warning.outputs.cap import validate_cap
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geometry import ecef_to_lat_lon_alt_deg
 from triwatch.warning.outputs.run_view import run_view
 from triwatch.warning.outputs.write_run import load_events, write_outputs
-
-from .conftest import delivered, ev
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
@@ -105,8 +104,6 @@ def test_load_events_names_the_bad_line(tmp_path, events):
 
 
 def test_alert_without_impact_is_drawn_at_the_own_track_else_unknown(tmp_path, events, epoch):
-    from .conftest import missile_states
-
     write_outputs(tmp_path, events, epoch)
     own = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/USA-USA-W001-r1.xml").read_bytes())).cotEvent
     partner = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/JPN-JPN-W001-r1.xml").read_bytes())).cotEvent
@@ -129,8 +126,6 @@ def test_cap_sent_is_when_the_issuer_issued_it(tmp_path, events, epoch):
 
 
 def test_the_allied_picture_is_written_as_system_tracks(tmp_path, events, epoch):
-    from .conftest import missile_states
-
     index = write_outputs(tmp_path, events, epoch)
     assert index["cot"]["system_tracks"] == 1
     lines = (tmp_path / "cot" / "system" / "USA-S001.cot").read_bytes().splitlines()
