@@ -10,7 +10,8 @@ Layout (names are stable, so scripts can rely on them):
     cap/feed.atom                 Atom feed of those alerts, newest first
     cot/alerts/<issuer>-<warning_id>-r<revision>.xml   one CoT event per warning revision
     cot/tracks/<nation>-<track_id>.cot   every update of a track, one CoT event per line
-                                  (TAK's TCP stream form: replay it with `cot_stream.send_cot`)
+                                  (TAK's TCP stream form: `cot_stream.load_run_cot` reads the
+                                  folder back in time order for `replay` or `send_cot`)
     cot/tracks/<nation>-<track_id>.xml   the track's latest update alone (drag into a TAK client)
     cot/system/<number>.cot, .xml the same for the view node's allied system tracks (its picture)
     geo/tracks.geojson, geo/impacts.geojson, geo/areas.geojson, geo/run.kml, geo/run.czml
