@@ -75,7 +75,7 @@ def test_three_languages_with_their_own_wording(epoch):
 
 def test_header_fields(epoch):
     launch, threat, withdrawal = (etree.fromstring(x) for x in issue_all(epoch))
-    assert launch.findtext("cap:identifier", namespaces=NS) == "triwatch-JPN-JPN-W001-r1"
+    assert launch.findtext("cap:identifier", namespaces=NS) == "triwatch-JPN-W001-r1"
     assert launch.findtext("cap:sender", namespaces=NS) == "jpn-missile-warning@triwatch.example"
     assert launch.findtext("cap:sent", namespaces=NS) == "2022-10-03T22:22:20+00:00"
     assert launch.findtext("cap:status", namespaces=NS) == "Exercise"

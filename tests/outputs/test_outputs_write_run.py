@@ -54,10 +54,10 @@ def test_writes_cap_cot_and_geo(tmp_path, events, epoch):
 def test_cancel_cites_the_earlier_revisions_as_delivered(tmp_path, events, epoch):
     write_outputs(tmp_path, events, epoch)
     ns = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
-    withdrawal = etree.parse(str(tmp_path / "cap" / "triwatch-JPN-JPN-W001-r4.xml"))
+    withdrawal = etree.parse(str(tmp_path / "cap" / "triwatch-JPN-W001-r4.xml"))
     assert withdrawal.findtext("c:msgType", namespaces=ns) == "Cancel"
     refs = withdrawal.findtext("c:references", namespaces=ns).split()
-    assert [r.split(",")[1] for r in refs] == [f"triwatch-JPN-JPN-W001-r{k}" for k in (1, 2, 3)]
+    assert [r.split(",")[1] for r in refs] == [f"triwatch-JPN-W001-r{k}" for k in (1, 2, 3)]
     assert refs[0].split(",")[2] == "2022-10-03T22:23:10+00:00"
 
 
@@ -83,7 +83,7 @@ def test_bad_items_are_skipped_with_reasons_and_the_rest_written(tmp_path, event
     assert "events[" in skipped and "track USA/T2 state must be 6 finite numbers" in skipped
     assert "cap: warning KOR/KOR-W001 revision 2 (threat): names no area and no impact ellipse" in skipped
     assert "cap: warning KOR/KOR-W002 revision 2 (correction): a CAP Update must reference" in skipped
-    assert (tmp_path / "cap" / "triwatch-KOR-KOR-W001-r1.xml").exists()
+    assert (tmp_path / "cap" / "triwatch-KOR-W001-r1.xml").exists()
     assert len(index["cap"]) == 8
 
 
@@ -105,8 +105,8 @@ def test_load_events_names_the_bad_line(tmp_path, events):
 
 def test_alert_without_impact_is_drawn_at_the_own_track_else_unknown(tmp_path, events, epoch):
     write_outputs(tmp_path, events, epoch)
-    own = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/USA-USA-W001-r1.xml").read_bytes())).cotEvent
-    partner = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/JPN-JPN-W001-r1.xml").read_bytes())).cotEvent
+    own = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/USA-W001-r1.xml").read_bytes())).cotEvent
+    partner = takproto.parse_proto(bytearray((tmp_path / "cot/alerts/JPN-W001-r1.xml").read_bytes())).cotEvent
     lat, lon, h = ecef_to_lat_lon_alt_deg(missile_states(np.array([72.0]))[0][:3])[0]
     assert (own.lat, own.lon) == (pytest.approx(lat, abs=1e-6), pytest.approx(lon, abs=1e-6))
     assert own.hae == pytest.approx(h, abs=0.1)
@@ -118,7 +118,7 @@ def test_cap_sent_is_when_the_issuer_issued_it(tmp_path, events, epoch):
             and e["issuer"] == "JPN" else e for e in events]  # fmt: skip
     write_outputs(tmp_path, late, epoch)
     ns = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
-    threat = etree.parse(str(tmp_path / "cap" / "triwatch-JPN-JPN-W001-r2.xml"))
+    threat = etree.parse(str(tmp_path / "cap" / "triwatch-JPN-W001-r2.xml"))
     assert threat.findtext("c:sent", namespaces=ns) == "2022-10-03T22:24:30+00:00"  # issued at 150 s, not 153 s
     impacts = json.loads((tmp_path / "geo" / "impacts.geojson").read_text(encoding="utf-8"))
     r2 = next(f for f in impacts["features"] if f["id"] == "JPN/JPN-W001/r2")["properties"]

@@ -41,6 +41,11 @@ from triwatch.warning.outputs.geometry import ecef_to_lat_lon_alt_deg
 HUB = "USA"
 
 
+def qualified(nation: str, ident: str) -> str:
+    """`<nation>-<ident>`, unless the id already starts with its nation (`JPN-W001`, `KOR-0016`)."""
+    return ident if ident.startswith(f"{nation}-") else f"{nation}-{ident}"
+
+
 @dataclass
 class TrackPath:
     """One national track as the view node held it: its states over time."""
@@ -67,8 +72,7 @@ class TrackPath:
         """How the track is named on a map or a TAK client."""
         if self.kind == "system":
             return f"{self.track_id} (allied: {', '.join(self.pedigree) or 'unknown'})"
-        name = self.track_id if self.track_id.startswith(f"{self.nation}-") else f"{self.nation}-{self.track_id}"
-        return name + (f" ({self.system_track})" if self.system_track else "")
+        return qualified(self.nation, self.track_id) + (f" ({self.system_track})" if self.system_track else "")
 
 
 @dataclass(frozen=True)

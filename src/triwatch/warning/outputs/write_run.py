@@ -9,6 +9,7 @@ Layout (names are stable, so scripts can rely on them):
     cap/<identifier>.xml          one CAP 1.2 alert per warning revision (schema-validated)
     cap/feed.atom                 Atom feed of those alerts, newest first
     cot/alerts/<issuer>-<warning_id>-r<revision>.xml   one CoT event per warning revision
+                                  (the nation is written once: JPN-W001-r2, KOR-0016)
     cot/tracks/<nation>-<track_id>.cot   every update of a track, one CoT event per line
                                   (TAK's TCP stream form: `cot_stream.load_run_cot` reads the
                                   folder back in time order for `replay` or `send_cot`)
@@ -39,7 +40,7 @@ from triwatch.warning.outputs.czml import run_czml
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geojson import areas_geojson, impacts_geojson, tracks_geojson
 from triwatch.warning.outputs.kml import run_kml
-from triwatch.warning.outputs.run_view import RunView, run_view
+from triwatch.warning.outputs.run_view import RunView, qualified, run_view
 
 
 def load_events(path: Path) -> list[dict]:
@@ -105,7 +106,7 @@ def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
         except OutputError as exc:
             skipped.append(f"cot: {exc}")
             continue
-        (cot_dir / "alerts" / f"{w.issuer}-{w.warning_id}-r{w.revision}.xml").write_bytes(xml)
+        (cot_dir / "alerts" / f"{qualified(w.issuer, w.warning_id)}-r{w.revision}.xml").write_bytes(xml)
         n_alerts += 1
     for path in view.tracks + view.systems:
         try:
@@ -114,7 +115,7 @@ def _write_cot(cot_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
             skipped.append(f"cot: {exc}")
             continue
         folder, stem = (
-            ("system", path.track_id) if path.kind == "system" else ("tracks", f"{path.nation}-{path.track_id}")
+            ("system", path.track_id) if path.kind == "system" else ("tracks", qualified(path.nation, path.track_id))
         )
         (cot_dir / folder).mkdir(parents=True, exist_ok=True)
         (cot_dir / folder / f"{stem}.cot").write_bytes(b"\n".join(lines) + b"\n")
