@@ -160,3 +160,13 @@ def test_unknown_kind_and_naive_epoch_are_refused(epoch):
         cap_alert(w, epoch.replace(tzinfo=None))
     with pytest.raises(OutputError, match="identifier may not contain"):
         cap_alert(WarningReport("JPN W4", 1, "launch", "JPN", "S1", 10.0), epoch)
+
+
+def test_exercise_note_follows_the_description(epoch):
+    infos = etree.fromstring(issue_all(epoch)[0]).findall("cap:info", NS)
+    text = [i.findtext("cap:description", namespaces=NS) for i in infos]
+    assert text == [
+        "ミサイルが発射されたものとみられます。これは訓練です。",
+        "미사일이 발사된 것으로 보입니다. 이것은 훈련 상황입니다.",
+        "A missile appears to have been launched. This is an exercise.",
+    ]

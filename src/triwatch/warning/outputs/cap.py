@@ -192,7 +192,8 @@ def cap_alert(
     for language in LANGUAGES:
         words = WORDING[w.kind][language]
         mark = EXERCISE_MARK[language] if exercise else ""
-        description = words.description + (EXERCISE_NOTE[language] if exercise else "")
+        gap = "" if language == "ja-JP" else " "  # Japanese runs sentences on; Korean and English space them
+        description = words.description + (gap + EXERCISE_NOTE[language] if exercise else "")
         parts = [
             _E.language(language),
             _E.category("Safety"),
