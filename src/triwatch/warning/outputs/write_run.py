@@ -6,7 +6,8 @@ warning's own issuer as sender: the hub's command centre receives JPN's and KOR'
 
 Layout (names are stable, so scripts can rely on them):
 
-    cap/<identifier>.xml          one CAP 1.2 alert per warning revision (schema-validated)
+    cap/<identifier>.xml          one CAP 1.2 alert per warning revision (schema-validated; signed
+                                  with XML-DSig when a signer is given for its issuing nation)
     cap/feed.atom                 Atom feed of those alerts, newest first
     cot/alerts/<issuer>-<warning_id>-r<revision>.xml   one CoT event per warning revision
                                   (the nation is written once: JPN-W001-r2, KOR-0016)
@@ -33,6 +34,7 @@ from pathlib import Path
 from triwatch.warning.outputs.areas import area_outlines, threatened_areas
 from triwatch.warning.outputs.cap import cap_alert, cap_identifier, cap_ref, msg_type, validate_cap
 from triwatch.warning.outputs.cap_feed import FeedItem, cap_feed
+from triwatch.warning.outputs.cap_sign import CapSigner
 from triwatch.warning.outputs.cap_text import WORDING, area_name
 from triwatch.warning.outputs.clock import utc_at
 from triwatch.warning.outputs.cot import cot_alert, cot_track_events
@@ -56,7 +58,9 @@ def load_events(path: Path) -> list[dict]:
     return events
 
 
-def _write_cap(cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, skipped: list[str]) -> list[str]:
+def _write_cap(
+    cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, skipped: list[str], signers: dict[str, CapSigner]
+) -> list[str]:
     cap_dir.mkdir(parents=True, exist_ok=True)
     chains: dict[tuple[str, str], list] = {}
     items, written = [], []
@@ -73,6 +77,8 @@ def _write_cap(cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, sk
         if errors:  # a bug in cap.py, not in the run: keep the run's other alerts, report it
             skipped.append(f"cap: {cap_identifier(w)} failed the CAP 1.2 schema: {'; '.join(errors[:3])}")
             continue
+        if w.issuer in signers:  # each nation signs its own alerts; a partner's stay as received
+            xml = signers[w.issuer].sign(xml)
         chain.append(cap_ref(w, epoch))
         name = f"{cap_identifier(w)}.xml"
         (cap_dir / name).write_bytes(xml)
@@ -157,12 +163,14 @@ def write_outputs(
     exercise: bool = True,
     *,
     view: str | None = None,
+    cap_signers: dict[str, CapSigner] | None = None,
 ) -> dict:
     """Write cap/, cot/ and geo/ of a finished run into run_dir; return an index of what was written.
 
     events: the run's events (events.jsonl as dicts); epoch: the scenario's UTC epoch (aware);
     exercise: CAP status Exercise and CoT `m-s`/opex (False only for real warnings); view: the
-    node whose view is written (default the hub USA). The index (also saved as outputs.json)
+    node whose view is written (default the hub USA); cap_signers: {issuing nation: CapSigner}
+    to sign that nation's CAP alerts (XML-DSig, `cap_sign`). The index (also saved as outputs.json)
     has `view`, `cap` (files), `cap_feed`, `cot` (counts), `geo` (files) and `skipped` (reasons).
     """
     run_dir = Path(run_dir)
@@ -171,7 +179,7 @@ def write_outputs(
     name = f"triwatch run ({v.node} view)"
     index = {
         "view": v.node,
-        "cap": _write_cap(run_dir / "cap", v, epoch, exercise, skipped),
+        "cap": _write_cap(run_dir / "cap", v, epoch, exercise, skipped, dict(cap_signers or {})),
         "cap_feed": "cap/feed.atom",
         "cot": _write_cot(run_dir / "cot", v, epoch, exercise, skipped),
         "geo": _write_geo(run_dir / "geo", v, epoch, name, skipped),
