@@ -9,8 +9,10 @@ withdrawal, USA's goes launch -> impact -> all-clear.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib.resources import files
 
 import numpy as np
+from lxml import etree
 
 from triwatch.geo.frames import enu_to_ecef_vector, geodetic_to_ecef
 from triwatch.physics.propagate import propagate
@@ -84,3 +86,8 @@ def run_events() -> list[dict]:
             events.append(delivered(t, node, "USA", "USA-W001", rev, kind, areas, impact))
     events.sort(key=lambda e: e["t_s"])
     return events
+
+
+def kml_schema() -> etree.XMLSchema:
+    """The OGC KML 2.2 schema, from the copy PyPI pykml ships (its imports are local files)."""
+    return etree.XMLSchema(etree.parse(str(files("pykml").joinpath("schemas/ogckml22.xsd"))))

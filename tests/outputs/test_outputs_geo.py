@@ -11,6 +11,7 @@ import geojson
 import numpy as np
 import pytest
 from lxml import etree
+from outputs_events import kml_schema
 from shapely.geometry import LinearRing, shape
 
 from triwatch.messages import Ellipse, WarningReport
@@ -197,3 +198,17 @@ def test_an_ellipse_straddling_the_antimeridian_is_cut_in_two(epoch):
     xml = cap_alert(w, epoch)
     assert validate_cap(xml) == []
     assert len(etree.fromstring(xml).findall(f".//{{{CAP_NS}}}polygon")) == 6  # 2 per language
+
+
+def test_kml_is_valid_against_the_ogc_schema(events, epoch, monkeypatch):
+    monkeypatch.setitem(sys.modules, "triwatch.geo.areas", _fake_geography())  # an outline polygon too
+    view = run_view(events)
+    areas = threatened_areas(view.warnings)
+    text = run_kml(view.tracks + view.systems, view.warnings, areas, area_outlines(), epoch, end_s=view.end_s)
+    schema = kml_schema()
+    doc = etree.fromstring(text.encode())
+    assert schema.validate(doc), [e.message for e in schema.error_log][:3]
+    assert text == run_kml(view.tracks + view.systems, view.warnings, areas, area_outlines(), epoch, end_s=view.end_s)
+    bad = etree.fromstring(text.encode())
+    bad.find(".//k:Placemark", KML_NS).insert(0, etree.Element("{http://www.opengis.net/kml/2.2}Bogus"))
+    assert not schema.validate(bad)

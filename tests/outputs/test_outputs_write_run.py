@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import takproto
 from lxml import etree
-from outputs_events import delivered, ev, missile_states
+from outputs_events import delivered, ev, kml_schema, missile_states
 
 from triwatch.warning.outputs.cap import validate_cap
 from triwatch.warning.outputs.errors import OutputError
@@ -47,7 +47,9 @@ def test_writes_cap_cot_and_geo(tmp_path, events, epoch):
         assert doc.is_valid, name
     czml = json.loads((tmp_path / "geo" / "run.czml").read_text(encoding="utf-8"))
     assert czml[0]["id"] == "document"
-    etree.parse(str(tmp_path / "geo" / "run.kml"))
+    kml = etree.parse(str(tmp_path / "geo" / "run.kml"))
+    schema = kml_schema()
+    assert schema.validate(kml), [e.message for e in schema.error_log][:3]
     assert json.loads((tmp_path / "outputs.json").read_text(encoding="utf-8")) == index
 
 
