@@ -148,3 +148,15 @@ def test_the_allied_picture_is_written_as_system_tracks(tmp_path, events, epoch)
     assert "Allied picture (system tracks)" in names
     czml = json.loads((tmp_path / "geo" / "run.czml").read_text(encoding="utf-8"))
     assert any(p["id"] == "track/system/USA-S001" for p in czml)
+
+
+def test_the_cap_feed_reads_as_atom_1_0(tmp_path, events, epoch):
+    import feedparser
+
+    write_outputs(tmp_path, events, epoch)
+    feed = feedparser.parse((tmp_path / "cap" / "feed.atom").read_bytes())
+    assert not feed.bozo and feed.version == "atom10" and len(feed.entries) == 7
+    newest = feed.entries[0]
+    assert newest.links == [{"href": "triwatch-USA-W001-r3.xml", "rel": "alternate", "type": "application/cap+xml"}]
+    assert [t.term for t in newest.tags] == ["Exercise", "Cancel"]
+    assert (tmp_path / "cap" / newest.links[0]["href"]).exists()
