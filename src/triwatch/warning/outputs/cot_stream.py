@@ -6,7 +6,8 @@
 - `send_cot`: a client that connects out to a TAK Server's plain-TCP CoT input (TAK Server's
   default streaming input is port 8087) and writes the events; the server fans them out.
 
-Framing is TAK protocol version 0 (XML): each event is one complete `<?xml ...?><event>...</event>`
+Both take an optional `ssl.SSLContext` for TLS, as TAK Servers are usually run (mutual TLS with
+enrolled client certificates). Framing is TAK protocol version 0 (XML): each event is one complete `<?xml ...?><event>...</event>`
 document written back to back, with no separator, as TAK Server and pytak (which reads up to
 `</event>`) expect. Nothing here knows what the events mean; `cot.py` makes them.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -37,11 +39,12 @@ class CotServer:
     server.broadcast(event_bytes); await server.close()`. port 0 picks a free port (see `.port`).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 8088) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 8088, *, tls: ssl.SSLContext | None = None) -> None:
         if not 0 <= int(port) <= 65535:
             raise ValueError(f"port: must be within 0..65535, got {port}")
         self.host = host
         self.port = int(port)
+        self.tls = tls
         self._server: asyncio.base_events.Server | None = None
         self._clients: set[asyncio.StreamWriter] = set()
         self._joined = asyncio.Condition()
@@ -49,7 +52,7 @@ class CotServer:
 
     async def start(self) -> tuple[str, int]:
         """Listen; return the (host, port) actually bound."""
-        self._server = await asyncio.start_server(self._on_client, self.host, self.port)
+        self._server = await asyncio.start_server(self._on_client, self.host, self.port, ssl=self.tls)
         self.host, self.port = self._server.sockets[0].getsockname()[:2]
         return self.host, self.port
 
@@ -101,10 +104,16 @@ class CotServer:
             self._server = None
 
 
-async def send_cot(host: str, port: int, events: Iterable[bytes], *, timeout_s: float = 10.0) -> int:
-    """Connect out to a TAK Server's TCP CoT input and write the events; returns how many were sent."""
+async def send_cot(
+    host: str, port: int, events: Iterable[bytes], *, timeout_s: float = 10.0, tls: ssl.SSLContext | None = None
+) -> int:
+    """Connect out to a TAK Server's CoT input and write the events; returns how many were sent.
+
+    Plain TCP by default (TAK Server's port 8087); with `tls`, an SSL context holding the client
+    certificate the TAK Server enrolled and its CA (TAK Server's streaming TLS port is 8089).
+    """
     checked = [_check_event(e, i) for i, e in enumerate(events)]
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port, ssl=tls), timeout_s)
     try:
         for data in checked:
             writer.write(data)
