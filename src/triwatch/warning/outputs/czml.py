@@ -134,7 +134,9 @@ def _rings_degrees(ring: list[list[float]]) -> list[float]:
     return [v for c in ring[:-1] for v in (c[0], c[1], 0.0)]
 
 
-def area_packets(areas: Sequence[ThreatenedArea], outlines: dict[str, dict], epoch: datetime, end_s: float) -> list:
+def area_packets(
+    areas: Sequence[ThreatenedArea], outlines: dict[str, dict], epoch: datetime, end_s: float
+) -> list[dict]:
     """Packets of the threatened areas: outline polygons when known, else a listed, undrawn entity."""
     out = []
     for a in areas:
