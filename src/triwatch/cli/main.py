@@ -19,6 +19,8 @@ from triwatch.exercise.folder import new_run_dir, write_summary
 from triwatch.exercise.run import run_exercise
 from triwatch.report.summary import build_summary
 from triwatch.scenario.loader import ScenarioError, load_scenario
+from triwatch.warning.outputs.cli_commands import outputs_app
+from triwatch.warning.outputs.write_run import write_outputs
 
 app = typer.Typer(
     help="triwatch: allied missile-warning data sharing (US, Japan, Republic of Korea).",
@@ -31,6 +33,7 @@ app.add_typer(scenario_app, name="scenario")
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(exercise_app, name="exercise")
 app.add_typer(audit_app, name="audit")
+app.add_typer(outputs_app, name="outputs")
 app.command("trajectory", help="Design a ballistic trajectory through an apogee and range; print its summary.")(
     trajectory
 )
@@ -88,6 +91,9 @@ def _run(scenario_path: Path, out: Path | None, summary_json: Path | None, speed
         run = run_exercise(sc, out_dir, speed=speed, progress=lambda t, r: None)
     summary = build_summary(run)
     write_summary(out_dir, summary)
+    written = write_outputs(out_dir, run.events.events, sc.epoch, exercise=True)
+    if written.get("skipped"):
+        console.print(f"outputs: {len(written['skipped'])} item(s) skipped, see {out_dir / 'outputs.json'}")
     if summary_json:
         summary_json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     _print_outcome(summary, out_dir)

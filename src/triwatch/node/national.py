@@ -144,6 +144,7 @@ class NationalNode:
                 track_id=tr.track_id,
                 status=tr.status,
                 x=report.x,
+                P=report.P,
                 sent_to=list(result.sent_to),
                 withheld_from=list(result.withheld_from),
                 apogee_m=report.apogee_m,
@@ -200,6 +201,7 @@ class NationalNode:
             areas=w.areas,
             subregions=w.subregions,
             impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+            ellipse=None if w.impact is None else to_payload(w.impact),
             cause_wall_ns=w.cause_wall_ns,
         )
 
