@@ -1,0 +1,93 @@
+"""The COP in real headless Chromium: log in as a Japanese watch officer, see the track and the
+warning, acknowledge it, see its state change; and a replay refuses acknowledgement on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import LAUNCH_ARGS, ChromiumUnavailableError, ensure_chromium
+
+from triwatch.server import ReplaySource, start_server
+
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        path = ensure_chromium()
+    except ChromiumUnavailableError as exc:
+        pytest.skip(f"headless Chromium unavailable: {exc}")
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(path), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def log_in(page, url: str, nation: str, role: str) -> None:
+    page.goto(url)
+    page.select_option("#login-nation", nation)
+    page.select_option("#login-role", role)
+    page.click("#login-button")
+    page.wait_for_selector("#login.hidden", state="attached")
+
+
+def test_jpn_watch_officer_sees_track_and_warning_and_acknowledges(page, live_run):
+    handle = start_server(live_run.source, port=0, control=live_run.control)
+    try:
+        log_in(page, handle.url, "JPN", "watch-officer")
+        # the track: the allied system track on the map (a milsymbol SVG) and in the list
+        page.wait_for_selector(".sym svg")
+        page.wait_for_selector("#track-list li[data-id='JPN-S1']")
+        # the warning: revision 1 (overflight of Japan) waits in the banner, escalated
+        alert = page.locator("#banner .alert[data-warning='JPN-W1'][data-revision='1']")
+        alert.wait_for()
+        text = alert.inner_text().lower()
+        assert "overflight" in text and "escalated" in text and "aomori" in text
+        assert "JPN-land" in page.inner_text("#threatened")
+        # the pedigree of the track on click: KOR's and USA's tracks make it
+        page.click("#track-list li[data-id='JPN-S1']")
+        pedigree = page.inner_text("#pedigree")
+        assert "KOR-T1" in pedigree and "USA-T1" in pedigree
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "cop-before-ack.png"))
+        alert.locator("button.ack").click()
+        alert.wait_for(state="detached")
+        row = page.locator("#warning-list li[data-warning='JPN-W1'][data-revision='1']")
+        row.wait_for()
+        assert "acknowledged" in row.get_attribute("class")
+        assert "ack JJOC" in row.inner_text()
+        page.screenshot(path=str(OUTPUT / "cop-after-ack.png"))
+    finally:
+        handle.stop()
+    assert ("JPN-W1", 1) in live_run.centres["JPN"].acked  # it reached the command centre itself
+
+
+def test_replay_shows_the_run_and_refuses_acknowledgement(page, run_dir):
+    handle = start_server(ReplaySource(run_dir), port=0)
+    try:
+        log_in(page, handle.url, "KOR", "commander")
+        page.wait_for_selector("#mode:text('REPLAY')")
+        button = page.locator("#banner .alert[data-revision='1'] button.ack")
+        button.wait_for()
+        assert button.is_disabled() and button.get_attribute("title") == "replay is read-only"
+        # the timeline: back to t=100 s, before the overflight warning was issued
+        page.locator("#slider").fill("100")
+        page.wait_for_function("document.querySelector('#clock').textContent.startsWith('t = 100 s')")
+        page.wait_for_function("!document.querySelector(\"#banner .alert[data-revision='1']\")")
+        page.screenshot(path=str(OUTPUT / "cop-replay-t100.png"))
+    finally:
+        handle.stop()
