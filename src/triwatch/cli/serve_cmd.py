@@ -30,7 +30,7 @@ def serve(
     try:
         source = ReplaySource(run_dir)
     except RunFolderError as exc:
-        console.print(f"[red]cannot replay[/red]: {exc}", markup=True, highlight=False)
+        console.print(f"[red]cannot replay[/red]: {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     console.print(f"COP for [bold]{source.scenario}[/bold] ({', '.join(source.nations)}): http://{host}:{port}/")
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from triwatch.server import geo_layers
 from triwatch.server.auth import COOKIE, ROLES, Principal, SessionSigner
@@ -47,6 +47,9 @@ class LoginResponse(BaseModel):
 
 
 class ControlRequest(BaseModel):
+    # strict: "yes" is not a boolean; forbid: a misspelt {"pause": true} is an error, not a silent no-op
+    model_config = ConfigDict(strict=True, extra="forbid")
+
     paused: bool | None = None
     speed: float | None = Field(None, gt=0, allow_inf_nan=False, description="x real time")
 

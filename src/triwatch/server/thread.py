@@ -56,7 +56,14 @@ def start_server(
     app = create_app(source, control)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, ws="websockets-sansio", lifespan="off")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="triwatch-cop-server", daemon=True)
+
+    def run() -> None:
+        try:
+            server.run()
+        except SystemExit:  # uvicorn exits this way when it cannot bind; the wait below reports it
+            pass
+
+    thread = threading.Thread(target=run, name="triwatch-cop-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + startup_timeout_s
     while not server.started:
