@@ -30,7 +30,9 @@ def test_acknowledging_twice_is_409(live_client):
     assert "already acknowledged by ROK-JCS" in again.json()["detail"]
 
 
-@pytest.mark.parametrize(("url", "says"), [("/api/warnings/JPN-W9/0/ack", "'JPN-W9'"), ("/api/warnings/JPN-W1/7/ack", "revision 7")])
+@pytest.mark.parametrize(
+    ("url", "says"), [("/api/warnings/JPN-W9/0/ack", "'JPN-W9'"), ("/api/warnings/JPN-W1/7/ack", "revision 7")]
+)
 def test_acknowledging_what_was_not_delivered_is_404(live_client, url, says):
     headers = login(live_client, "USA")
     r = live_client.post(url, headers=headers)
@@ -67,12 +69,18 @@ def test_live_events_are_plain_json_even_from_numpy():
     x = np.arange(6.0)
     source.on_event({"t_s": np.float64(3.0), "node": "JPN", "type": "track", "x": x, "sent_to": ("USA",)})
     x[:] = -1  # the runner reuses its arrays: the COP keeps what was true when the event happened
-    assert source.events("JPN") == [{"t_s": 3.0, "node": "JPN", "type": "track", "x": [0, 1, 2, 3, 4, 5], "sent_to": ["USA"]}]
+    assert source.events("JPN") == [
+        {"t_s": 3.0, "node": "JPN", "type": "track", "x": [0, 1, 2, 3, 4, 5], "sent_to": ["USA"]}
+    ]
 
 
 def test_commander_pauses_resumes_and_paces_the_run(live_client, live_run):
     headers = login(live_client, "USA", "commander")
-    assert live_client.get("/api/control", headers=headers).json() == {"available": True, "paused": False, "speed": None}
+    assert live_client.get("/api/control", headers=headers).json() == {
+        "available": True,
+        "paused": False,
+        "speed": None,
+    }
     assert live_client.post("/api/control", json={"paused": True}, headers=headers).json()["paused"] is True
     assert live_run.control.paused
     r = live_client.post("/api/control", json={"paused": False, "speed": 20}, headers=headers).json()
@@ -81,7 +89,9 @@ def test_commander_pauses_resumes_and_paces_the_run(live_client, live_run):
     assert live_client.get("/api/runs/current").json()["control"] == {"paused": False, "speed": None}
 
 
-@pytest.mark.parametrize("body", [{"speed": -1}, {"speed": 0}, {"speed": "fast"}, {"paused": "yes"}, {"speed": "Infinity"}, {"pause": True}])
+@pytest.mark.parametrize(
+    "body", [{"speed": -1}, {"speed": 0}, {"speed": "fast"}, {"paused": "yes"}, {"speed": "Infinity"}, {"pause": True}]
+)
 def test_bad_control_is_422(live_client, body):
     r = live_client.post("/api/control", json=body, headers=login(live_client, "USA", "commander"))
     assert r.status_code == 422, r.text
@@ -129,8 +139,12 @@ def test_stream_sends_only_own_events_and_new_ones_as_they_come(live_client, liv
             assert batch["seq"] == len(got)
             got += batch["events"]
         assert len(got) == expected and {e["node"] for e in got} == {"JPN"}
-        live_run.source.on_event({"t_s": 995.0, "node": "KOR", "type": "picture", "numbers": [], "positions": [], "pedigree": []})
-        live_run.source.on_event({"t_s": 996.0, "node": "JPN", "type": "picture", "numbers": [], "positions": [], "pedigree": []})
+        live_run.source.on_event(
+            {"t_s": 995.0, "node": "KOR", "type": "picture", "numbers": [], "positions": [], "pedigree": []}
+        )
+        live_run.source.on_event(
+            {"t_s": 996.0, "node": "JPN", "type": "picture", "numbers": [], "positions": [], "pedigree": []}
+        )
         batch = ws.receive_json()
         assert batch["seq"] == expected and [e["t_s"] for e in batch["events"]] == [996.0]
 

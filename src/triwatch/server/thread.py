@@ -11,6 +11,7 @@ a free port (tests, benchmarks): `handle.port` tells which.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -58,10 +59,8 @@ def start_server(
     server = uvicorn.Server(config)
 
     def run() -> None:
-        try:
+        with contextlib.suppress(SystemExit):  # uvicorn exits so when it cannot bind; the wait below reports it
             server.run()
-        except SystemExit:  # uvicorn exits this way when it cannot bind; the wait below reports it
-            pass
 
     thread = threading.Thread(target=run, name="triwatch-cop-server", daemon=True)
     thread.start()
