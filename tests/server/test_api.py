@@ -173,10 +173,14 @@ def test_openapi_is_served_and_lists_the_routes(replay_client):
         assert path in spec["paths"], path
 
 
-def test_geo_layers_are_feature_collections(replay_client):
+def test_geo_layers_name_the_nations_warnings_name(replay_client):
     for layer in ("land", "eez"):
-        fc = replay_client.get(f"/api/geo/{layer}").json()
-        assert fc["type"] == "FeatureCollection" and isinstance(fc["features"], list)
+        r = replay_client.get(f"/api/geo/{layer}", headers={"Accept-Encoding": "gzip"})
+        assert r.headers["content-type"] == "application/geo+json" and r.headers["content-encoding"] == "gzip"
+        fc = r.json()
+        assert fc["type"] == "FeatureCollection"
+        nations = {f["properties"]["nation"] for f in fc["features"]}
+        assert {"JPN", "KOR", "USA"} <= nations  # the map fills JPN-land, JPN-EEZ, ... when threatened
 
 
 def test_the_web_ui_and_its_libraries_are_served_offline(replay_client):

@@ -58,6 +58,8 @@ def test_jpn_watch_officer_sees_track_and_warning_and_acknowledges(page, live_ru
         text = alert.inner_text().lower()
         assert "overflight" in text and "escalated" in text and "aomori" in text
         assert "JPN-land" in page.inner_text("#threatened")
+        # Japan's land is filled red on the map (the bundled geography, drawn offline)
+        page.wait_for_selector("#map path[fill='#c62828']")
         # the pedigree of the track on click: KOR's and USA's tracks make it
         page.click("#track-list li[data-id='JPN-S1']")
         pedigree = page.inner_text("#pedigree")

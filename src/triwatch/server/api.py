@@ -23,6 +23,7 @@ from triwatch.server.track_view import tracks_view
 from triwatch.server.warning_view import find_revision, warnings_view
 
 router = APIRouter(prefix="/api")
+CACHE_A_DAY = {"Cache-Control": "public, max-age=86400"}  # the bundled geography changes only with the package
 Source = Annotated[EventSource, Depends(get_source)]
 Control = Annotated[RunControl | None, Depends(get_control)]
 Signer = Annotated[SessionSigner, Depends(get_signer)]
@@ -184,13 +185,16 @@ def set_run_control(body: ControlRequest, who: Session, source: Source, control:
     return {"available": True, **control.snapshot()}
 
 
-@router.get("/geo/land")
-def geo_land() -> dict[str, Any]:
-    """Land territories as GeoJSON (empty until the bundled geography is present)."""
-    return geo_layers.land_geojson()
+GEOJSON = {200: {"content": {"application/geo+json": {}}, "description": "GeoJSON FeatureCollection"}}
 
 
-@router.get("/geo/eez")
-def geo_eez() -> dict[str, Any]:
-    """Exclusive economic zones as GeoJSON (empty until the bundled geography is present)."""
-    return geo_layers.eez_geojson()
+@router.get("/geo/land", response_class=Response, responses=GEOJSON)
+def geo_land() -> Response:
+    """Land territories near the theatre as GeoJSON, one MultiPolygon per nation ({"nation": "JPN"})."""
+    return Response(geo_layers.layer_bytes("land"), media_type="application/geo+json", headers=CACHE_A_DAY)
+
+
+@router.get("/geo/eez", response_class=Response, responses=GEOJSON)
+def geo_eez() -> Response:
+    """Derived exclusive economic zones as GeoJSON, one MultiPolygon per nation ({"nation": "JPN"})."""
+    return Response(geo_layers.layer_bytes("eez"), media_type="application/geo+json", headers=CACHE_A_DAY)

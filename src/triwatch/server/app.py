@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from triwatch.server import api, ws
 from triwatch.server.auth import SessionSigner
@@ -50,6 +51,7 @@ def create_app(source: EventSource, control: RunControl | None = None, signer: S
     app.state.stopping = False
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(SourceError, _source_error)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)  # GeoJSON and replays compress ~5x
     app.include_router(api.router)
     app.include_router(ws.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

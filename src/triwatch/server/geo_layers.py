@@ -1,41 +1,27 @@
-"""Coastlines, land and EEZ outlines for the map, served as GeoJSON from the bundled geography.
+"""Land and EEZ outlines for the map, served as GeoJSON from the bundled geography (`triwatch.geo.areas`).
 
-They come from `triwatch.geo.areas` (bundled offline data, built on its own
-branch). Until that module is present the layers are empty FeatureCollections
-and the map shows only its graticule, so the COP still works.
+Features carry `{"nation": "JPN"}`; the map names them `JPN-land` / `JPN-EEZ`,
+the area names warnings use, to fill the threatened ones. The EEZs are the
+derived equidistance zones of `geo.areas` (their error is stated there), not
+legal boundaries. The JSON is encoded once and kept (the EEZ layer is ~1.4 MB
+before compression), so a page load costs no re-encoding.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
-from typing import Any
 
-EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+from triwatch.geo import areas
 
-
-def _areas():
-    try:
-        from triwatch.geo import areas
-    except ImportError:
-        return None
-    return areas
+LAYERS = {"land": areas.land_geojson, "eez": areas.eez_geojson}
 
 
 @cache
-def land_geojson() -> dict[str, Any]:
-    """Land (national territories) as a GeoJSON FeatureCollection, or an empty one."""
-    areas = _areas()
-    fn = getattr(areas, "land_geojson", None) if areas else None
-    return fn() if fn else EMPTY
-
-
-@cache
-def eez_geojson() -> dict[str, Any]:
-    """Exclusive economic zones as a GeoJSON FeatureCollection, or an empty one."""
-    areas = _areas()
-    fn = getattr(areas, "eez_geojson", None) if areas else None
-    return fn() if fn else EMPTY
+def layer_bytes(name: str) -> bytes:
+    """The named layer ("land" or "eez") as compact GeoJSON bytes."""
+    return json.dumps(LAYERS[name](), separators=(",", ":")).encode()
 
 
 def layers_available() -> dict[str, bool]:
-    return {"land": bool(land_geojson()["features"]), "eez": bool(eez_geojson()["features"])}
+    return {name: True for name in LAYERS}
