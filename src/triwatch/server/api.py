@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from triwatch.server import geo_layers
 from triwatch.server.auth import COOKIE, ROLES, Principal, SessionSigner
+from triwatch.server.books import FastJSON, TrackBooks
 from triwatch.server.control import RunControl
-from triwatch.server.deps import OwnNation, Session, get_control, get_signer, get_source
+from triwatch.server.deps import OwnNation, Session, get_books, get_control, get_signer, get_source
 from triwatch.server.sources import EventSource
-from triwatch.server.track_view import tracks_view
 from triwatch.server.warning_view import find_revision, warnings_view
 
 router = APIRouter(prefix="/api")
@@ -27,6 +27,7 @@ CACHE_A_DAY = {"Cache-Control": "public, max-age=86400"}  # the bundled geograph
 Source = Annotated[EventSource, Depends(get_source)]
 Control = Annotated[RunControl | None, Depends(get_control)]
 Signer = Annotated[SessionSigner, Depends(get_signer)]
+Books = Annotated[TrackBooks, Depends(get_books)]
 AtTime = Annotated[
     float | None,
     Query(ge=0, allow_inf_nan=False, description="Scenario time (s): the state as it was then (replay timeline)"),
@@ -100,16 +101,17 @@ def current_run(source: Source, control: Control) -> dict[str, Any]:
     }
 
 
-@router.get("/tracks")
-def tracks(nation: OwnNation, source: Source, t: AtTime = None) -> dict[str, Any]:
+@router.get("/tracks", response_class=FastJSON)
+def tracks(nation: OwnNation, books: Books, t: AtTime = None) -> FastJSON:
     """The nation's allied picture (system tracks, with pedigree) and own local tracks, with flown paths."""
-    return {"nation": nation, **tracks_view(source.events(nation), t)}
+    view = books.latest(nation) if t is None else books.at(nation, t)
+    return FastJSON({"nation": nation, **view})
 
 
-@router.get("/warnings")
-def warnings(nation: OwnNation, source: Source, t: AtTime = None) -> dict[str, Any]:
+@router.get("/warnings", response_class=FastJSON)
+def warnings(nation: OwnNation, source: Source, t: AtTime = None) -> FastJSON:
     """Warning revisions delivered to the nation, their acknowledgement state and the threatened areas."""
-    return {"nation": nation, **warnings_view(source.events(nation), t)}
+    return FastJSON({"nation": nation, **warnings_view(source.events(nation), t)})
 
 
 @router.post("/warnings/{warning_id}/{revision}/ack")
@@ -143,13 +145,13 @@ def acknowledge(
     }
 
 
-@router.get("/events")
+@router.get("/events", response_class=FastJSON)
 def events(
     nation: OwnNation,
     source: Source,
     since: Annotated[int, Query(ge=0, description="The nation's own event sequence number to start from")] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-) -> dict[str, Any]:
+) -> FastJSON:
     """The nation's raw events from sequence number `since`; `next` is where to continue."""
     batch = source.events(nation, since)[:limit]
     return {

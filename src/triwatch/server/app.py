@@ -18,6 +18,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from triwatch.server import api, ws
 from triwatch.server.auth import SessionSigner
+from triwatch.server.books import TrackBooks
 from triwatch.server.control import RunControl
 from triwatch.server.sources import EventSource, SourceError
 
@@ -47,6 +48,7 @@ def create_app(source: EventSource, control: RunControl | None = None, signer: S
     )
     app.state.source = source
     app.state.control = control
+    app.state.books = TrackBooks(source)
     app.state.signer = signer or SessionSigner()
     app.state.stopping = False
     app.add_exception_handler(RequestValidationError, _validation_error)

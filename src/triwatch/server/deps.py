@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 
 from triwatch.server.auth import COOKIE, Principal, SessionError, SessionSigner
+from triwatch.server.books import TrackBooks
 from triwatch.server.control import RunControl
 from triwatch.server.sources import EventSource
 
@@ -17,6 +18,10 @@ def get_source(request: Request) -> EventSource:
 
 def get_control(request: Request) -> RunControl | None:
     return request.app.state.control
+
+
+def get_books(request: Request) -> TrackBooks:
+    return request.app.state.books
 
 
 def get_signer(request: Request) -> SessionSigner:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from triwatch.server.track_view import _ellipse
+from triwatch.server.track_view import ellipse_of
 
 CLOSING_KINDS = frozenset({"withdrawal", "all-clear", "impact"})
 WARNING_TYPES = frozenset({"warning-delivered", "ack", "ack-received", "escalation"})
@@ -49,7 +49,7 @@ def warnings_view(events: Iterable[dict[str, Any]], until_s: float | None = None
                 "impact": {"lat": impact[0], "lon": impact[1]}
                 if isinstance(impact, list) and len(impact) == 2
                 else None,
-                "ellipse": _ellipse(e),
+                "ellipse": ellipse_of(e),
                 "text": e.get("text", ""),
                 "delivered_s": e["t_s"],
                 "state": "pending",

@@ -10,6 +10,8 @@ COP.map = (() => {
   const wrap = (lon) => (lon < -30 ? lon + 360 : lon);
   const ll = (lat, lon) => L.latLng(lat, wrap(lon));
   let map, land, eez, trackLayer, impactLayer, onSelect = () => {};
+  // Flown paths are many and change every second: one canvas redraw beats hundreds of SVG path updates.
+  let paths;
   let threatened = new Set();
   const shown = new Map(); // track key -> {marker, path, aim, iconKey}
   const icons = new Map(); // iconKey -> L.divIcon (milsymbol drawing is the costly part: cache it)
@@ -37,6 +39,7 @@ COP.map = (() => {
     const opts = (suffix, base) => ({ style: styleArea(suffix, base), coordsToLatLng: (c) => ll(c[1], c[0]), interactive: false });
     land = L.geoJSON(null, opts("-land", { color: "#6b7d8f", weight: 1, fillColor: "#33414f", fillOpacity: 0.9 })).addTo(map);
     eez = L.geoJSON(null, opts("-EEZ", { color: "#4f83b3", weight: 1, dashArray: "4 4", fillOpacity: 0 })).addTo(map);
+    paths = L.canvas({ padding: 0.2 });
     impactLayer = L.layerGroup().addTo(map);
     trackLayer = L.layerGroup().addTo(map);
     new ResizeObserver(() => map.invalidateSize()).observe(document.getElementById(element));
@@ -78,9 +81,9 @@ COP.map = (() => {
     let s = shown.get(key);
     if (!s) {
       s = {
-        path: L.polyline(latlngs, { color: local ? "#80cbc4" : "#ff8a80", weight: local ? 1.5 : 2.5, dashArray: local ? "3 5" : null }),
+        path: L.polyline(latlngs, { renderer: paths, color: local ? "#80cbc4" : "#ff8a80", weight: local ? 1.5 : 2.5, dashArray: local ? "3 5" : null }),
         marker: L.marker(here, { keyboard: false, title: track.id }),
-        aim: L.polyline([], { color: "#ffab40", weight: 1, dashArray: "2 6", interactive: false }),
+        aim: L.polyline([], { renderer: paths, color: "#ffab40", weight: 1, dashArray: "2 6", interactive: false }),
       };
       s.marker.on("click", () => onSelect(track.id));
       s.path.on("click", () => onSelect(track.id));

@@ -79,7 +79,10 @@
       state.warnings = warnings;
       render();
       const t2 = performance.now();
-      window.__copStats.frames.push({ fetch_ms: t1 - t0, render_ms: t2 - t1, tracks: tracks.system.length + tracks.local.length });
+      const frame = { fetch_ms: t1 - t0, render_ms: t2 - t1, tracks: tracks.system.length + tracks.local.length };
+      window.__copStats.frames.push(frame);
+      // until the browser has laid out and painted the change: the next animation frame, then a task after it
+      requestAnimationFrame(() => setTimeout(() => (frame.paint_ms = performance.now() - t1), 0));
       $("status").textContent = "";
     } catch (err) {
       if (err.status === 401) { await COP.api.logout(); showLogin(); $("login-error").textContent = err.message; }
