@@ -163,3 +163,15 @@ def test_stream_without_a_valid_session_is_refused(live_client, query):
     with pytest.raises(WebSocketDisconnect) as exc, live_client.websocket_connect("/ws" + query) as ws:
         ws.receive_json()
     assert exc.value.code == 4401
+
+
+def test_a_handler_that_finds_the_request_bad_gives_422(live_run):
+    def refuse(nation, warning_id, revision, role):
+        raise ValueError(f"role {role!r}: this centre takes acknowledgements from commanders only")
+
+    source = LiveSource("x", ["JPN"], ack=refuse)
+    for e in live_run.source.events("JPN"):
+        source.on_event(e)
+    client = TestClient(create_app(source))
+    r = client.post("/api/warnings/JPN-W1/1/ack", headers=login(client, "JPN"))
+    assert r.status_code == 422 and "commanders only" in r.json()["detail"]

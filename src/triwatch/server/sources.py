@@ -40,6 +40,10 @@ class AckRefusedError(SourceError):
     status = 409
 
 
+class BadAckError(SourceError):
+    status = 422
+
+
 class RunFolderError(ValueError):
     """A run folder that cannot be replayed; the message names the file and line at fault."""
 
@@ -229,6 +233,8 @@ class LiveSource(EventSource):
         with self._ack_lock:
             try:
                 result = self._ack(nation, warning_id, revision, role)
-            except KeyError as exc:
+            except KeyError as exc:  # CommandCentre.acknowledge: nothing pending under that key
                 raise AckRefusedError(str(exc.args[0]) if exc.args else f"no pending warning {warning_id}") from None
+            except ValueError as exc:  # the runner's handler refused the request itself
+                raise BadAckError(str(exc)) from None
         return dict(result) if result else {}
