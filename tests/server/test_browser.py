@@ -52,11 +52,13 @@ def test_jpn_watch_officer_sees_track_and_warning_and_acknowledges(page, live_ru
         # the track: the allied system track on the map (a milsymbol SVG) and in the list
         page.wait_for_selector(".sym svg")
         page.wait_for_selector("#track-list li[data-id='JPN-S1']")
-        # the warning: revision 1 (overflight of Japan) waits in the banner, escalated
-        alert = page.locator("#banner .alert[data-warning='JPN-W1'][data-revision='1']")
+        # the warning: its newest revision (2, a correction over Aomori) in the banner, with the two earlier
+        # revisions still waiting, one of them escalated
+        alert = page.locator("#banner .alert[data-warning='JPN-W1']")
         alert.wait_for()
         text = alert.inner_text().lower()
-        assert "overflight" in text and "escalated" in text and "aomori" in text
+        assert "correction" in text and "rev 2" in text and "aomori" in text
+        assert "+2 earlier revisions pending" in text and "escalated" in text
         assert "JPN-land" in page.inner_text("#threatened")
         # Japan's land is filled red on the map (the bundled geography, drawn offline)
         page.wait_for_selector("#map path[fill='#c62828']")
@@ -68,14 +70,16 @@ def test_jpn_watch_officer_sees_track_and_warning_and_acknowledges(page, live_ru
         page.screenshot(path=str(OUTPUT / "cop-before-ack.png"))
         alert.locator("button.ack").click()
         alert.wait_for(state="detached")
-        row = page.locator("#warning-list li[data-warning='JPN-W1'][data-revision='1']")
-        row.wait_for()
-        assert "acknowledged" in row.get_attribute("class")
-        assert "ack JJOC" in row.inner_text()
+        for revision in (0, 1, 2):  # one click acknowledged every revision the banner stood for
+            row = page.locator(f"#warning-list li[data-warning='JPN-W1'][data-revision='{revision}']")
+            row.wait_for()
+            assert "acknowledged" in row.get_attribute("class")
+            assert "ack JJOC" in row.inner_text()
         page.screenshot(path=str(OUTPUT / "cop-after-ack.png"))
     finally:
         handle.stop()
-    assert ("JPN-W1", 1) in live_run.centres["JPN"].acked  # it reached the command centre itself
+    acked = live_run.centres["JPN"].acked  # it reached the command centre itself
+    assert {("JPN-W1", 0), ("JPN-W1", 1), ("JPN-W1", 2)} <= set(acked)
 
 
 def test_replay_shows_the_run_and_refuses_acknowledgement(page, run_dir):
@@ -83,13 +87,13 @@ def test_replay_shows_the_run_and_refuses_acknowledgement(page, run_dir):
     try:
         log_in(page, handle.url, "KOR", "commander")
         page.wait_for_selector("#mode:text('REPLAY')")
-        button = page.locator("#banner .alert[data-revision='1'] button.ack")
+        button = page.locator("#banner .alert[data-warning='JPN-W1'] button.ack")
         button.wait_for()
         assert button.is_disabled() and button.get_attribute("title") == "replay is read-only"
         # the timeline: back to t=100 s, before the overflight warning was issued
         page.locator("#slider").fill("100")
         page.wait_for_function("document.querySelector('#clock').textContent.startsWith('t = 100 s')")
-        page.wait_for_function("!document.querySelector(\"#banner .alert[data-revision='1']\")")
+        page.wait_for_function("!document.querySelector('#banner .alert')")  # only revision 0, acknowledged at 75 s
         page.screenshot(path=str(OUTPUT / "cop-replay-t100.png"))
     finally:
         handle.stop()

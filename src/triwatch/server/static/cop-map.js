@@ -21,8 +21,10 @@ COP.map = (() => {
     return p.area || p.name || (p.nation || p.iso3 || feature.id) + suffix;
   }
 
+  // A threatened land is filled solid red; a threatened EEZ (large, mostly sea) is tinted so the land stays readable.
   function styleArea(suffix, base) {
-    return (f) => (threatened.has(areaOf(f, suffix)) ? { ...base, color: "#ff5252", fillColor: "#c62828", fillOpacity: 0.45 } : base);
+    const fill = suffix === "-land" ? 0.75 : 0.18;
+    return (f) => (threatened.has(areaOf(f, suffix)) ? { ...base, color: "#ff5252", fillColor: "#c62828", fillOpacity: fill } : base);
   }
 
   function graticule() {

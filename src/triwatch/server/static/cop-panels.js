@@ -14,21 +14,34 @@ COP.panels = (() => {
     return w.subregions.length ? `${areas} (${w.subregions.join(", ")})` : areas;
   }
 
-  // Every delivered revision not yet acknowledged by this nation's centre stands in the banner, newest first.
+  // The banner holds one line per warning with revisions not yet acknowledged: its newest revision, how many
+  // earlier ones wait too, and one Acknowledge for all of them (the rule wants every revision acknowledged;
+  // a watch officer acknowledges what the banner shows). Active threats come first, then the newest.
   function banner(view, { mayAck, readOnly, onAck }) {
-    const open = view.warnings.filter((w) => w.state !== "acknowledged");
+    const groups = new Map();
+    for (const w of view.warnings) { // newest first
+      if (w.state === "acknowledged") continue;
+      if (!groups.has(w.warning_id)) groups.set(w.warning_id, []);
+      groups.get(w.warning_id).push(w);
+    }
+    const lines = [...groups.values()].sort((a, b) => (b[0].active - a[0].active) || (b[0].delivered_s - a[0].delivered_s));
     const el = $("banner");
-    el.classList.toggle("on", open.length > 0 || !!ackError);
+    el.classList.toggle("on", lines.length > 0 || !!ackError);
     const why = readOnly ? "replay is read-only" : mayAck ? "" : "your role may not acknowledge";
-    el.innerHTML = open
-      .map((w) => `<div class="alert ${w.state}" data-warning="${esc(w.warning_id)}" data-revision="${w.revision}">
+    el.innerHTML = lines
+      .map((g) => {
+        const w = g[0], state = g.some((r) => r.state === "escalated") ? "escalated" : "pending";
+        const earlier = g.length > 1 ? ` · +${g.length - 1} earlier revision${g.length > 2 ? "s" : ""} pending` : "";
+        return `<div class="alert ${state} ${w.active ? "" : "closed"}" data-warning="${esc(w.warning_id)}" data-revision="${w.revision}">
         <strong>${esc(w.kind.toUpperCase())}</strong>
-        <span>${esc(w.warning_id)} rev ${w.revision} · ${esc(where(w))} · from ${esc(w.issuer)} at t=${fmt(w.delivered_s)} s</span>
-        <span class="state">${esc(w.state)}</span>
-        <button type="button" class="ack" ${why ? `disabled title="${why}"` : ""}>Acknowledge</button></div>`)
+        <span>${esc(w.warning_id)} rev ${w.revision} · ${esc(where(w))} · from ${esc(w.issuer)} at t=${fmt(w.delivered_s)} s${earlier}</span>
+        <span class="state">${state}</span>
+        <button type="button" class="ack" ${why ? `disabled title="${why}"` : ""}>Acknowledge</button></div>`;
+      })
       .join("") + (ackError ? `<div class="ack-error">${esc(ackError)}</div>` : "");
-    el.querySelectorAll(".alert").forEach((div) => {
-      div.querySelector("button.ack").addEventListener("click", () => onAck(div.dataset.warning, Number(div.dataset.revision)));
+    el.querySelectorAll(".alert").forEach((div, k) => {
+      const revisions = lines[k].map((r) => [r.warning_id, r.revision]).reverse(); // oldest first
+      div.querySelector("button.ack").addEventListener("click", () => onAck(revisions));
     });
   }
 

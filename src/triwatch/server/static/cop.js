@@ -107,12 +107,16 @@
     $("clock").textContent = `t = ${Math.round(shownT)} s${state.run.duration_s ? ` / ${Math.round(state.run.duration_s)} s` : ""}`;
   }
 
-  async function acknowledge(warningId, revision) {
-    try {
-      await COP.api.acknowledge(warningId, revision);
-      COP.panels.setAckError("");
-    } catch (err) {
-      COP.panels.setAckError(`${warningId} rev ${revision}: ${err.message}`);
+  // Acknowledge revisions [[warning_id, revision], ...] in order; the first refusal is shown in the banner.
+  async function acknowledge(revisions) {
+    COP.panels.setAckError("");
+    for (const [warningId, revision] of revisions) {
+      try {
+        await COP.api.acknowledge(warningId, revision);
+      } catch (err) {
+        COP.panels.setAckError(`${warningId} rev ${revision}: ${err.message}`);
+        break;
+      }
     }
     await refresh();
   }
