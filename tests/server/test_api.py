@@ -187,6 +187,7 @@ def test_the_web_ui_and_its_libraries_are_served_offline(replay_client):
     page = replay_client.get("/")
     assert page.status_code == 200 and "<title>triwatch COP" in page.text
     assert "http://" not in page.text.replace("http://www.w3.org", "") and "https://" not in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]  # the browser refuses anything remote
     for asset in [
         "/static/vendor/leaflet/leaflet.js",
         "/static/vendor/leaflet/leaflet.css",

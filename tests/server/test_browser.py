@@ -3,6 +3,7 @@ warning, acknowledge it, see its state change; and a replay refuses acknowledgem
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from browser import LAUNCH_ARGS, ChromiumUnavailableError, ensure_chromium
 from triwatch.server import ReplaySource, start_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+expect = playwright_sync.expect
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -92,8 +94,8 @@ def test_replay_shows_the_run_and_refuses_acknowledgement(page, run_dir):
         assert button.is_disabled() and button.get_attribute("title") == "replay is read-only"
         # the timeline: back to t=100 s, before the overflight warning was issued
         page.locator("#slider").fill("100")
-        page.wait_for_function("document.querySelector('#clock').textContent.startsWith('t = 100 s')")
-        page.wait_for_function("!document.querySelector('#banner .alert')")  # only revision 0, acknowledged at 75 s
+        expect(page.locator("#clock")).to_have_text(re.compile(r"^t = 100 s"))
+        expect(page.locator("#banner .alert")).to_have_count(0)  # only revision 0 by then, acknowledged at 75 s
         page.screenshot(path=str(OUTPUT / "cop-replay-t100.png"))
     finally:
         handle.stop()

@@ -39,6 +39,19 @@ def _source_error(request: Request, exc: SourceError) -> JSONResponse:
     return JSONResponse(status_code=exc.status, content={"detail": str(exc)})
 
 
+# The page loads nothing from elsewhere (it must work offline), so the browser is told to refuse anything that
+# tries: a CDN link slipped into a later edit fails loudly in the browser test instead of silently online.
+# Leaflet positions its elements with inline styles, and milsymbol's SVG arrives as markup, hence those two.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
 def create_app(source: EventSource, control: RunControl | None = None, signer: SessionSigner | None = None) -> FastAPI:
     """The COP for one run (replay or live); `control` lets commanders pause/pace a live run."""
     app = FastAPI(
@@ -54,6 +67,13 @@ def create_app(source: EventSource, control: RunControl | None = None, signer: S
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(SourceError, _source_error)
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)  # GeoJSON and replays compress ~5x
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     app.include_router(api.router)
     app.include_router(ws.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
