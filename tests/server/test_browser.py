@@ -4,6 +4,7 @@ warning, acknowledge it, see its state change; and a replay refuses acknowledgem
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,13 @@ def page(browser):
     yield pg
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def wait_until(condition, timeout_s: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
 
 
 def log_in(page, url: str, nation: str, role: str) -> None:
@@ -97,5 +105,25 @@ def test_replay_shows_the_run_and_refuses_acknowledgement(page, run_dir):
         expect(page.locator("#clock")).to_have_text(re.compile(r"^t = 100 s"))
         expect(page.locator("#banner .alert")).to_have_count(0)  # only revision 0 by then, acknowledged at 75 s
         page.screenshot(path=str(OUTPUT / "cop-replay-t100.png"))
+    finally:
+        handle.stop()
+
+
+def test_commander_pauses_and_paces_a_live_run_from_the_page(page, live_run):
+    handle = start_server(live_run.source, port=0, control=live_run.control)
+    try:
+        log_in(page, handle.url, "USA", "commander")
+        page.click("#pause")
+        expect(page.locator("#pause")).to_have_text("Resume")
+        assert live_run.control.paused
+        page.fill("#speed", "20")
+        page.dispatch_event("#speed", "change")
+        wait_until(lambda: live_run.control.speed == 20.0)
+        page.click("#pause")
+        expect(page.locator("#pause")).to_have_text("Pause")
+        assert not live_run.control.paused
+        page.fill("#speed", "-3")
+        page.dispatch_event("#speed", "change")
+        expect(page.locator("#status")).to_contain_text("body.speed")  # the server's reason, shown
     finally:
         handle.stop()
