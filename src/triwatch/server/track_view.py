@@ -25,42 +25,23 @@ from typing import Any
 import numpy as np
 
 from triwatch.geo.frames import ecef_to_geodetic
+from triwatch.server.event_shapes import (
+    PictureEvent,
+    TrackEvent,
+    TrackReceivedEvent,
+    WarningIssuedEvent,
+    ellipse_dict,
+    shape_of,
+)
 
 MAX_PATH_POINTS = 60
 TRACK_TYPES = frozenset({"track", "track-received", "picture", "warning-issued"})
-ELLIPSE_KEYS = ("lat_deg", "lon_deg", "semi_major_m", "semi_minor_m", "orientation_deg")
 
 
-def _is_xyz(p: Any) -> bool:
-    return isinstance(p, list) and len(p) == 3 and all(isinstance(c, (int, float)) for c in p)
-
-
-def ellipse_of(event: dict[str, Any]) -> dict[str, float] | None:
-    """The 95 % impact ellipse an event carries (`impact_ellipse`, the messages.Ellipse fields), if any."""
-    e = event.get("impact_ellipse")
-    if isinstance(e, dict) and all(isinstance(e.get(k), (int, float)) for k in ELLIPSE_KEYS):
-        return {k: float(e[k]) for k in ELLIPSE_KEYS}
-    return None
-
-
-def _impact(event: dict[str, Any]) -> dict[str, Any] | None:
-    point = event.get("impact")
-    if not (isinstance(point, list) and len(point) == 2 and all(isinstance(c, (int, float)) for c in point)):
+def _impact(ev: WarningIssuedEvent) -> dict[str, Any] | None:
+    if ev.impact is None:
         return None
-    return {"lat": float(point[0]), "lon": float(point[1]), "ellipse": ellipse_of(event), "t_s": event["t_s"]}
-
-
-def _positions(points: list, owners: list) -> np.ndarray:
-    """(N, 3) float array of the batch; malformed positions (a bad replay line) are dropped with their owners."""
-    try:
-        arr = np.asarray(points, float)
-        if arr.ndim == 2 and arr.shape[1] == 3:
-            return arr
-    except (TypeError, ValueError):
-        pass
-    keep = [i for i, p in enumerate(points) if _is_xyz(p)]  # slow path, only for bad data
-    owners[:] = [owners[i] for i in keep]
-    return np.asarray([points[i] for i in keep], float).reshape(-1, 3)
+    return {"lat": ev.impact[0], "lon": ev.impact[1], "ellipse": ellipse_dict(ev.impact_ellipse), "t_s": ev.t_s}
 
 
 def _thinned(path: list[list[float]]) -> list[list[float]]:
@@ -96,48 +77,44 @@ class TrackBook:
             if until_s is not None and e["t_s"] > until_s:
                 break
             self.consumed += 1
-            kind = e["type"]
-            if kind not in TRACK_TYPES:
+            if e["type"] not in TRACK_TYPES:
                 continue
-            if kind == "track":
-                x = e.get("x")
-                if not (isinstance(x, list) and len(x) == 6):
-                    continue
-                tr = self.local.get(e["track_id"])
+            ev = shape_of(e)
+            if isinstance(ev, TrackEvent):
+                tr = self.local.get(ev.track_id)
                 if tr is None:
-                    tr = self.local[e["track_id"]] = {"id": e["track_id"], "first_s": e["t_s"], "geo": [], "updates": 0}
-                tr["last"] = e
+                    tr = self.local[ev.track_id] = {"id": ev.track_id, "first_s": ev.t_s, "geo": [], "updates": 0}
+                tr["last"] = ev
                 tr["updates"] += 1
-                owners.append((tr["geo"], e["t_s"]))
-                points.append(x[:3])
-            elif kind == "picture":
-                numbers = e.get("numbers") or []
-                for number, pos, ped in zip(numbers, e.get("positions") or [], e.get("pedigree") or [], strict=False):
-                    st = self._system(number, e["t_s"])
-                    st["t_s"], st["pedigree"] = e["t_s"], ped
-                    owners.append((st["geo"], e["t_s"]))
+                owners.append((tr["geo"], ev.t_s))
+                points.append(ev.x[:3])
+            elif isinstance(ev, PictureEvent):
+                for number, pos, ped in zip(ev.numbers, ev.positions, ev.pedigree, strict=False):
+                    st = self._system(number, ev.t_s)
+                    st["t_s"], st["pedigree"] = ev.t_s, ped
+                    owners.append((st["geo"], ev.t_s))
                     points.append(pos)
-                live = set(numbers)
+                live = set(ev.numbers)
                 for number, st in self.system.items():
                     st["active"] = number in live
-            elif kind == "track-received":
-                st = self._system(e["system_track"], e["t_s"])
-                p = st["partners"].get((e["origin"], e["track_id"]))
+            elif isinstance(ev, TrackReceivedEvent):
+                st = self._system(ev.system_track, ev.t_s)
+                p = st["partners"].get((ev.origin, ev.track_id))
                 if p is None:
-                    p = st["partners"][(e["origin"], e["track_id"])] = {
-                        "origin": e["origin"], "track_id": e["track_id"], "first_s": e["t_s"], "updates": 0,
+                    p = st["partners"][(ev.origin, ev.track_id)] = {
+                        "origin": ev.origin, "track_id": ev.track_id, "first_s": ev.t_s, "updates": 0,
                     }  # fmt: skip
-                p["last_s"] = e["t_s"]
+                p["last_s"] = ev.t_s
                 p["updates"] += 1
-            elif kind == "warning-issued" and e.get("system_track") is not None:
-                st = self._system(e["system_track"], e["t_s"])
-                impact = _impact(e)
-                if impact is not None or e.get("kind") in ("withdrawal", "all-clear"):
+            elif isinstance(ev, WarningIssuedEvent) and ev.system_track is not None:
+                st = self._system(ev.system_track, ev.t_s)
+                impact = _impact(ev)
+                if impact is not None or ev.kind in ("withdrawal", "all-clear"):
                     st["impact"] = impact
-                if e.get("warning_id") not in st["warnings"]:
-                    st["warnings"].append(e.get("warning_id"))
+                if ev.warning_id not in st["warnings"]:
+                    st["warnings"].append(ev.warning_id)
         if points:
-            lat, lon, h = ecef_to_geodetic(_positions(points, owners))
+            lat, lon, h = ecef_to_geodetic(np.asarray(points, float))
             geo = np.column_stack([np.degrees(lat), np.degrees(lon), h / 1e3]).round(4).tolist()
             for (path, t_s), g in zip(owners, geo, strict=True):
                 g.append(t_s)
@@ -154,14 +131,13 @@ class TrackBook:
             systems.append(_placed(out, st["geo"]))
         locals_ = []
         for tr in self.local.values():
-            e = tr["last"]
-            x = e["x"]
+            ev: TrackEvent = tr["last"]
             out = {
-                "id": tr["id"], "first_s": tr["first_s"], "t_s": e["t_s"], "updates": tr["updates"],
-                "status": e.get("status"), "category": e.get("category"),
-                "apogee_km": None if e.get("apogee_m") is None else e["apogee_m"] / 1e3,
-                "speed_m_s": math.hypot(x[3], x[4], x[5]),
-                "sent_to": e.get("sent_to", []), "withheld_from": e.get("withheld_from", []),
+                "id": tr["id"], "first_s": tr["first_s"], "t_s": ev.t_s, "updates": tr["updates"],
+                "status": ev.status, "category": ev.category,
+                "apogee_km": None if ev.apogee_m is None else ev.apogee_m / 1e3,
+                "speed_m_s": math.hypot(*ev.x[3:]),
+                "sent_to": ev.sent_to, "withheld_from": ev.withheld_from,
             }  # fmt: skip
             locals_.append(_placed(out, tr["geo"]))
         return {"system": sorted(systems, key=lambda s: s["id"]), "local": sorted(locals_, key=lambda t: t["id"])}

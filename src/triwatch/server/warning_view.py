@@ -18,53 +18,62 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from triwatch.server.track_view import ellipse_of
+from triwatch.server.event_shapes import (
+    AckEvent,
+    AckReceivedEvent,
+    EscalationEvent,
+    WarningDeliveredEvent,
+    ellipse_dict,
+    shape_of,
+)
 
 CLOSING_KINDS = frozenset({"withdrawal", "all-clear", "impact"})
 WARNING_TYPES = frozenset({"warning-delivered", "ack", "ack-received", "escalation"})
+Update = AckEvent | AckReceivedEvent | EscalationEvent
+
+
+def _revision(ev: WarningDeliveredEvent) -> dict[str, Any]:
+    return {
+        "warning_id": ev.warning_id,
+        "revision": ev.revision,
+        "kind": ev.kind,
+        "issuer": ev.issuer,
+        "areas": ev.areas,
+        "subregions": ev.subregions,
+        "impact": None if ev.impact is None else {"lat": ev.impact[0], "lon": ev.impact[1]},
+        "ellipse": ellipse_dict(ev.impact_ellipse),
+        "text": ev.text,
+        "delivered_s": ev.t_s,
+        "state": "pending",
+        "acknowledged_s": None,
+        "centre": None,
+        "escalated_s": None,
+        "escalation": None,
+        "partner_acks": [],
+    }
 
 
 def warnings_view(events: Iterable[dict[str, Any]], until_s: float | None = None) -> dict[str, Any]:
     """Every delivered warning revision with its state, newest first, as of `until_s`."""
     revisions: dict[tuple[str, int], dict[str, Any]] = {}
-    early: dict[tuple[str, int], list[dict[str, Any]]] = {}  # acks seen before their delivery event
+    early: dict[tuple[str, int], list[Update]] = {}  # acks seen before their delivery event
     for e in events:
-        if e["type"] not in WARNING_TYPES:
-            continue
         if until_s is not None and e["t_s"] > until_s:
             break
-        wid, revision = e.get("warning_id"), e.get("revision")
-        if not isinstance(wid, str) or isinstance(revision, bool) or not isinstance(revision, int):
+        if e["type"] not in WARNING_TYPES:
+            continue
+        ev = shape_of(e)
+        if ev is None:
             continue  # a malformed record names no revision; the event log itself keeps it for audit
-        key = (wid, revision)
-        if e["type"] == "warning-delivered":
-            impact = e.get("impact")
-            revisions[key] = {
-                "warning_id": key[0],
-                "revision": key[1],
-                "kind": e.get("kind"),
-                "issuer": e.get("issuer"),
-                "areas": list(e.get("areas") or []),
-                "subregions": list(e.get("subregions") or []),
-                "impact": {"lat": impact[0], "lon": impact[1]}
-                if isinstance(impact, list) and len(impact) == 2
-                else None,
-                "ellipse": ellipse_of(e),
-                "text": e.get("text", ""),
-                "delivered_s": e["t_s"],
-                "state": "pending",
-                "acknowledged_s": None,
-                "centre": None,
-                "escalated_s": None,
-                "escalation": None,
-                "partner_acks": [],
-            }
+        key = (ev.warning_id, ev.revision)
+        if isinstance(ev, WarningDeliveredEvent):
+            revisions[key] = _revision(ev)
             for later in early.pop(key, []):
                 _apply(revisions[key], later)
         elif key in revisions:
-            _apply(revisions[key], e)
+            _apply(revisions[key], ev)
         else:
-            early.setdefault(key, []).append(e)
+            early.setdefault(key, []).append(ev)
     newest: dict[str, dict[str, Any]] = {}
     for rev in revisions.values():
         cur = newest.get(rev["warning_id"])
@@ -85,15 +94,15 @@ def warnings_view(events: Iterable[dict[str, Any]], until_s: float | None = None
     }
 
 
-def _apply(rev: dict[str, Any], e: dict[str, Any]) -> None:
-    if e["type"] == "ack":
-        rev.update(state="acknowledged", acknowledged_s=e["t_s"], centre=e.get("centre"))
-    elif e["type"] == "escalation":
-        rev.update(escalated_s=e["t_s"], escalation=e.get("detail"))
+def _apply(rev: dict[str, Any], ev: Update) -> None:
+    if isinstance(ev, AckEvent):
+        rev.update(state="acknowledged", acknowledged_s=ev.t_s, centre=ev.centre)
+    elif isinstance(ev, EscalationEvent):
+        rev.update(escalated_s=ev.t_s, escalation=ev.detail)
         if rev["state"] != "acknowledged":
             rev["state"] = "escalated"
-    elif e["type"] == "ack-received":
-        rev["partner_acks"].append({"origin": e.get("origin"), "centre": e.get("centre"), "t_s": e["t_s"]})
+    else:
+        rev["partner_acks"].append({"origin": ev.origin, "centre": ev.centre, "t_s": ev.t_s})
 
 
 def find_revision(view: dict[str, Any], warning_id: str, revision: int) -> dict[str, Any] | None:
