@@ -27,7 +27,7 @@ from triwatch.server import LiveSource, start_server
 from triwatch.server.track_view import tracks_view
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "server"))
-from browser import LAUNCH_ARGS, ensure_chromium  # noqa: E402
+from cop_browser import LAUNCH_ARGS, ensure_chromium  # noqa: E402
 
 
 def flights(n: int, rng: np.random.Generator):

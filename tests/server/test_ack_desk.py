@@ -7,9 +7,9 @@ import time
 
 import numpy as np
 import pytest
-from conftest import login
+from cop_helpers import login
+from cop_run_fixture import build_events
 from fastapi.testclient import TestClient
-from run_fixture import build_events
 
 from triwatch.c2.acknowledgement import CommandCentre
 from triwatch.messages import WarningReport

@@ -6,8 +6,8 @@ import json
 from collections import Counter
 
 import pytest
-from conftest import login
-from run_fixture import NATIONS, build_events
+from cop_helpers import login
+from cop_run_fixture import NATIONS, build_events
 
 DATA_ROUTES = ["/api/tracks", "/api/warnings", "/api/events"]
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import LAUNCH_ARGS, ChromiumUnavailableError, ensure_chromium
+from cop_browser import LAUNCH_ARGS, ChromiumUnavailableError, ensure_chromium
 
 from triwatch.server import ReplaySource, start_server
 

@@ -7,7 +7,7 @@ JPN commander, which may do everything; a few examples per operation keep it fas
 from __future__ import annotations
 
 import pytest
-from conftest import LiveRun
+from cop_helpers import LiveRun
 from hypothesis import HealthCheck, settings
 
 from triwatch.server import create_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import login
+from cop_helpers import login
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 

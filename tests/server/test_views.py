@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from run_fixture import APOGEE_M, FLIGHT_S, build_events, ground_point
+from cop_run_fixture import APOGEE_M, FLIGHT_S, build_events, ground_point
 
 from triwatch.server.track_view import MAX_PATH_POINTS, TrackBook, tracks_view
 from triwatch.server.warning_view import warnings_view
