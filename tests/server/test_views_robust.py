@@ -41,7 +41,7 @@ events = st.lists(
 ).map(lambda evs: sorted(evs, key=lambda e: e["t_s"]))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(events)
 def test_views_never_raise_on_malformed_fields(evs):
     TrackBook().ingest(evs).view()
