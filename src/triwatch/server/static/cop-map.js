@@ -111,12 +111,16 @@ COP.map = (() => {
       trackLayer.removeLayer(s.path).removeLayer(s.aim).removeLayer(s.marker);
       shown.delete(key);
     }
-    if (!framed && shown.size) { // first picture: frame the flown paths once, then leave the view to the user
-      const bounds = L.latLngBounds([]);
-      for (const s of shown.values()) bounds.extend(s.path.getBounds());
-      if (bounds.isValid()) map.fitBounds(bounds.pad(0.5), { maxZoom: 6 });
-      framed = true;
-    }
+  }
+
+  // The first picture with tracks frames their flown paths and predicted impacts; then the view is the user's.
+  function frameOnce() {
+    if (framed || !shown.size) return;
+    const bounds = L.latLngBounds([]);
+    for (const s of shown.values()) bounds.extend(s.path.getBounds()).extend(s.marker.getLatLng());
+    impactLayer.eachLayer((layer) => bounds.extend(layer.getBounds ? layer.getBounds() : layer.getLatLng()));
+    if (bounds.isValid()) map.fitBounds(bounds.pad(0.25), { maxZoom: 6 });
+    framed = true;
   }
 
   // A 95 % ellipse as a polygon: major axis along `orientation_deg` from North; small-area flat-Earth offsets.
@@ -144,5 +148,5 @@ COP.map = (() => {
     }
   }
 
-  return { init, setTracks, setImpacts, setThreatened, count: () => shown.size };
+  return { init, setTracks, setImpacts, setThreatened, frameOnce, count: () => shown.size };
 })();

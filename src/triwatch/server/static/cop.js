@@ -99,6 +99,7 @@
     COP.map.setTracks(state.tracks);
     COP.map.setImpacts(state.warnings.warnings);
     COP.map.setThreatened(state.warnings.threatened_areas);
+    COP.map.frameOnce();
     COP.panels.banner(state.warnings, { mayAck: ["watch-officer", "commander"].includes(s.role), readOnly: state.run.read_only, onAck: acknowledge });
     COP.panels.trackList(state.tracks, state.selected, select);
     COP.panels.pedigree(state.tracks, state.selected);
