@@ -72,7 +72,10 @@ def test_jpn_watch_officer_sees_track_and_warning_and_acknowledges(page, live_ru
         assert "JPN-land" in page.inner_text("#threatened")
         # Japan's land is filled red on the map (the bundled geography, drawn offline)
         page.wait_for_selector("#map path[fill='#c62828']")
-        # the pedigree of the track on click: KOR's and USA's tracks make it
+        # the pedigree of a track on click, on the map or in the list: KOR's and USA's tracks make JPN-S1;
+        # JPN's own track was withheld from KOR
+        page.click(".sym[title='JPN-T1']")
+        expect(page.locator("#pedigree")).to_contain_text("Withheld from: KOR")
         page.click("#track-list li[data-id='JPN-S1']")
         pedigree = page.inner_text("#pedigree")
         assert "KOR-T1" in pedigree and "USA-T1" in pedigree
