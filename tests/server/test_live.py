@@ -175,3 +175,19 @@ def test_a_handler_that_finds_the_request_bad_gives_422(live_run):
     client = TestClient(create_app(source))
     r = client.post("/api/warnings/JPN-W1/1/ack", headers=login(client, "JPN"))
     assert r.status_code == 422 and "commanders only" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("event", "says"),
+    [
+        ({"t_s": 1.0, "type": "track"}, "event[track].node: missing"),
+        ({"t_s": 1.0, "node": "JPN", "type": "track", "x": object()}, "not JSON serialisable: object"),
+        ("not an event", "event: an event must be a JSON object, got str"),
+    ],
+)
+def test_a_bad_event_from_the_runner_is_refused_without_stopping_the_run(event, says):
+    source = LiveSource("x", ["JPN"])
+    source.on_event(event)  # must not raise into the exercise loop
+    source.on_event({"t_s": 2.0, "node": "JPN", "type": "detection"})
+    assert says in source.refused[0]
+    assert source.count("JPN") == 1

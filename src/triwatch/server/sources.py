@@ -215,13 +215,22 @@ class LiveSource(EventSource):
         duration_s: float | None = None,
     ) -> None:
         super().__init__(scenario, nations, duration_s)
+        self.refused: list[str] = []  # why events from the runner could not be taken (never raised into the run)
         self._ack = ack
         self._ack_lock = threading.Lock()
 
     def on_event(self, event: dict[str, Any]) -> None:
-        """The EventSink listener: copy the event as plain JSON (the runner may reuse its arrays)."""
-        plain = json.loads(json.dumps(event, default=_plain))
-        self.logs.append(check_event(plain, f"event[{event.get('type', '?')}]"))
+        """The EventSink listener: copy the event as plain JSON (the runner may reuse its arrays).
+
+        It runs inside the exercise's emit, so it never raises: an event the
+        COP cannot hold is counted in `refused` with its reason, and the run goes on.
+        """
+        where = f"event[{event.get('type', '?')}]" if isinstance(event, dict) else "event"
+        try:
+            plain = json.loads(json.dumps(event, default=_plain, allow_nan=True))
+            self.logs.append(check_event(plain, where))
+        except (TypeError, ValueError) as exc:
+            self.refused.append(str(exc))
 
     def finish(self) -> None:
         """The run has ended: the COP shows it as finished; acknowledgements are still forwarded."""
