@@ -89,6 +89,9 @@ def test_jpn_watch_officer_sees_track_and_warning_and_acknowledges(page, live_ru
             assert "acknowledged" in row.get_attribute("class")
             assert "ack JJOC" in row.inner_text()
         page.screenshot(path=str(OUTPUT / "cop-after-ack.png"))
+        # the run goes on: the clock follows the stream
+        live_run.feed({"t_s": 999.0, "node": "JPN", "type": "picture", "numbers": [], "positions": [], "pedigree": []})
+        expect(page.locator("#clock")).to_have_text("t = 999 s / 1000 s")
     finally:
         handle.stop()
     acked = live_run.centres["JPN"].acked  # it reached the command centre itself

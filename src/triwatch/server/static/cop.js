@@ -53,6 +53,7 @@
   }
 
   function onBatch(batch) {
+    state.run.sim_time_s = Math.max(state.run.sim_time_s, batch.t_s); // the run's clock, as the stream reports it
     if (state.t === null) {
       const slider = $("slider");
       slider.max = Math.max(Number(slider.max), Math.ceil(batch.t_s));
