@@ -191,3 +191,15 @@ def test_a_bad_event_from_the_runner_is_refused_without_stopping_the_run(event, 
     source.on_event({"t_s": 2.0, "node": "JPN", "type": "detection"})
     assert says in source.refused[0]
     assert source.count("JPN") == 1
+
+
+def test_stream_from_another_site_is_refused_even_with_a_cookie(live_client):
+    live_client.post("/api/login", json={"nation": "JPN", "role": "analyst"})  # the cookie is set
+    with (
+        pytest.raises(WebSocketDisconnect) as exc,
+        live_client.websocket_connect("/ws", headers={"origin": "http://evil.example"}) as ws,
+    ):
+        ws.receive_json()
+    assert exc.value.code == 4403
+    with live_client.websocket_connect("/ws", headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_json()["seq"] == 0  # the COP's own page is welcome

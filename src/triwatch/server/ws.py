@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
@@ -27,6 +28,11 @@ router = APIRouter()
 @router.websocket("/ws")
 async def stream(websocket: WebSocket) -> None:
     app = websocket.app
+    origin = websocket.headers.get("origin")
+    if origin and urlsplit(origin).netloc != websocket.headers.get("host"):
+        # a page from another site may not open this stream with the user's cookie (cross-site WebSocket hijacking)
+        await websocket.close(code=4403, reason="cross-origin stream refused")
+        return
     token = websocket.query_params.get("token") or token_of(
         websocket.headers.get("authorization"), websocket.cookies.get(COOKIE)
     )
