@@ -11,7 +11,10 @@ import typer
 from rich.console import Console
 from rich.live import Live
 
+from triwatch.cli.audit_cmd import audit_verify
+from triwatch.cli.coverage_cmd import coverage
 from triwatch.cli.live import live_group, make_progress
+from triwatch.cli.trajectory_cmd import trajectory
 from triwatch.exercise.folder import new_run_dir, write_summary
 from triwatch.exercise.run import run_exercise
 from triwatch.report.summary import build_summary
@@ -25,7 +28,12 @@ app = typer.Typer(
 scenario_app = typer.Typer(help="Scenario files.", no_args_is_help=True)
 exercise_app = typer.Typer(help="Run exercises.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(exercise_app, name="exercise")
+app.add_typer(audit_app, name="audit")
+app.command("trajectory", help="Design a ballistic trajectory through an apogee and range; print its summary.")(
+    trajectory
+)
 
 console = Console(stderr=True)
 FLAGSHIP = "irbm-2022-10-04.yaml"
@@ -132,6 +140,22 @@ def demo(
 ) -> None:
     """Run the flagship exercise: an IRBM over northern Japan modelled on 4 Oct 2022."""
     _run(flagship_path(), out, None, speed, live=True)
+
+
+@app.command("coverage")
+def coverage_command(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file"),
+    altitude_km: float = typer.Option(100.0, "--altitude-km", help="Altitude of the coverage map"),
+    out: Path | None = typer.Option(None, "--out", help="PNG to write (default SCENARIO-coverage.png)"),
+) -> None:
+    """Which nations' sensors see each point of the region; coverage gaps along each launch."""
+    raise typer.Exit(coverage(scenario, altitude_km, out))
+
+
+@audit_app.command("verify")
+def audit_verify_command(run_dir: Path = typer.Argument(..., help="Run folder holding audit.sqlite")) -> None:
+    """Check the hash chain of a run's audit log: exit 0 intact, 1 broken (row named), 2 missing."""
+    raise typer.Exit(audit_verify(run_dir))
 
 
 def main() -> None:  # pragma: no cover - entry point
