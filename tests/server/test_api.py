@@ -22,6 +22,15 @@ def test_login_returns_a_token_and_cookie(replay_client):
     assert who == {"nation": "JPN", "role": "watch-officer", "may_acknowledge": True, "may_control": False}
 
 
+def test_login_offers_exactly_the_roles_sessions_know():
+    from typing import get_args
+
+    from triwatch.server.api import Role
+    from triwatch.server.auth import ROLES
+
+    assert get_args(Role) == ROLES
+
+
 def test_cookie_session_works_without_header(replay_client):
     replay_client.post("/api/login", json={"nation": "KOR", "role": "analyst"})
     assert replay_client.get("/api/session").json()["nation"] == "KOR"

@@ -32,8 +32,7 @@ AtTime = Annotated[
     float | None,
     Query(ge=0, allow_inf_nan=False, description="Scenario time (s): the state as it was then (replay timeline)"),
 ]
-Role = Literal["watch-officer", "commander", "analyst", "auditor"]
-assert set(Role.__args__) == set(ROLES)  # one list of roles, in auth.py
+Role = Literal["watch-officer", "commander", "analyst", "auditor"]  # auth.ROLES, spelt out for the OpenAPI schema
 
 
 class LoginRequest(BaseModel):
