@@ -96,3 +96,15 @@ def test_summary_truth_never_reaches_the_events(run_dir):
     src = ReplaySource(run_dir)
     for nation in src.nations:  # ... and the COP's data has none of it
         assert "launch_lat" not in json.dumps(src.events(nation))
+
+
+def test_serve_command_on_a_busy_port_says_so(run_dir):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(_cli(), ["serve", str(run_dir), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.output

@@ -35,6 +35,6 @@ def serve(
     console.print(f"COP for [bold]{source.scenario}[/bold] ({', '.join(source.nations)}): http://{host}:{port}/")
     try:
         uvicorn.run(create_app(source), host=host, port=port, log_level="warning", ws="websockets-sansio")
-    except OSError as exc:  # port in use, address not available
-        console.print(f"[red]cannot serve on {host}:{port}[/red]: {exc}")
-        raise typer.Exit(1) from None
+    except (OSError, SystemExit) as exc:  # uvicorn exits when it cannot bind (port in use, no such address)
+        console.print(f"[red]cannot serve on {host}:{port}[/red] (in use, or not an address of this machine?)")
+        raise typer.Exit(1) from exc
