@@ -8,11 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cop_browser import ChromiumUnavailableError, ensure_chromium
 from cop_helpers import LiveRun
 from cop_run_fixture import write_run
 from fastapi.testclient import TestClient
 
 from triwatch.server import ReplaySource, create_app
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's Chromium, installed with apt-get when missing (once per session); skip only if apt cannot."""
+    try:
+        return ensure_chromium()
+    except ChromiumUnavailableError as exc:
+        pytest.skip(f"headless Chromium unavailable: {exc}")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cop_browser import LAUNCH_ARGS, ChromiumUnavailableError, ensure_chromium
+from cop_browser import LAUNCH_ARGS
 
 from triwatch.server import ReplaySource, start_server
 
@@ -17,14 +17,10 @@ expect = playwright_sync.expect
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        path = ensure_chromium()
-    except ChromiumUnavailableError as exc:
-        pytest.skip(f"headless Chromium unavailable: {exc}")
+@pytest.fixture(scope="module")  # Playwright's sync API holds an event loop in this thread: end it with the module
+def browser(chromium_path):
     with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(path), args=LAUNCH_ARGS)
+        b = p.chromium.launch(executable_path=str(chromium_path), args=LAUNCH_ARGS)
         yield b
         b.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -105,6 +106,9 @@ def test_serve_command_on_a_busy_port_says_so(run_dir):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(_cli(), ["serve", str(run_dir), "--port", str(port)])
+        # in a thread of its own: uvicorn starts an event loop, and the browser tests' Playwright keeps one
+        # running in this thread for the session
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(CliRunner().invoke, _cli(), ["serve", str(run_dir), "--port", str(port)]).result()
     assert result.exit_code == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.output
