@@ -66,7 +66,14 @@ def run_events() -> list[dict]:
                          withheld_from=["USA"], apogee_m=None, category="irbm"))  # fmt: skip
     jpn = [
         (70.0, 1, "launch", [], None, {}),
-        (150.0, 2, "threat", ["JPN-EEZ", "JPN-land"], [40.8, 141.0], {"ellipse": ELLIPSE, "subregions": ["Aomori"]}),
+        (
+            150.0,
+            2,
+            "threat",
+            ["JPN-EEZ", "JPN-land"],
+            [40.8, 141.0],
+            {"impact_ellipse": ELLIPSE, "subregions": ["Aomori"]},
+        ),
         (200.0, 3, "correction", ["JPN-EEZ"], [41.5, 142.5], {}),
         (260.0, 4, "withdrawal", ["JPN-EEZ"], [42.0, 150.0], {}),
     ]

@@ -14,6 +14,8 @@ from rich.live import Live
 from triwatch.cli.audit_cmd import audit_verify
 from triwatch.cli.coverage_cmd import coverage
 from triwatch.cli.live import live_group, make_progress
+from triwatch.cli.live_serve import LiveServing
+from triwatch.cli.serve_cmd import serve as serve_run
 from triwatch.cli.trajectory_cmd import trajectory
 from triwatch.exercise.folder import new_run_dir, write_summary
 from triwatch.exercise.run import run_exercise
@@ -64,8 +66,20 @@ def scenario_check(scenario: Path = typer.Argument(..., help="Scenario YAML file
     console.print(f"[green]ok[/green] {scenario}: {sc.name!r}, {len(sc.launches)} launch(es), nations {sc.nations}")
 
 
-def _run(scenario_path: Path, out: Path | None, summary_json: Path | None, speed: float | None, live: bool) -> Path:
+def _run(
+    scenario_path: Path,
+    out: Path | None,
+    summary_json: Path | None,
+    speed: float | None,
+    live: bool,
+    serve_port: int | None = None,
+) -> Path:
     sc = _load_or_exit(scenario_path)
+    serving = LiveServing(sc, "127.0.0.1", serve_port, speed) if serve_port is not None else None
+    hooks = {}
+    if serving:
+        hooks = {"on_start": _announce(serving), "on_tick": serving.tick}
+        speed = None  # the COP's speed control paces the run
     out_dir = out if out else new_run_dir(Path("runs"), sc.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     progress = make_progress()
@@ -78,17 +92,22 @@ def _run(scenario_path: Path, out: Path | None, summary_json: Path | None, speed
             state["last"] = t
             refresh(run)
 
-    if live:
-        with Live(console=console, refresh_per_second=4, transient=False) as view:
-            run = run_exercise(
-                sc,
-                out_dir,
-                speed=speed,
-                progress=lambda t, r: on_tick(t, r, lambda rr: view.update(live_group(progress, rr))),
-            )
-            view.update(live_group(progress, run))
-    else:
-        run = run_exercise(sc, out_dir, speed=speed, progress=lambda t, r: None)
+    try:
+        if live:
+            with Live(console=console, refresh_per_second=4, transient=False) as view:
+                run = run_exercise(
+                    sc,
+                    out_dir,
+                    speed=speed,
+                    progress=lambda t, r: on_tick(t, r, lambda rr: view.update(live_group(progress, rr))),
+                    **hooks,
+                )
+                view.update(live_group(progress, run))
+        else:
+            run = run_exercise(sc, out_dir, speed=speed, progress=lambda t, r: None, **hooks)
+    finally:
+        if serving:
+            serving.stop()
     summary = build_summary(run)
     write_summary(out_dir, summary)
     written = write_outputs(out_dir, run.events.events, sc.epoch, exercise=True)
@@ -98,6 +117,14 @@ def _run(scenario_path: Path, out: Path | None, summary_json: Path | None, speed
         summary_json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     _print_outcome(summary, out_dir)
     return out_dir
+
+
+def _announce(serving: LiveServing):
+    def start(run) -> None:
+        serving.start(run)
+        console.print(f"COP: [bold]{serving.url}[/bold] (log in as a nation and role)")
+
+    return start
 
 
 def _print_outcome(summary: dict, out_dir: Path) -> None:
@@ -123,29 +150,38 @@ def exercise_run(
     out: Path | None = typer.Option(None, "--out", help="Run folder (default: runs/<time>-<name>)"),
     summary_json: Path | None = typer.Option(None, "--summary-json", help="Also write the run summary here"),
     speed: float | None = typer.Option(None, "--speed", help="Pace against the wall clock (x real time)"),
-    serve: bool = typer.Option(False, "--serve", help="Serve the COP web UI (not built yet)"),
+    serve: bool = typer.Option(False, "--serve", help="Also serve the COP web UI while it runs"),
+    port: int = typer.Option(8080, "--port", help="Port of the COP with --serve"),
     fabric: str = typer.Option("memory", "--fabric", help="memory | nats"),
 ) -> None:
     """Run any scenario and write its run folder."""
     if fabric not in ("memory", "nats"):
         console.print(f"--fabric: must be memory or nats, got {fabric!r}")
         raise typer.Exit(2)
-    if fabric == "nats" or serve:
-        console.print("[red]--fabric nats and --serve are not implemented yet[/red] (issues 6 and 8)")
+    if fabric == "nats":
+        console.print(
+            "[red]--fabric nats is not wired into exercise runs yet[/red]: the NATS transport exists "
+            "(triwatch.fabric.nats_transport) but the per-nation node processes do not"
+        )
         raise typer.Exit(1)
     if speed is not None and speed <= 0:
         console.print("--speed: must be > 0")
         raise typer.Exit(2)
-    _run(scenario, out, summary_json, speed, live=sys.stderr.isatty())
+    _run(scenario, out, summary_json, speed, live=sys.stderr.isatty(), serve_port=port if serve else None)
 
 
 @app.command("demo")
 def demo(
     out: Path | None = typer.Option(None, "--out", help="Run folder (default: runs/<time>-<name>)"),
     speed: float | None = typer.Option(None, "--speed", help="Pace against the wall clock (x real time)"),
+    serve: bool = typer.Option(False, "--serve", help="Also serve the COP web UI while it runs"),
+    port: int = typer.Option(8080, "--port", help="Port of the COP with --serve"),
 ) -> None:
     """Run the flagship exercise: an IRBM over northern Japan modelled on 4 Oct 2022."""
-    _run(flagship_path(), out, None, speed, live=True)
+    _run(flagship_path(), out, None, speed, live=True, serve_port=port if serve else None)
+
+
+app.command("serve", help="Serve the COP web UI and API over a finished run, for replay.")(serve_run)
 
 
 @app.command("coverage")

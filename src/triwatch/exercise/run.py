@@ -26,6 +26,7 @@ from triwatch.sensors.factory import build_sensors
 
 PICTURE_PERIOD_S = 10.0  # how often each node's picture is recorded for scoring and replay
 Progress = Callable[[float, "ExerciseRun"], None]
+TickHook = Callable[[float, "ExerciseRun"], None]
 
 
 @dataclass
@@ -55,8 +56,15 @@ def run_exercise(
     *,
     progress: Progress | None = None,
     speed: float | None = None,
+    on_tick: TickHook | None = None,
+    on_start: Callable[[ExerciseRun], None] | None = None,
 ) -> ExerciseRun:
-    """Run a scenario to its end; with out_dir, stream events and the audit log there."""
+    """Run a scenario to its end; with out_dir, stream events and the audit log there.
+
+    on_start(run) is called once the nodes exist (to subscribe to events); on_tick(t, run) at
+    the start of every tick, before the nodes step (a live COP takes acknowledgements, holds a
+    paused run and paces it there).
+    """
     wall0 = time.perf_counter()
     world = TruthWorld.from_scenario(scenario)
     sensors = build_sensors(scenario.sensors, list(scenario.nations), scenario.epoch)
@@ -71,12 +79,16 @@ def run_exercise(
     audit_path = out_dir / "audit.sqlite" if out_dir else ":memory:"
     nodes, audit = build_nodes(scenario, clock, events, audit_path, [np.random.default_rng(s) for s in seeds], sensors)
     run = ExerciseRun(scenario, world, nodes, events)
+    if on_start:
+        on_start(run)
     queues: dict[str, list] = {n: [] for n in nodes}
     order = itertools.count()  # tie-breaker so the heap never compares Detections
     n_ticks = int(np.floor(scenario.duration_s / scenario.tick_s)) + 1
     for k in range(n_ticks):
         t = k * scenario.tick_s
         clock.now_s = t
+        if on_tick:
+            on_tick(t, run)
         scene = world.scene_at(t)
         for sensor, rng in zip(sensors, sensor_rngs, strict=True):
             for obs in sensor.observe(scene, rng):

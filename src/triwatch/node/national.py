@@ -201,7 +201,7 @@ class NationalNode:
             areas=w.areas,
             subregions=w.subregions,
             impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
-            ellipse=None if w.impact is None else to_payload(w.impact),
+            impact_ellipse=None if w.impact is None else to_payload(w.impact),
             cause_wall_ns=w.cause_wall_ns,
         )
 
@@ -234,6 +234,7 @@ class NationalNode:
             system_track=system_track,
             cause_wall_ns=w.cause_wall_ns,
             impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+            impact_ellipse=None if w.impact is None else to_payload(w.impact),
             **picture,
         )
         self._deliver_warning(w, now_s)
@@ -282,10 +283,7 @@ class NationalNode:
     # -- C2 -------------------------------------------------------------------------------
     def command(self, now_s: float) -> None:
         for ack in self.c2.tick(now_s):
-            self.endpoint.publish("acks", to_payload(ack))
-            self.events.emit(
-                now_s, self.nation, "ack", centre=ack.centre, warning_id=ack.warning_id, revision=ack.revision
-            )
+            self._announce_ack(ack, now_s)
         for d in self.c2.log:
             if d.action == "escalated" and d.time_s == now_s:
                 self.events.emit(
@@ -297,3 +295,21 @@ class NationalNode:
                     revision=d.revision,
                     detail=d.detail,
                 )
+
+    def acknowledge(self, warning_id: str, revision: int, now_s: float, role: str) -> AckReport:
+        """A person at this nation's designated centre acknowledges a warning revision (web COP)."""
+        ack = self.c2.acknowledge(warning_id, revision, now_s, role)
+        self._announce_ack(ack, now_s)
+        return ack
+
+    def _announce_ack(self, ack: AckReport, now_s: float) -> None:
+        self.endpoint.publish("acks", to_payload(ack))
+        self.events.emit(
+            now_s,
+            self.nation,
+            "ack",
+            centre=ack.centre,
+            warning_id=ack.warning_id,
+            revision=ack.revision,
+            role=ack.role,
+        )

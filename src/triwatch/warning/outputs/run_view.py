@@ -208,7 +208,7 @@ def _warning(e: dict, i: int, issued: dict) -> DeliveredWarning:
             raise OutputError(f"{where}.report: {exc}") from None
     key = (e.get("issuer"), e.get("warning_id"), e.get("revision"))
     source = issued.get(key, {})
-    ellipse = e.get("ellipse") or source.get("ellipse")
+    ellipse = e.get("impact_ellipse") or source.get("impact_ellipse")
     fields = {
         "warning_id": e.get("warning_id"),
         "revision": e.get("revision"),
