@@ -1,0 +1,118 @@
+"""Track accuracy against truth, over scenario time: position error, impact-point error, GOSPA.
+
+- Position error of a national track: |r_track(t) - r_truth(t)| against the nearest live
+  truth object (50 km gate; beyond it the update is counted as unassociated).
+  The state time is the event's `time_s` when it carries one, else the event time `t_s`
+  (then the error also holds the report delay times the object's speed).
+- Impact-point error of a warning: the geodesic distance from the warning's predicted
+  impact point to where the truth object nearest the warning's fused state truly lands.
+- GOSPA (Rahmathullah, Garcia-Fernandez, Svensson 2017; c = 10 km, p = 2, alpha = 2) of each
+  node's periodic picture against every live truth object, the same score as the run
+  summary's `gospa_mean`: sqrt(sum of assigned d^2 + c^2/2 (missed + false)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from triwatch.report.aar.truthgeo import ground_km, impact_point_deg, nearest, positions_at
+from triwatch.report.aar.validate import TruthTrack
+
+GOSPA_C_M = 10e3
+
+
+@dataclass
+class Series:
+    """One nation's points: times (s) and values, with a label per point (e.g. a warning kind)."""
+
+    t_s: np.ndarray
+    value: np.ndarray
+    labels: list[str]
+
+
+def gospa(estimates: np.ndarray, truths: np.ndarray, c: float = GOSPA_C_M, p: float = 2.0) -> float:
+    """GOSPA with alpha = 2 of estimate positions (M, 3) against truth positions (N, 3), metres.
+
+    The optimal assignment minimises sum(min(d, c)^p) - c^p per assigned pair (scipy's
+    Hungarian solver); pairs at d >= c count as one miss plus one false, c^p / 2 each.
+    Written here because the report must score snapshots as the summary does without
+    depending on the tracker's internals; it agrees with `triwatch.tracking.metrics.gospa`.
+    """
+    X = np.reshape(np.asarray(estimates, float), (-1, 3))
+    Y = np.reshape(np.asarray(truths, float), (-1, 3))
+    if X.shape[0] == 0 or Y.shape[0] == 0:
+        return float((c**p / 2.0 * (X.shape[0] + Y.shape[0])) ** (1.0 / p))
+    D = np.minimum(np.linalg.norm(X[:, None] - Y[None], axis=-1), c)
+    rows, cols = linear_sum_assignment(D**p - c**p)
+    keep = D[rows, cols] < c
+    loc = float(np.sum(D[rows[keep], cols[keep]] ** p))
+    unassigned = (X.shape[0] - keep.sum()) + (Y.shape[0] - keep.sum())
+    return float((loc + c**p / 2.0 * unassigned) ** (1.0 / p))
+
+
+def track_errors(
+    events: list[dict], truth: list[TruthTrack], nations: list[str]
+) -> tuple[dict[str, Series], dict[str, int]]:
+    """Per nation: position error (m) of its own track updates against truth, and how many
+    updates had no truth object within the gate."""
+    out, unassociated = {}, {}
+    for nation in nations:
+        mine = [e for e in events if e["node"] == nation and e["type"] == "track" and e.get("x") is not None]
+        t = np.array([float(e.get("time_s", e["t_s"])) for e in mine])
+        r = np.reshape(np.array([e["x"][:3] for e in mine], float), (-1, 3))
+        idx, dist = nearest(truth, t, r)
+        ok = idx >= 0
+        out[nation] = Series(t[ok], dist[ok], [truth[i].object_id for i in idx[ok]])
+        unassociated[nation] = int((~ok).sum())
+    return out, unassociated
+
+
+def impact_errors(events: list[dict], truth: list[TruthTrack], nations: list[str]) -> dict[str, Series]:
+    """Per issuing nation: error (km) of each issued warning's predicted impact point."""
+    landing = [impact_point_deg(tr) for tr in truth]
+    out = {}
+    for nation in nations:
+        mine = [
+            e
+            for e in events
+            if e["node"] == nation and e["type"] == "warning-issued" and e.get("impact") and e.get("x") is not None
+        ]
+        t_state = np.array([float(e.get("time_s", e["t_s"])) for e in mine])
+        r = np.reshape(np.array([e["x"][:3] for e in mine], float), (-1, 3))
+        idx, _ = nearest(truth, t_state, r)
+        t, err, kinds = [], [], []
+        for e, i in zip(mine, idx, strict=True):
+            if i < 0:
+                continue
+            lat, lon = impact_latlon(e["impact"])
+            t.append(float(e["t_s"]))
+            err.append(ground_km(lat, lon, *landing[i]))
+            kinds.append(str(e.get("kind", "")))
+        out[nation] = Series(np.array(t), np.array(err), kinds)
+    return out
+
+
+def impact_latlon(impact) -> tuple[float, float]:
+    """A warning's impact point in degrees: events carry [lat, lon]; an Ellipse dict is read too."""
+    if isinstance(impact, dict):
+        return float(impact["lat_deg"]), float(impact["lon_deg"])
+    return float(impact[0]), float(impact[1])
+
+
+def gospa_series(events: list[dict], truth: list[TruthTrack], nations: list[str]) -> dict[str, Series]:
+    """Per node: GOSPA (m) of each `picture` snapshot against the truth objects alive then."""
+    out = {}
+    for nation in nations:
+        snaps = [e for e in events if e["node"] == nation and e["type"] == "picture"]
+        t = np.array([float(e["t_s"]) for e in snaps])
+        truth_at = positions_at(truth, t)  # (K, S, 3)
+        values = []
+        for s, snap in enumerate(snaps):
+            live = truth_at[:, s, :]
+            live = live[np.all(np.isfinite(live), axis=1)]
+            values.append(gospa(np.reshape(np.asarray(snap.get("positions") or [], float), (-1, 3)), live))
+        out[nation] = Series(t, np.array(values), [""] * len(values))
+    return out

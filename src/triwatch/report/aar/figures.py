@@ -1,0 +1,39 @@
+"""Figures for the report: matplotlib's object API on the Agg canvas, embedded as base64 PNG.
+
+`matplotlib.figure.Figure` is used directly (not pyplot), so no global figure
+state or interactive backend is touched and the report can be written from any
+thread, headless. PNG rather than inline SVG because the track and detection
+figures hold thousands of points: an SVG grows with every point, a PNG with pixels.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from matplotlib.figure import Figure
+
+# Stable colours per nation so every figure of one report agrees.
+NATION_COLOURS = {"USA": "#1f4e9c", "JPN": "#c0392b", "KOR": "#138d75", "AUS": "#d68910", "PHL": "#7d3c98"}
+OTHER_COLOURS = ("#5d6d7e", "#a04000", "#1abc9c", "#884ea0", "#2e4053")
+DPI = 110
+
+
+def nation_colour(nation: str, nations: list[str]) -> str:
+    """The colour of a nation: fixed for the known ones, then from a spare palette in list order."""
+    if nation in NATION_COLOURS:
+        return NATION_COLOURS[nation]
+    extra = [n for n in nations if n not in NATION_COLOURS]
+    i = extra.index(nation) if nation in extra else len(extra)
+    return OTHER_COLOURS[i % len(OTHER_COLOURS)]
+
+
+def new_figure(width_in: float, height_in: float) -> Figure:
+    return Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+
+
+def to_data_uri(fig: Figure) -> str:
+    """The figure as a `data:image/png;base64,...` URI, to sit in an <img src> with no external file."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -1,0 +1,115 @@
+"""The numbers behind the figures: errors against truth, GOSPA, timelines, delays, ellipses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from aar_fixture import IMPACT, LAUNCH
+
+from triwatch.geo.wgs84 import A_M
+from triwatch.report.aar.accuracy import GOSPA_C_M, gospa, gospa_series, impact_errors, track_errors
+from triwatch.report.aar.latency import delivery_delays
+from triwatch.report.aar.mapplot import ellipse_outline_deg, gather_layers
+from triwatch.report.aar.timeline import nation_timelines
+from triwatch.report.aar.truthgeo import ground_km, impact_point_deg, nearest, positions_at
+from triwatch.report.aar.validate import check_truth
+
+NATIONS = ["USA", "JPN", "KOR"]
+
+
+def test_positions_interpolate_between_samples_and_are_nan_outside(truth):
+    tracks = check_truth(truth)
+    rv = truth["L1/RV"]
+    mid = positions_at(tracks, np.array([100.5]))[0, 0]
+    np.testing.assert_allclose(mid, 0.5 * (rv["r_ecef"][80] + rv["r_ecef"][81]))
+    assert np.all(np.isnan(positions_at(tracks, np.array([5.0]))))  # before launch
+    assert np.all(np.isnan(positions_at(tracks, np.array([300.0]))[1]))  # the stage has come down
+
+
+def test_nearest_uses_the_gate(truth):
+    tracks = check_truth(truth)
+    r = truth["L1/RV"]["r_ecef"][[100, 300]].copy()
+    r[1] += [0.0, 0.0, 60e3]  # 60 km off: beyond the 50 km gate
+    idx, dist = nearest(tracks, np.array([120.0, 320.0]), r)
+    assert idx.tolist() == [0, -1]
+    assert dist[0] == pytest.approx(0.0, abs=1e-6) and dist[1] == pytest.approx(60e3, rel=1e-6)
+
+
+def test_track_errors_are_zero_on_truth(truth):
+    tracks = check_truth(truth)
+    rv = truth["L1/RV"]
+    events = [
+        {"t_s": float(t), "node": "KOR", "type": "track", "x": [*rv["r_ecef"][i], 0, 0, 0]}
+        for i, t in enumerate(rv["t_s"][:50])
+    ]
+    events.append({"t_s": 30.0, "node": "KOR", "type": "track", "x": [0.0, 0.0, 7e6, 0, 0, 0]})  # far from anything
+    errs, unassoc = track_errors(events, tracks, ["KOR"])
+    assert errs["KOR"].value.size == 50 and np.max(errs["KOR"].value) < 1e-6
+    assert unassoc["KOR"] == 1
+
+
+def test_track_error_uses_the_state_time_when_given(truth):
+    tracks = check_truth(truth)
+    rv = truth["L1/RV"]
+    e = {"t_s": 105.0, "time_s": 100.0, "node": "USA", "type": "track", "x": [*rv["r_ecef"][80], 0, 0, 0]}
+    errs, _ = track_errors([e], tracks, ["USA"])
+    assert errs["USA"].value[0] < 1e-6
+
+
+def test_impact_point_is_the_true_landing(truth, events):
+    tracks = check_truth(truth)
+    lat, lon = impact_point_deg(tracks[0])
+    assert ground_km(lat, lon, *IMPACT) < 1.0
+    imp = impact_errors(events, tracks, NATIONS)
+    assert imp["USA"].labels == ["overflight"]
+    assert imp["USA"].value[0] == pytest.approx(ground_km(40.6, 134.7, *IMPACT), rel=1e-3)
+
+
+def test_gospa_values():
+    a = np.array([[0.0, 0.0, 0.0], [100e3, 0.0, 0.0]])
+    assert gospa(a, a) == 0.0
+    assert gospa(a[:1], a) == pytest.approx(GOSPA_C_M / np.sqrt(2))  # one missed
+    assert gospa(a, a[:1]) == pytest.approx(GOSPA_C_M / np.sqrt(2))  # one false
+    assert gospa(a + [3e3, 4e3, 0.0], a) == pytest.approx(np.sqrt(2) * 5e3)  # two at 5 km
+    assert gospa(np.empty((0, 3)), np.empty((0, 3))) == 0.0
+
+
+def test_gospa_series_counts_the_false_track(truth, events):
+    series = gospa_series(events, check_truth(truth), NATIONS)
+    usa = series["USA"]
+    assert usa.t_s.size == 36
+    assert np.all(usa.value >= GOSPA_C_M / np.sqrt(2) - 1e-6)  # the far-away S9 always costs c^2/2
+    assert series["JPN"].t_s.size == 0
+
+
+def test_timelines_count_every_event(events):
+    edges, lines = nation_timelines(events, NATIONS, 10.0)
+    by = {line.nation: line for line in lines}
+    assert edges[0] == 0.0 and edges[-1] >= max(e["t_s"] for e in events)
+    assert by["KOR"].detections.sum() == sum(1 for e in events if e["node"] == "KOR" and e["type"] == "detection")
+    assert by["KOR"].tracks.max() == 1 and by["KOR"].totals["own tracks"] == 1
+    assert by["USA"].received_tracks.sum() == 36
+    assert by["JPN"].totals["acknowledgements"] == 1 and by["KOR"].totals["escalations"] == 1
+    assert [e["type"] for e in by["JPN"].notable][-1] == "refused-payload"
+
+
+def test_delivery_delays(events):
+    rows = {r["nation"]: r for r in delivery_delays(events, NATIONS)}
+    assert rows["JPN"]["partner"] == "2" and rows["JPN"]["median"] == "1.5" and rows["JPN"]["worst"] == "2.0"
+    assert rows["USA"]["own"] == "2" and rows["USA"]["median"] == "—"
+
+
+def test_ellipse_outline_axes():
+    lat, lon = ellipse_outline_deg(40.0, 135.0, 100e3, 20e3, 0.0)
+    assert lat.max() - 40.0 == pytest.approx(np.degrees(100e3 / A_M), rel=1e-3)  # major axis points North
+    east_km = np.radians(lon.max() - 135.0) * A_M * np.cos(np.radians(40.0)) / 1e3
+    assert east_km == pytest.approx(20.0, rel=1e-3)
+
+
+def test_map_layers(summary, events, truth):
+    layers = gather_layers(summary, events, check_truth(truth), NATIONS)
+    assert [t[0] for t in layers.truth_lines] == ["L1/RV", "L1/stage1"]
+    assert layers.launches[0][:3] == ("L1", LAUNCH[0], LAUNCH[1])
+    assert set(layers.tracks) == {"KOR"}
+    ((lat, lon, ell),) = layers.impacts["USA"]
+    assert (lat, lon) == (40.6, 134.7) and ell["semi_major_m"] == 80e3

@@ -1,0 +1,123 @@
+"""The after-action report page: one offline file, the right contents, escaped input."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+
+from triwatch.report.aar import build_html, write_report
+
+DATA_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def test_report_is_one_self_contained_file(tmp_path, summary, events, truth):
+    path = write_report(tmp_path, summary, events, truth)
+    assert path == tmp_path / "report.html"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no side files, no temp left behind
+    html = path.read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    # Every src= is inline data: nothing is fetched when the page opens.
+    srcs = re.findall(r'src="([^"]*)"', html)
+    assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
+
+
+def test_figures_are_inline_pngs(summary, events, truth):
+    html = build_html(summary, events, truth)
+    images = DATA_PNG.findall(html)
+    assert len(images) == 4  # latency, timeline, accuracy, map
+    for b64 in images:
+        assert base64.b64decode(b64)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_header_nations_and_per_launch_figures(summary, events, truth):
+    html = build_html(summary, events, truth)
+    for text in ("Hand-made IRBM overflight", "USA, JPN, KOR", "700.0 s (11.7 min)", "3.21 s"):
+        assert text in html
+    # Truth of launch L1 and its estimates, as the summary gives them.
+    for text in (
+        "Launch L1",
+        "39.66° N, 124.70° E",
+        "874 km",
+        "600.0 s (10.0 min)",
+        "27.5 km",
+        "12.2 km",
+        "3.2 km",
+        "14.0 km",
+    ):
+        assert text in html
+    # Per-nation timings, and KOR's missing area warning shown as a dash.
+    assert "212.0 s (3.5 min)" in html and "41.0 s (0.7 min)" in html
+    assert re.search(r"<td>KOR</td><td class=\"num\">41.0 s \(0.7 min\)</td><td class=\"num\">—</td>", html)
+    # Wall-clock latency and GOSPA (metres in the summary, km in the report).
+    assert "p50 1.25 ms, p99 4.50 ms" in html and "7.45 km" in html
+
+
+def test_public_benchmarks_are_cited(summary, events):
+    html = build_html(summary, events)
+    assert "J-Alert" in html and "about 4 min" in html and "about 5 min" in html and "about 7 min" in html
+    assert "public-facts.md" in html
+    assert "first warning naming an area 3.5 min after launch" in html
+
+
+def test_accuracy_section_omitted_without_truth(summary, events):
+    html = build_html(summary, events, None)
+    assert "Accuracy plots omitted: no truth trajectories were given" in html
+    assert len(DATA_PNG.findall(html)) == 3
+    assert "track position" not in html
+
+
+def test_accuracy_table_with_truth(summary, events, truth):
+    html = build_html(summary, events, truth)
+    assert "Accuracy plots omitted" not in html
+    assert "median error (km)" in html
+    assert "Track events here carry no state time" in html
+
+
+def test_refusals_are_highlighted(summary, events):
+    html = build_html(summary, events)
+    assert '<span class="bad">payload malformed</span>: 1' in html
+    assert "TrackReport: Expected `float`, got `str`" in html  # the refused-payload event's reason, in the timeline
+
+
+def test_hostile_strings_are_escaped(summary, events):
+    summary["scenario"] = "<script>alert('x')</script>"
+    summary["nations"]["JPN"]["refused"]["reasons"] = {"<img src=x onerror=alert(1)>": 2}
+    summary["launches"][0]["id"] = "L1<b>"
+    events[-1]["reason"] = "</td><script>bad()</script>"
+    html = build_html(summary, events)
+    assert "<script" not in html.lower()
+    assert "<img src=x" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_missing_values_show_as_dashes(summary, events):
+    del summary["launches"][0]["estimate"]["apogee_error_km"]
+    summary["launches"][0]["estimate"]["launch_point_error_km"] = None
+    summary["metrics"] = {}
+    html = build_html(summary, events)
+    assert "<td>apogee error</td><td>—</td>" in html
+    assert "<td>launch-point error</td><td>—</td>" in html
+
+
+def test_predicted_area_mismatch_is_flagged(summary, events):
+    summary["launches"][0]["estimate"]["predicted_impact_area"] = "high-seas"
+    html = build_html(summary, events)
+    assert "The predicted impact area differs from where the launch truly came down." in html
+
+
+def test_rewriting_replaces_the_report(tmp_path, summary, events):
+    write_report(tmp_path, summary, events)
+    summary["scenario"] = "second run"
+    html = write_report(tmp_path, summary, events).read_text(encoding="utf-8")
+    assert "second run" in html
+
+
+@pytest.mark.parametrize("n_events", [0, 1])
+def test_nearly_empty_run_still_reports(tmp_path, n_events):
+    events = [{"t_s": 0.0, "node": "USA", "type": "detection"}][:n_events]
+    html = write_report(tmp_path, {"scenario": "empty", "launches": [], "nations": {}}, events).read_text()
+    assert "The summary lists no launch." in html
