@@ -41,6 +41,8 @@ def accuracy_figure(
     ax_g.set_ylabel("GOSPA of the\nallied picture (km)")
     ax_g.axhline(GOSPA_C_M / 1e3 / np.sqrt(2), color="#999", ls=":", lw=1)
     ax_g.set_xlabel("scenario time (s)")
+    ax_imp.set_ylim(bottom=0)
+    ax_g.set_ylim(bottom=0)
     for ax in (ax_pos, ax_imp, ax_g):
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:

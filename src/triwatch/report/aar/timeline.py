@@ -140,22 +140,27 @@ def timeline_figure(edges: np.ndarray, lines: list[NationTimeline], nations: lis
         ax2.set_ylim(0, max(1, int(max(line.tracks.max(initial=0), line.received_tracks.max(initial=0)))) * 1.25)
         ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
         trans = ax.get_xaxis_transform()  # x in data (s), y in axes fraction: a strip of markers on top
+        # One plot call per marker kind, not per event: thousands of artists make matplotlib crawl.
+        delivered: dict[str, list[float]] = {}
         for e in line.notable:
             if e["type"] == "warning-delivered":
-                kinds_seen.add(str(e.get("kind")))
-                ax.plot(
-                    e["t_s"],
-                    0.93,
-                    "v",
-                    transform=trans,
-                    color=KIND_COLOURS.get(str(e.get("kind")), "k"),
-                    ms=7,
-                    clip_on=False,
-                )
-            elif e["type"] == "ack":
-                ax.plot(e["t_s"], 0.80, "|", transform=trans, color="#2c3e50", ms=9, mew=2)
-            elif e["type"] == "escalation":
-                ax.plot(e["t_s"], 0.80, "x", transform=trans, color="#e74c3c", ms=8, mew=2)
+                delivered.setdefault(str(e.get("kind")), []).append(float(e["t_s"]))
+        for kind, ts in delivered.items():
+            kinds_seen.add(kind)
+            ax.plot(
+                ts,
+                [0.93] * len(ts),
+                "v",
+                ls="none",
+                transform=trans,
+                color=KIND_COLOURS.get(kind, "k"),
+                ms=7,
+                clip_on=False,
+            )
+        for type_, marker, colour in (("ack", "|", "#2c3e50"), ("escalation", "x", "#e74c3c")):
+            ts = [float(e["t_s"]) for e in line.notable if e["type"] == type_]
+            if ts:
+                ax.plot(ts, [0.80] * len(ts), marker, ls="none", transform=trans, color=colour, ms=9, mew=2)
         ax.grid(axis="x", alpha=0.3)
     axes[-1].set_xlabel("scenario time (s)")
     axes[-1].set_xlim(edges[0], edges[-1])
