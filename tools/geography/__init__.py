@@ -1,0 +1,1 @@
+"""Build-time helpers for tools/build_geography.py (never imported at run time)."""
