@@ -8,6 +8,7 @@ from aar_fixture import IMPACT, LAUNCH
 
 from triwatch.geo.wgs84 import A_M
 from triwatch.report.aar.accuracy import GOSPA_C_M, gospa, gospa_series, impact_errors, track_errors
+from triwatch.report.aar.geography import area_path
 from triwatch.report.aar.latency import delivery_delays
 from triwatch.report.aar.mapplot import ellipse_outline_deg, gather_layers
 from triwatch.report.aar.timeline import nation_timelines
@@ -113,3 +114,19 @@ def test_map_layers(summary, events, truth):
     assert set(layers.tracks) == {"KOR"}
     ((lat, lon, ell),) = layers.impacts["USA"]
     assert (lat, lon) == (40.6, 134.7) and ell["semi_major_m"] == 80e3
+
+
+def test_map_layers_carry_coastlines_and_named_areas(summary, events):
+    layers = gather_layers(summary, events, None, NATIONS)
+    assert layers.coastlines and all(c.shape[1] == 2 for c in layers.coastlines)
+    assert layers.areas == ["JPN-EEZ", "JPN-land"]
+    assert layers.truth_lines == []
+
+
+def test_area_paths():
+    tokyo, seoul = (139.69, 35.68), (126.98, 37.57)
+    japan = area_path("JPN-land")
+    assert japan.contains_point(tokyo) and not japan.contains_point(seoul)
+    assert area_path("KOR-land").contains_point(seoul)
+    assert area_path("JPN-EEZ").contains_point((135.0, 38.0))  # Sea of Japan, Japan's side
+    assert area_path("high-seas") is None and area_path("XYZ-land") is None

@@ -6,10 +6,23 @@ import base64
 import re
 
 import pytest
+from aar_fixture import make_events, make_summary, make_truth
 
 from triwatch.report.aar import build_html, write_report
 
 DATA_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+# Rendering draws four figures; tests that only read the standard page share one rendering.
+@pytest.fixture(scope="module")
+def page_with_truth() -> str:
+    truth = make_truth()
+    return build_html(make_summary(), make_events(truth), truth)
+
+
+@pytest.fixture(scope="module")
+def page_without_truth() -> str:
+    return build_html(make_summary(), make_events(make_truth()), None)
 
 
 def test_report_is_one_self_contained_file(tmp_path, summary, events, truth):
@@ -24,16 +37,16 @@ def test_report_is_one_self_contained_file(tmp_path, summary, events, truth):
     assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
 
 
-def test_figures_are_inline_pngs(summary, events, truth):
-    html = build_html(summary, events, truth)
+def test_figures_are_inline_pngs(page_with_truth):
+    html = page_with_truth
     images = DATA_PNG.findall(html)
     assert len(images) == 4  # latency, timeline, accuracy, map
     for b64 in images:
         assert base64.b64decode(b64)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_header_nations_and_per_launch_figures(summary, events, truth):
-    html = build_html(summary, events, truth)
+def test_header_nations_and_per_launch_figures(page_with_truth):
+    html = page_with_truth
     for text in ("Hand-made IRBM overflight", "USA, JPN, KOR", "700.0 s (11.7 min)", "3.21 s"):
         assert text in html
     # Truth of launch L1 and its estimates, as the summary gives them.
@@ -55,29 +68,29 @@ def test_header_nations_and_per_launch_figures(summary, events, truth):
     assert "p50 1.25 ms, p99 4.50 ms" in html and "7.45 km" in html
 
 
-def test_public_benchmarks_are_cited(summary, events):
-    html = build_html(summary, events)
+def test_public_benchmarks_are_cited(page_without_truth):
+    html = page_without_truth
     assert "J-Alert" in html and "about 4 min" in html and "about 5 min" in html and "about 7 min" in html
     assert "public-facts.md" in html
     assert "first warning naming an area 3.5 min after launch" in html
 
 
-def test_accuracy_section_omitted_without_truth(summary, events):
-    html = build_html(summary, events, None)
+def test_accuracy_section_omitted_without_truth(page_without_truth):
+    html = page_without_truth
     assert "Accuracy plots omitted: no truth trajectories were given" in html
     assert len(DATA_PNG.findall(html)) == 3
     assert "track position" not in html
 
 
-def test_accuracy_table_with_truth(summary, events, truth):
-    html = build_html(summary, events, truth)
+def test_accuracy_table_with_truth(page_with_truth):
+    html = page_with_truth
     assert "Accuracy plots omitted" not in html
     assert "median error (km)" in html
     assert "Track events here carry no state time" in html
 
 
-def test_refusals_are_highlighted(summary, events):
-    html = build_html(summary, events)
+def test_refusals_are_highlighted(page_without_truth):
+    html = page_without_truth
     assert '<span class="bad">payload malformed</span>: 1' in html
     assert "TrackReport: Expected `float`, got `str`" in html  # the refused-payload event's reason, in the timeline
 
@@ -109,11 +122,10 @@ def test_predicted_area_mismatch_is_flagged(summary, events):
     assert "The predicted impact area differs from where the launch truly came down." in html
 
 
-def test_rewriting_replaces_the_report(tmp_path, summary, events):
-    write_report(tmp_path, summary, events)
-    summary["scenario"] = "second run"
-    html = write_report(tmp_path, summary, events).read_text(encoding="utf-8")
-    assert "second run" in html
+def test_rewriting_replaces_the_report(tmp_path):
+    write_report(tmp_path, {"scenario": "first run"}, [])
+    html = write_report(tmp_path, {"scenario": "second run"}, []).read_text(encoding="utf-8")
+    assert "second run" in html and "first run" not in html
 
 
 @pytest.mark.parametrize("n_events", [0, 1])

@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
 
 from triwatch.geo.frames import ecef_to_geodetic
 from triwatch.geo.wgs84 import A_M
 from triwatch.report.aar.accuracy import impact_latlon
 from triwatch.report.aar.figures import nation_colour, new_figure, to_data_uri
+from triwatch.report.aar.geography import area_path, coastlines
 from triwatch.report.aar.truthgeo import ground_track_deg
 from triwatch.report.aar.validate import TruthTrack
 
@@ -32,6 +36,7 @@ class MapLayers:
     tracks: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # nation -> lat, lon
     impacts: dict[str, list[tuple[float, float, dict | None]]] = field(default_factory=dict)  # issuer -> points
     coastlines: list[np.ndarray] = field(default_factory=list)  # each (N, 2) lon, lat
+    areas: list[str] = field(default_factory=list)  # areas named in warnings, filled on the map
 
 
 def ellipse_outline_deg(
@@ -49,7 +54,11 @@ def ellipse_outline_deg(
 
 def gather_layers(summary: dict, events: list[dict], truth: list[TruthTrack] | None, nations: list[str]) -> MapLayers:
     """Collect every map layer from the summary, the events and (when given) truth."""
-    layers = MapLayers()
+    layers = MapLayers(coastlines=coastlines())
+    named = {
+        str(a) for e in events if e["type"] in ("warning-issued", "warning-delivered") for a in e.get("areas") or []
+    }
+    layers.areas = sorted(named, key=lambda a: (a.endswith("-land"), a))  # EEZs first: land is drawn over them
     for launch in summary.get("launches", []):
         tr = launch.get("truth") or {}
         keys = ("launch_lat", "launch_lon", "impact_lat", "impact_lon")
@@ -89,6 +98,44 @@ def _unwrap(lon: np.ndarray, wrap: bool) -> np.ndarray:
     return np.mod(lon, 360.0) if wrap else lon
 
 
+def _draw_geography(ax, layers: MapLayers, wrap: bool, extent: tuple[float, float, float, float]) -> None:
+    """Areas named in warnings (EEZ light, land darker) and coastlines, as two collections:
+    one artist each rather than hundreds keeps the map fast, and autolim=False spares matplotlib
+    walking every vertex of Japan's EEZ to find limits the map sets itself."""
+    lon0, lon1, lat0, lat1 = extent
+    patches = []
+    for area in layers.areas:
+        path = area_path(area)
+        if path is None:
+            continue
+        if wrap:
+            path = MplPath(np.column_stack([np.mod(path.vertices[:, 0], 360.0), path.vertices[:, 1]]), path.codes)
+        land = area.endswith("-land")
+        patches.append(
+            PathPatch(
+                path,
+                facecolor="#f5b041" if land else "#fad7a0",
+                edgecolor="#ca6f1e",
+                lw=0.6,
+                alpha=0.55 if land else 0.4,
+            )
+        )
+    if patches:
+        ax.add_collection(PatchCollection(patches, match_original=True, zorder=0), autolim=False)
+        ax.add_patch(
+            Rectangle(
+                (0, 0), 0, 0, facecolor="#f5b041", alpha=0.55, edgecolor="#ca6f1e", label="areas named in warnings"
+            )
+        )
+    lines = []
+    for line in layers.coastlines:
+        lon = _unwrap(line[:, 0], wrap)
+        if lon.max() >= lon0 and lon.min() <= lon1 and line[:, 1].max() >= lat0 and line[:, 1].min() <= lat1:
+            lines.append(np.column_stack([lon, line[:, 1]]))
+    if lines:
+        ax.add_collection(LineCollection(lines, colors="#7f8c8d", linewidths=0.6, zorder=1), autolim=False)
+
+
 def map_figure(layers: MapLayers, nations: list[str]) -> str:
     """Draw the layers; returns a data URI."""
     lats, lons = [], []
@@ -104,6 +151,13 @@ def map_figure(layers: MapLayers, nations: list[str]) -> str:
     for pts in layers.impacts.values():
         lats.append(np.array([p[0] for p in pts]))
         lons.append(np.array([p[1] for p in pts]))
+    for nation in sorted({a.split("-", 1)[0] for a in layers.areas}):
+        # Show the land of every nation a warning named, so the planner sees what was threatened.
+        path = area_path(f"{nation}-land")
+        if path is not None:
+            (lo0, la0), (lo1, la1) = path.get_extents().get_points()
+            lats.append(np.array([la0, la1]))
+            lons.append(np.array([lo0, lo1]))
     all_lat = np.concatenate(lats) if lats else np.array([30.0, 45.0])
     all_lon = np.concatenate(lons) if lons else np.array([120.0, 145.0])
     wrap = bool(np.ptp(all_lon) > 180.0)
@@ -112,11 +166,10 @@ def map_figure(layers: MapLayers, nations: list[str]) -> str:
     lon0, lon1 = _span(float(all_lon.min()), float(all_lon.max()), MIN_SPAN_DEG)
     aspect = 1.0 / np.cos(np.radians(0.5 * (lat0 + lat1)))
     # Size the figure to the map so the page holds no empty band above and below it.
-    height = float(np.clip(9.0 * (lat1 - lat0) * aspect / (lon1 - lon0), 3.5, 11.0)) + 1.0
+    height = float(np.clip(9.0 * (lat1 - lat0) * aspect / (lon1 - lon0), 3.5, 9.5)) + 1.0
     fig = new_figure(10, height)
     ax = fig.subplots()
-    for line in layers.coastlines:
-        ax.plot(_unwrap(line[:, 0], wrap), line[:, 1], "-", color="#7f8c8d", lw=0.6)
+    _draw_geography(ax, layers, wrap, (lon0, lon1, lat0, lat1))
     for obj_id, lat, lon in layers.truth_lines:
         launch_ids = [lid for lid, *_ in layers.launches] or sorted({o.split("/")[0] for o, _, _ in layers.truth_lines})
         lid = obj_id.split("/", 1)[0]
