@@ -133,3 +133,14 @@ def test_nearly_empty_run_still_reports(tmp_path, n_events):
     events = [{"t_s": 0.0, "node": "USA", "type": "detection"}][:n_events]
     html = write_report(tmp_path, {"scenario": "empty", "launches": [], "nations": {}}, events).read_text()
     assert "The summary lists no launch." in html
+
+
+def test_mathtext_and_underscores_in_names_do_not_break_figures(summary, events, truth):
+    summary["launches"][0]["id"] = "L$^{bad$"
+    for e in events:
+        if e["node"] == "KOR":
+            e["node"] = "_K$\\frac$"
+        if e.get("kind") == "overflight":
+            e["kind"] = "$\\undefinedmacro$"
+    html = build_html(summary, events, truth)
+    assert "L$^{bad$" in html and len(DATA_PNG.findall(html)) == 4

@@ -1,6 +1,7 @@
 """The after-action report: one self-contained HTML page written into a run folder."""
 
+from triwatch.report.aar.truth_samples import truth_samples
 from triwatch.report.aar.validate import ReportInputError
 from triwatch.report.aar.write import build_html, load_run_folder, write_report
 
-__all__ = ["ReportInputError", "build_html", "load_run_folder", "write_report"]
+__all__ = ["ReportInputError", "build_html", "load_run_folder", "truth_samples", "write_report"]

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, LogFormatter
 
 from triwatch.report.aar.accuracy import GOSPA_C_M, Series
-from triwatch.report.aar.figures import nation_colour, new_figure, to_data_uri
+from triwatch.report.aar.figures import nation_colour, new_figure, plain, to_data_uri
 
 KIND_MARKERS = {"threat": "o", "overflight": "D", "correction": "s", "impact": "^", "launch": "v"}
 
@@ -21,20 +21,26 @@ def accuracy_figure(
         c = nation_colour(n, nations)
         s = pos.get(n)
         if s is not None and s.t_s.size:
-            ax_pos.plot(s.t_s, np.maximum(s.value / 1e3, 1e-3), ".", ms=3, color=c, alpha=0.6, label=n)
+            ax_pos.plot(s.t_s, np.maximum(s.value / 1e3, 1e-3), ".", ms=3, color=c, alpha=0.6, label=plain(n))
         s = impact.get(n)
         if s is not None and s.t_s.size:
             for kind in sorted(set(s.labels)):
                 sel = np.array([k == kind for k in s.labels])
                 ax_imp.plot(
-                    s.t_s[sel], s.value[sel], KIND_MARKERS.get(kind, "o"), ls="none", ms=5, color=c, label=f"{n} {kind}"
+                    s.t_s[sel],
+                    s.value[sel],
+                    KIND_MARKERS.get(kind, "o"),
+                    ls="none",
+                    ms=5,
+                    color=c,
+                    label=plain(f"{n} {kind}"),
                 )
         s = gospas.get(n)
         if s is not None and s.t_s.size:
-            ax_g.plot(s.t_s, s.value / 1e3, "-", color=c, lw=1.4, label=n)
+            ax_g.plot(s.t_s, s.value / 1e3, "-", color=c, lw=1.4, label=plain(n))
     ax_pos.set_yscale("log")
-    plain = FuncFormatter(lambda v, _: f"{v:g}")  # 0.5, 2, 10 rather than 5x10^-1
-    ax_pos.yaxis.set_major_formatter(plain)
+    decimal = FuncFormatter(lambda v, _: f"{v:g}")  # 0.5, 2, 10 rather than 5x10^-1
+    ax_pos.yaxis.set_major_formatter(decimal)
     ax_pos.yaxis.set_minor_formatter(LogFormatter(minor_thresholds=(2, 0.5)))
     ax_pos.set_ylabel("track position\nerror (km)")
     ax_imp.set_ylabel("warning impact-point\nerror (km)")

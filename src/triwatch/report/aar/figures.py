@@ -28,6 +28,13 @@ def nation_colour(nation: str, nations: list[str]) -> str:
     return OTHER_COLOURS[i % len(OTHER_COLOURS)]
 
 
+def plain(text: object) -> str:
+    """A string from a file made safe for a matplotlib label: `$` would start mathtext (and a
+    malformed formula raises), and a leading `_` hides a legend entry."""
+    s = str(text).replace("$", r"\$")
+    return " " + s if s.startswith("_") else s
+
+
 def new_figure(width_in: float, height_in: float) -> Figure:
     return Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
 

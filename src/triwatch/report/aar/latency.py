@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from triwatch.report.aar.benchmarks import J_ALERT, REACH_JAPAN_S
-from triwatch.report.aar.figures import nation_colour, new_figure, to_data_uri
+from triwatch.report.aar.figures import nation_colour, new_figure, plain, to_data_uri
 
 
 def delivery_delays(events: list[dict], nations: list[str]) -> list[dict[str, str]]:
@@ -72,7 +72,7 @@ def latency_figure(launches: list[dict], nations: list[str]) -> str | None:
             if warns[j] is not None:
                 ax.barh(y + h * 0.45, warns[j], height=h * 0.45, color=c)
             ticks.append(y + h * 0.22)
-            labels.append(f"{lid} {n}")
+            labels.append(plain(f"{lid} {n}"))
     for b in J_ALERT:
         ax.axvline(b.seconds_after_launch, color="#555", ls=":", lw=1)
     ax.axvline(REACH_JAPAN_S, color="#c0392b", ls="--", lw=1)

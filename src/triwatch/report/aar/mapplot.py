@@ -18,7 +18,7 @@ from matplotlib.path import Path as MplPath
 from triwatch.geo.frames import ecef_to_geodetic
 from triwatch.geo.wgs84 import A_M
 from triwatch.report.aar.accuracy import impact_latlon
-from triwatch.report.aar.figures import nation_colour, new_figure, to_data_uri
+from triwatch.report.aar.figures import nation_colour, new_figure, plain, to_data_uri
 from triwatch.report.aar.geography import area_path, coastlines
 from triwatch.report.aar.truthgeo import ground_track_deg
 from triwatch.report.aar.validate import TruthTrack
@@ -181,14 +181,14 @@ def map_figure(layers: MapLayers, nations: list[str]) -> str:
         ax.plot(_unwrap(np.array([lo]), wrap), [la], "^", color=c, ms=9, mec="white")
         ax.plot(_unwrap(np.array([io]), wrap), [ia], "X", color=c, ms=10, mec="white")
         ax.annotate(
-            f"{lid} launch",
+            plain(f"{lid} launch"),
             (_unwrap(np.array([lo]), wrap)[0], la),
             xytext=(5, 5),
             textcoords="offset points",
             fontsize=8,
         )
         ax.annotate(
-            f"{lid} true impact",
+            plain(f"{lid} true impact"),
             (_unwrap(np.array([io]), wrap)[0], ia),
             xytext=(5, -12),
             textcoords="offset points",
@@ -202,7 +202,7 @@ def map_figure(layers: MapLayers, nations: list[str]) -> str:
             ms=2.5,
             color=nation_colour(n, nations),
             alpha=0.5,
-            label=f"{n} track positions",
+            label=plain(f"{n} track positions"),
         )
     for n, pts in layers.impacts.items():
         c = nation_colour(n, nations)
@@ -213,7 +213,7 @@ def map_figure(layers: MapLayers, nations: list[str]) -> str:
             color=c,
             ms=8,
             mew=1.5,
-            label=f"{n} predicted impacts",
+            label=plain(f"{n} predicted impacts"),
         )
         for lat, lon, ell in pts:
             if ell:

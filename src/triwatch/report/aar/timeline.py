@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from triwatch.report.aar.figures import nation_colour, new_figure, to_data_uri
+from triwatch.report.aar.figures import nation_colour, new_figure, plain, to_data_uri
 
 KIND_COLOURS = {
     "launch": "#e67e22",
@@ -122,7 +122,7 @@ def timeline_figure(edges: np.ndarray, lines: list[NationTimeline], nations: lis
         ax.bar(
             edges[:-1], line.detections, width=width, align="edge", color=colour, alpha=0.35, label="detections / bin"
         )
-        ax.set_ylabel(f"{line.nation}\ndetections", fontsize=9)
+        ax.set_ylabel(plain(f"{line.nation}\ndetections"), fontsize=9)
         ax.set_ylim(0, max(1, int(line.detections.max(initial=0))) * 1.25)  # headroom for the marker strip
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax2 = ax.twinx()
@@ -172,7 +172,7 @@ def timeline_figure(edges: np.ndarray, lines: list[NationTimeline], nations: lis
         axes[0].plot([], [], "x", color="#e74c3c", mew=2, label="escalated")[0],
     ]
     handles += [
-        axes[0].plot([], [], "v", color=KIND_COLOURS.get(k, "k"), label=f"warning delivered: {k}")[0]
+        axes[0].plot([], [], "v", color=KIND_COLOURS.get(k, "k"), label=plain(f"warning delivered: {k}"))[0]
         for k in sorted(kinds_seen)
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8, frameon=False)
