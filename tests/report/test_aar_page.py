@@ -144,3 +144,22 @@ def test_mathtext_and_underscores_in_names_do_not_break_figures(summary, events,
             e["kind"] = "$\\undefinedmacro$"
     html = build_html(summary, events, truth)
     assert "L$^{bad$" in html and len(DATA_PNG.findall(html)) == 4
+
+
+def test_key_findings(page_without_truth):
+    html = page_without_truth
+    ok = "Launch L1 (10.0 min flight): warnings naming an area reached JPN at 3.5 min, USA at 3.5 min after launch."
+    assert f'<li class="ok">{ok}</li>' in html
+    assert '<li class="bad">JPN refused 1 message(s): payload malformed.</li>' in html
+    assert '<li class="note">KOR escalated 1 warning revision(s)' in html
+
+
+def test_findings_flag_a_miss_and_a_wrong_area(summary, events):
+    est = summary["launches"][0]["estimate"]
+    est["first_warning_s"]["JPN"] = None
+    est["predicted_impact_area"] = "high-seas"
+    summary["metrics"]["missed_warnings"] = 1
+    html = build_html(summary, events)
+    assert "Launch L1 truly threatened JPN-EEZ, but JPN got no warning naming an area." in html
+    assert "Launch L1: warnings predicted a fall in high-seas; it came down in JPN-EEZ." in html
+    assert "1 missed warning(s) in the run" in html

@@ -16,7 +16,7 @@ table{border-collapse:collapse;margin:8px 0 12px;font-size:.92em}th,td{border:1p
 th{background:#f2f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .kv th{width:260px}.note{color:#4d5656;font-size:.92em;max-width:900px}.warn{background:#fdedec}.ok{background:#e9f7ef}
 .bad{color:#b03a2e;font-weight:600}img{max-width:100%;border:1px solid #eaeded}.grid{display:flex;gap:24px;flex-wrap:wrap}
-details{margin:6px 0}summary{cursor:pointer;font-weight:600}footer{margin-top:40px;color:#7f8c8d;font-size:.85em}
+details{margin:6px 0}ul.findings li{margin:3px 0;padding:2px 6px}ul.findings li.bad{background:#fdedec}ul.findings li.ok{background:#e9f7ef}ul.findings li.note{background:#fef9e7}summary{cursor:pointer;font-weight:600}footer{margin-top:40px;color:#7f8c8d;font-size:.85em}
 """
 
 PAGE = """<!DOCTYPE html>
@@ -29,6 +29,10 @@ PAGE = """<!DOCTYPE html>
 <p class="note">Written from the run folder alone: the run summary, the event log{% if has_truth %} and the truth trajectories{% endif %}.
 Times are scenario seconds; times "after launch" count from each launch.</p>
 <table class="kv">{% for k, v in header %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+
+<h2>Key findings</h2>
+{% if findings %}<ul class="findings">{% for sev, text in findings %}<li class="{{ sev }}">{{ text }}</li>{% endfor %}</ul>
+{% else %}<p>Nothing stands out: no launch, refusal or escalation to report.</p>{% endif %}
 
 <h2>Scores of the run</h2>
 <table><tr><th>score</th><th>value</th><th>what it means</th></tr>

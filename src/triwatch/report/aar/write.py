@@ -10,6 +10,7 @@ from triwatch.report.aar import latency, sections
 from triwatch.report.aar.accuracy import gospa_series, impact_errors, track_errors
 from triwatch.report.aar.accuracy_plot import accuracy_figure, accuracy_rows
 from triwatch.report.aar.benchmarks import SOURCE
+from triwatch.report.aar.findings import findings
 from triwatch.report.aar.mapplot import gather_layers, map_figure
 from triwatch.report.aar.template import render
 from triwatch.report.aar.timeline import describe, nation_timelines, timeline_figure
@@ -48,6 +49,7 @@ def build_html(summary: dict, events: list[dict], truth: dict | None = None) -> 
     ctx = {
         "header": sections.header(summary, nations),
         "metrics": sections.metrics_rows(metrics),
+        "findings": findings(summary, events),
         "launches": [sections.launch_section(launch, nations) for launch in summary.get("launches", [])],
         "source": SOURCE,
         "latency_fig": latency.latency_figure(summary.get("launches", []), nations),
