@@ -149,9 +149,9 @@ def test_mathtext_and_underscores_in_names_do_not_break_figures(summary, events,
 def test_key_findings(page_without_truth):
     html = page_without_truth
     ok = "Launch L1 (10.0 min flight): warnings naming an area reached JPN at 3.5 min, USA at 3.5 min after launch."
-    assert f'<li class="ok">{ok}</li>' in html
-    assert '<li class="bad">JPN refused 1 message(s): payload malformed.</li>' in html
-    assert '<li class="note">KOR escalated 1 warning revision(s)' in html
+    assert f'<li class="f-ok">{ok}</li>' in html
+    assert '<li class="f-bad">JPN refused 1 message(s): payload malformed.</li>' in html
+    assert '<li class="f-note">KOR escalated 1 warning revision(s)' in html
 
 
 def test_findings_flag_a_miss_and_a_wrong_area(summary, events):

@@ -6,13 +6,17 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, LogFormatter
 
 from triwatch.report.aar.accuracy import GOSPA_C_M, Series
-from triwatch.report.aar.figures import nation_colour, new_figure, plain, to_data_uri
+from triwatch.report.aar.figures import mark_launches, nation_colour, new_figure, plain, to_data_uri
 
 KIND_MARKERS = {"threat": "o", "overflight": "D", "correction": "s", "impact": "^", "launch": "v"}
 
 
 def accuracy_figure(
-    pos: dict[str, Series], impact: dict[str, Series], gospas: dict[str, Series], nations: list[str]
+    pos: dict[str, Series],
+    impact: dict[str, Series],
+    gospas: dict[str, Series],
+    nations: list[str],
+    launch_times: dict[str, float] | None = None,
 ) -> str:
     """Three panels sharing the time axis: track position error, warning impact-point error, GOSPA."""
     fig = new_figure(10, 8)
@@ -46,6 +50,7 @@ def accuracy_figure(
     ax_imp.set_ylabel("warning impact-point\nerror (km)")
     ax_g.set_ylabel("GOSPA of the\nallied picture (km)")
     ax_g.axhline(GOSPA_C_M / 1e3 / np.sqrt(2), color="#999", ls=":", lw=1)
+    mark_launches((ax_pos, ax_imp, ax_g), launch_times or {})
     ax_g.set_xlabel("scenario time (s)")
     ax_imp.set_ylim(bottom=0)
     ax_g.set_ylim(bottom=0)

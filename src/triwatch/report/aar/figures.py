@@ -44,3 +44,20 @@ def to_data_uri(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def mark_launches(axes, launch_times: dict[str, float]) -> None:
+    """Dashed vertical lines at each launch time (from truth), named on the top panel."""
+    for i, ax in enumerate(axes):
+        for lid, t in launch_times.items():
+            ax.axvline(t, color="#566573", ls="--", lw=0.9, zorder=0.5)
+            if i == 0:
+                ax.annotate(
+                    plain(f"{lid} launch"),
+                    (t, 1.0),
+                    xycoords=ax.get_xaxis_transform(),
+                    xytext=(2, 2),
+                    textcoords="offset points",
+                    fontsize=7,
+                    color="#566573",
+                )

@@ -16,7 +16,7 @@ table{border-collapse:collapse;margin:8px 0 12px;font-size:.92em}th,td{border:1p
 th{background:#f2f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .kv th{width:260px}.note{color:#4d5656;font-size:.92em;max-width:900px}.warn{background:#fdedec}.ok{background:#e9f7ef}
 .bad{color:#b03a2e;font-weight:600}img{max-width:100%;border:1px solid #eaeded}.grid{display:flex;gap:24px;flex-wrap:wrap}
-details{margin:6px 0}ul.findings li{margin:3px 0;padding:2px 6px}ul.findings li.bad{background:#fdedec}ul.findings li.ok{background:#e9f7ef}ul.findings li.note{background:#fef9e7}summary{cursor:pointer;font-weight:600}footer{margin-top:40px;color:#7f8c8d;font-size:.85em}
+details{margin:6px 0}ul.findings li{margin:3px 0;padding:2px 6px}ul.findings li.f-bad{background:#fdedec}ul.findings li.f-ok{background:#e9f7ef}ul.findings li.f-note{background:#fef9e7}summary{cursor:pointer;font-weight:600}footer{margin-top:40px;color:#7f8c8d;font-size:.85em}
 """
 
 PAGE = """<!DOCTYPE html>
@@ -31,7 +31,7 @@ Times are scenario seconds; times "after launch" count from each launch.</p>
 <table class="kv">{% for k, v in header %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
 
 <h2>Key findings</h2>
-{% if findings %}<ul class="findings">{% for sev, text in findings %}<li class="{{ sev }}">{{ text }}</li>{% endfor %}</ul>
+{% if findings %}<ul class="findings">{% for sev, text in findings %}<li class="f-{{ sev }}">{{ text }}</li>{% endfor %}</ul>
 {% else %}<p>Nothing stands out: no launch, refusal or escalation to report.</p>{% endif %}
 
 <h2>Scores of the run</h2>
@@ -68,7 +68,8 @@ p50 {{ wall_p50 }}, p99 {{ wall_p99 }} (run summary).</p>
 {% if timeline_fig %}<img alt="per-nation timeline" src="{{ timeline_fig }}">{% else %}<p>No nation appears in the summary or the events, so there is no timeline.</p>{% endif %}
 <p class="note">One panel per nation's node, from the events that node produced or received. Bars: its own sensors' detections per
 {{ bin_s }} s. Solid line: its own tracks updated in each {{ bin_s }} s. Dashed: partner track messages received. Triangles on top: warnings
-delivered to its command centre, coloured by kind; bars and crosses below them: acknowledgements and escalations.</p>
+delivered to its command centre (filled) and issued by its own warning engine (hollow), coloured by kind; bars and crosses
+below them: acknowledgements and escalations. Dashed vertical lines mark launches, when truth was given to the report.</p>
 <table><tr><th>nation</th>{% for k in total_keys %}<th>{{ k }}</th>{% endfor %}</tr>
 {% for T in timelines %}<tr><td>{{ T.nation }}</td>{% for k in total_keys %}<td class="num">{{ T.totals[k] }}</td>{% endfor %}</tr>{% endfor %}</table>
 {% for T in timelines %}<details><summary>{{ T.nation }}: warnings, acknowledgements, escalations ({{ T.rows|length }} events)</summary>

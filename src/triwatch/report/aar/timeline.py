@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from triwatch.report.aar.figures import nation_colour, new_figure, plain, to_data_uri
+from triwatch.report.aar.figures import mark_launches, nation_colour, new_figure, plain, to_data_uri
 
 KIND_COLOURS = {
     "launch": "#e67e22",
@@ -107,10 +107,13 @@ def describe(e: dict) -> dict[str, str]:
     }
 
 
-def timeline_figure(edges: np.ndarray, lines: list[NationTimeline], nations: list[str]) -> str | None:
+def timeline_figure(
+    edges: np.ndarray, lines: list[NationTimeline], nations: list[str], launch_times: dict[str, float] | None = None
+) -> str | None:
     """One panel per nation: detections per bin (bars), own tracks held (line), and markers for
-    warnings delivered (coloured by kind), acknowledgements and escalations. Returns a data URI,
-    or None when there is no nation to draw."""
+    warnings issued (hollow) and delivered (filled, coloured by kind), acknowledgements and
+    escalations; launch times as dashed lines when known. Returns a data URI, or None when
+    there is no nation to draw."""
     if not lines:
         return None
     fig = new_figure(10, 1.9 * max(1, len(lines)) + 0.6)
@@ -145,6 +148,24 @@ def timeline_figure(edges: np.ndarray, lines: list[NationTimeline], nations: lis
         for e in line.notable:
             if e["type"] == "warning-delivered":
                 delivered.setdefault(str(e.get("kind")), []).append(float(e["t_s"]))
+        issued: dict[str, list[float]] = {}
+        for e in line.notable:
+            if e["type"] == "warning-issued":
+                issued.setdefault(str(e.get("kind")), []).append(float(e["t_s"]))
+        for kind, ts in issued.items():
+            kinds_seen.add(kind)
+            ax.plot(
+                ts,
+                [0.93] * len(ts),
+                "v",
+                ls="none",
+                transform=trans,
+                mfc="none",
+                mec=KIND_COLOURS.get(kind, "k"),
+                ms=11,
+                mew=1.2,
+                clip_on=False,
+            )
         for kind, ts in delivered.items():
             kinds_seen.add(kind)
             ax.plot(
@@ -162,6 +183,7 @@ def timeline_figure(edges: np.ndarray, lines: list[NationTimeline], nations: lis
             if ts:
                 ax.plot(ts, [0.80] * len(ts), marker, ls="none", transform=trans, color=colour, ms=9, mew=2)
         ax.grid(axis="x", alpha=0.3)
+    mark_launches(axes, launch_times or {})
     axes[-1].set_xlabel("scenario time (s)")
     axes[-1].set_xlim(edges[0], edges[-1])
     handles = [
@@ -170,6 +192,7 @@ def timeline_figure(edges: np.ndarray, lines: list[NationTimeline], nations: lis
         axes[0].plot([], [], "--", color="#555", label="partner track messages per bin (right axis)")[0],
         axes[0].plot([], [], "|", color="#2c3e50", mew=2, label="acknowledged")[0],
         axes[0].plot([], [], "x", color="#e74c3c", mew=2, label="escalated")[0],
+        axes[0].plot([], [], "v", mfc="none", mec="#333", ms=11, label="warning issued here (hollow)")[0],
     ]
     handles += [
         axes[0].plot([], [], "v", color=KIND_COLOURS.get(k, "k"), label=plain(f"warning delivered: {k}"))[0]

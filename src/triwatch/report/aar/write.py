@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
+
 from triwatch.report.aar import latency, sections
 from triwatch.report.aar.accuracy import gospa_series, impact_errors, track_errors
 from triwatch.report.aar.accuracy_plot import accuracy_figure, accuracy_rows
@@ -14,7 +16,7 @@ from triwatch.report.aar.findings import findings
 from triwatch.report.aar.mapplot import gather_layers, map_figure
 from triwatch.report.aar.template import render
 from triwatch.report.aar.timeline import describe, nation_timelines, timeline_figure
-from triwatch.report.aar.validate import ReportInputError, check_events, check_summary, check_truth
+from triwatch.report.aar.validate import ReportInputError, TruthTrack, check_events, check_summary, check_truth
 
 BIN_S = 10.0
 
@@ -46,6 +48,7 @@ def build_html(summary: dict, events: list[dict], truth: dict | None = None) -> 
     metrics = summary.get("metrics", {})
     wall = metrics.get("latency_ms") or {}
     edges, lines = nation_timelines(events, nations, BIN_S)
+    launch_times = launch_times_from_truth(truth_tracks)
     ctx = {
         "header": sections.header(summary, nations),
         "metrics": sections.metrics_rows(metrics),
@@ -56,7 +59,7 @@ def build_html(summary: dict, events: list[dict], truth: dict | None = None) -> 
         "delays": latency.delivery_delays(events, nations),
         "wall_p50": sections.fmt(wall.get("p50"), 2, " ms"),
         "wall_p99": sections.fmt(wall.get("p99"), 2, " ms"),
-        "timeline_fig": timeline_figure(edges, lines, nations),
+        "timeline_fig": timeline_figure(edges, lines, nations, launch_times),
         "bin_s": f"{BIN_S:g}",
         "total_keys": list(lines[0].totals) if lines else [],
         "timelines": [
@@ -75,7 +78,7 @@ def build_html(summary: dict, events: list[dict], truth: dict | None = None) -> 
         pos, unassoc = track_errors(events, truth_tracks, nations)
         imp = impact_errors(events, truth_tracks, nations)
         gos = gospa_series(events, truth_tracks, nations)
-        ctx["accuracy_fig"] = accuracy_figure(pos, imp, gos, nations)
+        ctx["accuracy_fig"] = accuracy_figure(pos, imp, gos, nations, launch_times)
         ctx["accuracy_rows"] = accuracy_rows(pos, unassoc, imp, gos, nations)
         if any(e["type"] == "track" and "time_s" not in e for e in events):
             ctx["track_time_note"] = (
@@ -83,6 +86,15 @@ def build_html(summary: dict, events: list[dict], truth: dict | None = None) -> 
                 " the report delay times the object's speed."
             )
     return render(ctx)
+
+
+def launch_times_from_truth(truth: list[TruthTrack] | None) -> dict[str, float]:
+    """Each launch's time on the scenario clock: the first sample of its objects (the payload is
+    born at launch). Empty without truth: the summary gives times after launch, not the launch."""
+    out: dict[str, float] = {}
+    for tr in truth or []:
+        out[tr.launch_id] = min(out.get(tr.launch_id, np.inf), float(tr.t_s[0]))
+    return out
 
 
 def _map_note(has_truth: bool) -> str:
