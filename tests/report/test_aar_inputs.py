@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from triwatch.report.aar import ReportInputError, build_html, load_run_folder, write_report
+from triwatch.report.aar import ReportInputError, build_html, load_run_folder, report_from_folder, write_report
 
 
 @pytest.mark.parametrize(
@@ -91,6 +91,13 @@ def test_load_run_folder_round_trip(tmp_path, summary, events):
     s, ev = load_run_folder(tmp_path)
     assert s["scenario"] == summary["scenario"]
     assert len(ev) == len(events) and ev[0]["type"] == events[0]["type"]
+
+
+def test_report_from_folder(tmp_path, summary, events):
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    (tmp_path / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    html = report_from_folder(tmp_path).read_text(encoding="utf-8")
+    assert "Hand-made IRBM overflight" in html and "Accuracy plots omitted" in html
 
 
 def test_load_run_folder_names_the_bad_line(tmp_path, summary):

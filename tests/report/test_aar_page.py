@@ -100,9 +100,13 @@ def test_hostile_strings_are_escaped(summary, events):
     summary["nations"]["JPN"]["refused"]["reasons"] = {"<img src=x onerror=alert(1)>": 2}
     summary["launches"][0]["id"] = "L1<b>"
     events[-1]["reason"] = "</td><script>bad()</script>"
+    issued = next(e for e in events if e["type"] == "warning-issued" and e["areas"])
+    issued["areas"] = ["<i>JPN-land</i>"]  # reaches the named-areas list, the map and the timeline table
+    events[0]["node"] = "<u>USA</u>"
     html = build_html(summary, events)
     assert "<script" not in html.lower()
-    assert "<img src=x" not in html and "<b>" not in html
+    assert "<img src=x" not in html and "<b>" not in html and "<i>" not in html and "<u>" not in html
+    assert "&lt;i&gt;JPN-land&lt;/i&gt;" in html and "&lt;u&gt;USA&lt;/u&gt;" in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 

@@ -2,6 +2,6 @@
 
 from triwatch.report.aar.truth_samples import truth_samples
 from triwatch.report.aar.validate import ReportInputError
-from triwatch.report.aar.write import build_html, load_run_folder, write_report
+from triwatch.report.aar.write import build_html, load_run_folder, report_from_folder, write_report
 
-__all__ = ["ReportInputError", "build_html", "load_run_folder", "truth_samples", "write_report"]
+__all__ = ["ReportInputError", "build_html", "load_run_folder", "report_from_folder", "truth_samples", "write_report"]

@@ -132,3 +132,10 @@ def load_run_folder(run_dir: Path) -> tuple[dict, list[dict]]:
             except json.JSONDecodeError as exc:
                 raise ReportInputError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
     return summary, events
+
+
+def report_from_folder(run_dir: Path, truth: dict | None = None) -> Path:
+    """(Re)write run_dir/report.html from the folder's own summary.json and events.jsonl, for a
+    command such as `triwatch report RUN_DIR` after a run has finished."""
+    summary, events = load_run_folder(run_dir)
+    return write_report(run_dir, summary, events, truth)
