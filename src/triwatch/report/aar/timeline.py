@@ -198,5 +198,7 @@ def timeline_figure(
         axes[0].plot([], [], "v", color=KIND_COLOURS.get(k, "k"), label=plain(f"warning delivered: {k}"))[0]
         for k in sorted(kinds_seen)
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8, frameon=False)
+    fig.subplots_adjust(hspace=0.1)
+    # Below the bottom panel's axis label; the tight crop on saving keeps it in the picture.
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False)
     return to_data_uri(fig)
