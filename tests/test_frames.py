@@ -1,4 +1,5 @@
 import numpy as np
+import pymap3d
 import pytest
 
 from triwatch.geo.frames import aer_to_ecef, ecef_to_aer, ecef_to_geodetic, geodetic_to_ecef
@@ -45,3 +46,15 @@ def test_gravity_magnitude_and_j2_sign():
     # J2 strengthens gravity at the equator at a given radius, weakens it at the pole.
     assert np.linalg.norm(gravity_j2(r_eq)) > np.linalg.norm(gravity_j2(r_eq, j2=0.0))
     assert np.linalg.norm(gravity_j2(r_pole)) < np.linalg.norm(gravity_j2(r_pole, j2=0.0))
+
+
+def test_closed_form_geodetic_matches_pymap3d_from_ground_to_geo_orbit():
+    rng = np.random.default_rng(4)
+    lat = rng.uniform(-1.57, 1.57, 500)
+    lon = rng.uniform(-3.14, 3.14, 500)
+    h = rng.uniform(-5e3, 40e6, 500)
+    r = geodetic_to_ecef(lat, lon, h)
+    la, lo, hh = ecef_to_geodetic(r)
+    ref = pymap3d.ecef2geodetic(r[:, 0], r[:, 1], r[:, 2], deg=False)
+    assert np.allclose(la, ref[0], atol=1e-11) and np.allclose(lo, ref[1], atol=1e-12)
+    assert np.allclose(hh, ref[2], atol=1e-3)

@@ -211,8 +211,8 @@ def main() -> None:
     land_fc = {"type": "FeatureCollection", "features": [feature(nation, polys50[nation]) for nation in NATIONS]}
     eez_fc = {"type": "FeatureCollection", "features": eez_features(code)}
     for name, fc in (("land.geojson.gz", land_fc), ("eez.geojson.gz", eez_fc)):
-        with gzip.open(args.out / name, "wt", encoding="utf-8") as fp:
-            json.dump(fc, fp, separators=(",", ":"))
+        text = json.dumps(fc, separators=(",", ":")).encode("utf-8")
+        (args.out / name).write_bytes(gzip.compress(text, compresslevel=9, mtime=0))  # mtime=0: same bytes each build
     sizes = {p.name: p.stat().st_size for p in sorted(args.out.iterdir()) if p.is_file()}
     print(json.dumps({**figures, "bytes": sizes, "total_bytes": sum(sizes.values())}, indent=1))
 

@@ -38,3 +38,18 @@ def test_system_track_number_is_stable_across_updates():
     assert again == first
     assert len(pic.active(110.0)) == 1
     assert pic.active(200.0) == []
+
+
+def test_member_that_drifts_away_is_split_off():
+    # JPN and KOR tracks start together (a warhead and its stage just after separation), then diverge.
+    pic = AlliedPicture("USA", split_after=2)
+    pic.ingest("JPN", report("JPN-0001", R0, V0, 100.0))
+    pic.ingest("KOR", report("KOR-0001", R0, V0, 100.0))
+    assert len(pic.tracks) == 1
+    for k in range(1, 5):
+        t = 100.0 + k
+        drift = np.array([0.0, 0.0, 20e3 * k])
+        pic.ingest("JPN", report("JPN-0001", R0 + V0 * k, V0, t))
+        st = pic.ingest("KOR", report("KOR-0001", R0 + V0 * k + drift, V0, t))
+    assert st.pedigree == ["KOR"]
+    assert len(pic.active(104.0)) == 2

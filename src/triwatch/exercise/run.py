@@ -58,14 +58,18 @@ def run_exercise(
 ) -> ExerciseRun:
     """Run a scenario to its end; with out_dir, stream events and the audit log there."""
     wall0 = time.perf_counter()
-    seeds = np.random.SeedSequence(scenario.seed).spawn(2 + len(scenario.nations))
-    sensor_rng = np.random.default_rng(seeds[0])
     world = TruthWorld.from_scenario(scenario)
     sensors = build_sensors(scenario.sensors, list(scenario.nations), scenario.epoch)
+    # One stream per consumer, spawned from the seed: a nation's node run in its own process
+    # (deployed fabric) draws exactly what it draws here.
+    root = np.random.SeedSequence(scenario.seed)
+    node_seeds, sensor_seeds = root.spawn(2)
+    sensor_rngs = [np.random.default_rng(s) for s in sensor_seeds.spawn(len(sensors))]
+    seeds = node_seeds.spawn(len(scenario.nations))
     events = EventSink(out_dir / "events.jsonl" if out_dir else None)
     clock = SimClock(scenario)
     audit_path = out_dir / "audit.sqlite" if out_dir else ":memory:"
-    nodes, audit = build_nodes(scenario, clock, events, audit_path, [np.random.default_rng(s) for s in seeds[2:]])
+    nodes, audit = build_nodes(scenario, clock, events, audit_path, [np.random.default_rng(s) for s in seeds])
     run = ExerciseRun(scenario, world, nodes, events)
     queues: dict[str, list] = {n: [] for n in nodes}
     order = itertools.count()  # tie-breaker so the heap never compares Detections
@@ -74,8 +78,8 @@ def run_exercise(
         t = k * scenario.tick_s
         clock.now_s = t
         scene = world.scene_at(t)
-        for sensor in sensors:
-            for obs in sensor.observe(scene, sensor_rng):
+        for sensor, rng in zip(sensors, sensor_rngs, strict=True):
+            for obs in sensor.observe(scene, rng):
                 d = obs.detection
                 run.observations.append(ObservationRecord(d.time_s, d.nation, d.sensor_id, obs.truth_id))
                 if d.nation in queues:
@@ -108,5 +112,5 @@ def run_exercise(
     run.sim_time_s = scenario.duration_s
     run.wall_time_s = time.perf_counter() - wall0
     events.close()
-    audit.close() if hasattr(audit, "close") else None
+    audit.close()
     return run

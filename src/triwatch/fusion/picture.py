@@ -9,7 +9,13 @@ track predicted to the report's time,
 
 and that system track has no live member from the same nation (a nation's two
 tracks are two objects, e.g. a warhead and its spent stage). Otherwise it starts
-a new system track. System track numbers are this node's own ("JPN-S001"), stable
+a new system track.
+
+Objects that fly together at first (a warhead and its stages just after
+separation) can be correlated wrongly and drift apart later, so an assignment is
+re-checked on every update: when a member's report fails the same gate against
+the fusion of the *other* members for `split_after` updates in a row, it leaves
+that system track and is correlated anew. System track numbers are this node's own ("JPN-S001"), stable
 for the life of the system track; pedigree lists the nations that contributed.
 """
 
@@ -60,10 +66,14 @@ class SystemTrack:
 class AlliedPicture:
     """System tracks of one node, fed by local and partner TrackReports."""
 
-    def __init__(self, nation: str, *, stale_s: float = 30.0, gate: float = GATE_CHI2_3DOF) -> None:
+    def __init__(
+        self, nation: str, *, stale_s: float = 30.0, gate: float = GATE_CHI2_3DOF, split_after: int = 3
+    ) -> None:
         self.nation = nation
         self.stale_s = stale_s
         self.gate = gate
+        self.split_after = split_after
+        self._misfits: dict[tuple[str, str], int] = {}
         self.tracks: dict[str, SystemTrack] = {}
         self._assignment: dict[tuple[str, str], str] = {}
         self._next = 1
@@ -73,12 +83,42 @@ class AlliedPicture:
         key = (origin, report.track_id)
         x = np.asarray(report.x, float)
         P = np.asarray(report.P, float)
-        number = self._assignment.get(key) or self._correlate(origin, report, x, P)
+        number = self._assignment.get(key)
+        if number is not None and not self._still_fits(key, number, report, x, P):
+            del self.tracks[number].members[key]
+            if self.tracks[number].members:
+                self._fuse(self.tracks[number])
+            number = None
+        if number is None:
+            number = self._correlate(origin, report, x, P)
         st = self.tracks[number]
         st.members[key] = Member(origin, report, x, P)
         self._assignment[key] = number
         self._fuse(st)
         return st
+
+    def _still_fits(self, key: tuple[str, str], number: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> bool:
+        """Whether a member's new report still gates with the fusion of the system track's other live members."""
+        others = [
+            m
+            for k, m in self.tracks[number].members.items()
+            if k != key and report.time_s - m.report.time_s <= self.stale_s
+        ]
+        if not others:
+            self._misfits.pop(key, None)
+            return True
+        xs, Ps = zip(*(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s) for m in others), strict=True)
+        xo, Po = covariance_intersection(np.array(xs), np.array(Ps))
+        d = x[:3] - xo[:3]
+        d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3], d))
+        if d2 < self.gate:
+            self._misfits.pop(key, None)
+            return True
+        self._misfits[key] = self._misfits.get(key, 0) + 1
+        if self._misfits[key] < self.split_after:
+            return True
+        self._misfits.pop(key, None)
+        return False
 
     def _correlate(self, origin: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> str:
         best, best_d2 = None, self.gate

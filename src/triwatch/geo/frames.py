@@ -18,11 +18,11 @@ plane (normal to the ellipsoid), as radar operators read them.
 from __future__ import annotations
 
 import numpy as np
-import pymap3d
 
-from triwatch.geo.wgs84 import A_M, E2
+from triwatch.geo.wgs84 import A_M, B_M, E2
 
 ArrayLike = float | np.ndarray
+_EP2 = (A_M * A_M - B_M * B_M) / (B_M * B_M)  # second eccentricity squared
 
 
 def geodetic_to_ecef(lat: ArrayLike, lon: ArrayLike, h: ArrayLike = 0.0) -> np.ndarray:
@@ -39,11 +39,33 @@ def geodetic_to_ecef(lat: ArrayLike, lon: ArrayLike, h: ArrayLike = 0.0) -> np.n
 def ecef_to_geodetic(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Geodetic (lat rad, lon rad, h m) of ECEF positions (..., 3).
 
-    Uses pymap3d's closed-form solution, accurate to well under a millimetre.
+    Heikkinen's exact closed form (1982; as given by Zhu 1993): no iteration, so
+    one vectorised pass serves any number of points; agrees with pymap3d's
+    solution to well under a millimetre (tests), at a fraction of its cost on
+    the hot paths (impact search, path sampling). Not defined at the Earth's centre.
     """
     r = np.asarray(r, float)
-    lat, lon, h = pymap3d.ecef2geodetic(r[..., 0], r[..., 1], r[..., 2], deg=False)
-    return np.asarray(lat), np.asarray(lon), np.asarray(h)
+    x, y, z = r[..., 0], r[..., 1], r[..., 2]
+    p2 = x * x + y * y
+    p = np.sqrt(p2)
+    z2 = z * z
+    f54 = 54.0 * B_M * B_M * z2
+    g = p2 + (1.0 - E2) * z2 - E2 * (A_M * A_M - B_M * B_M)
+    c = E2 * E2 * f54 * p2 / (g * g * g)
+    s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
+    k = s + 1.0 + 1.0 / s
+    pp = f54 / (3.0 * k * k * g * g)
+    q = np.sqrt(1.0 + 2.0 * E2 * E2 * pp)
+    r0 = -pp * E2 * p / (1.0 + q) + np.sqrt(
+        np.maximum(0.5 * A_M * A_M * (1.0 + 1.0 / q) - pp * (1.0 - E2) * z2 / (q * (1.0 + q)) - 0.5 * pp * p2, 0.0)
+    )
+    d = p - E2 * r0
+    u = np.sqrt(d * d + z2)
+    v = np.sqrt(d * d + (1.0 - E2) * z2)
+    h = u * (1.0 - B_M * B_M / (A_M * v))
+    lat = np.arctan2(z + _EP2 * B_M * B_M * z / (A_M * v), p)
+    lon = np.arctan2(y, x)
+    return lat, lon, h
 
 
 def enu_rotation(lat: ArrayLike, lon: ArrayLike) -> np.ndarray:

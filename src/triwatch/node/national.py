@@ -9,6 +9,7 @@ reach partners within the tick) and `command` (the C2 desk acknowledges).
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Sequence
 
@@ -78,6 +79,7 @@ class NationalNode:
         events: EventSink,
         protected_nations: set[str],
         assess_period_s: float = 4.0,
+        reorder_window_s: float = 4.0,
     ) -> None:
         self.nation = nation
         self.tracker = tracker
@@ -88,6 +90,10 @@ class NationalNode:
         self.events = events
         self.protected = protected_nations
         self.assess_period_s = assess_period_s
+        self.reorder_window_s = reorder_window_s
+        self._reorder: list[tuple[float, int, Detection]] = []
+        self._released_until_s = -np.inf
+        self._order = 0
         self.reports_processed = 0
         self._published: dict[str, float] = {}
         self._next_assess_s = 0.0
@@ -95,13 +101,35 @@ class NationalNode:
         self.delivered_warnings: list[WarningReport] = []
 
     # -- own sensors -> tracker -> fabric -------------------------------------------------
+    def _in_time_order(self, now_s: float, detections: Sequence[Detection]) -> list[Detection]:
+        """Hold reports for the reorder window so the tracker gets them in measurement-time order.
+
+        Sensors report with different latencies (a space sensor's downlink is slower than a
+        radar's), so a report can arrive after a later measurement from another sensor. Holding
+        every report until now >= time_s + window (the largest report latency of the nation's
+        sensors) restores the order at the cost of that window; a report later still is logged
+        as late and not fed to the tracker.
+        """
+        for d in detections:
+            self.events.emit(now_s, self.nation, "detection", sensor=d.sensor_id, time_s=d.time_s, model=d.model)
+            if d.time_s < self._released_until_s:
+                self.events.emit(now_s, self.nation, "late-detection", sensor=d.sensor_id, time_s=d.time_s)
+                continue
+            self._order += 1
+            heapq.heappush(self._reorder, (d.time_s, self._order, d))
+        ready = []
+        while self._reorder and self._reorder[0][0] <= now_s - self.reorder_window_s:
+            ready.append(heapq.heappop(self._reorder)[2])
+        if ready:
+            self._released_until_s = ready[-1].time_s
+        return ready
+
     def track(self, now_s: float, detections: Sequence[Detection]) -> None:
-        if detections:
+        ready = self._in_time_order(now_s, detections)
+        if ready:
             self._cause_wall_ns = time.perf_counter_ns()
-            for d in detections:
-                self.events.emit(now_s, self.nation, "detection", sensor=d.sensor_id, time_s=d.time_s, model=d.model)
-            self.tracker.process(sorted(detections, key=lambda d: d.time_s))
-            self.reports_processed += len(detections)
+            self.tracker.process(ready)
+            self.reports_processed += len(ready)
         for tr in self.tracker.tracks():
             if self._published.get(tr.track_id, -np.inf) >= tr.time_s:
                 continue
@@ -220,7 +248,9 @@ class NationalNode:
     def _assess(self, st: SystemTrack, now_s: float) -> list[WarningReport]:
         latest = st.latest()
         launch = latest.launch
-        if latest.thrusting:
+        # A missile still under thrust has no ballistic impact point yet: any nation's
+        # tracker seeing thrust holds the assessment back.
+        if any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s)):
             return self.alerts.observe(
                 st.number, now_s, None, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
             )

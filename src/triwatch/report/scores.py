@@ -5,7 +5,10 @@ the snapshot time):
 - GOSPA (c = 10 km, p = 2, alpha = 2) against every live truth object, averaged
   over snapshots and nodes — objects nobody can see yet count as missed;
 - id switches: changes of the system track number a truth object is held by,
-  after its first, in one node's picture; the worst node is reported;
+  after its first, in one node's picture; the worst node is reported. Tracks and
+  truth objects are paired one-to-one per snapshot (linear assignment on
+  distance, within c), keeping last snapshot's pairs on ties, so two objects
+  flying metres apart (a warhead and its spent stage) do not count as swaps;
 - false tracks: system tracks never associated with a truth object (worst node).
 Warnings:
 - a false warning is an alert that named an area the launch did not truly
@@ -21,8 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
-from triwatch.report.association import nearest_truth
 from triwatch.tracking.metrics import gospa
 
 GOSPA_C_M = 10e3
@@ -42,13 +45,10 @@ def picture_metrics(run) -> dict:
         seen: set[str] = set()
         for snap in snaps:
             scene = run.world.scene_at(snap["t_s"])
-            est = np.reshape(np.array([p for p in snap["positions"]], float), (-1, 3))
+            est = np.reshape(np.array(snap["positions"], float), (-1, 3))
             gospas.append(gospa(est, scene.r_ecef, c=GOSPA_C_M)["value"])
-            for number, r in zip(snap["numbers"], snap["positions"], strict=True):
-                seen.add(number)
-                truth = nearest_truth(run.world, snap["t_s"], r, gate_m=GOSPA_C_M)
-                if truth is None:
-                    continue
+            seen.update(snap["numbers"])
+            for truth, number in _pairs(scene, snap["numbers"], est, held):
                 ever.add(number)
                 if truth in held and held[truth] != number:
                     switches += 1
@@ -64,6 +64,19 @@ def picture_metrics(run) -> dict:
         "reports_per_s_wall": round(reports / run.wall_time_s, 1) if run.wall_time_s > 0 else None,
         "latency_ms": _latency(run),
     }
+
+
+def _pairs(scene, numbers: list[str], est: np.ndarray, held: dict[str, str]) -> list[tuple[str, str]]:
+    """One-to-one (truth id, track number) pairs within the gate; ties keep the previous pairing."""
+    if not numbers or not scene.object_ids:
+        return []
+    cost = np.linalg.norm(scene.r_ecef[:, None, :] - est[None, :, :], axis=2)
+    # Sub-metre preference for last snapshot's pairs: decides only between (near-)equal distances.
+    for i, tid in enumerate(scene.object_ids):
+        if tid in held and held[tid] in numbers:
+            cost[i, numbers.index(held[tid])] -= 1.0
+    rows, cols = linear_sum_assignment(np.minimum(cost, GOSPA_C_M * 10))
+    return [(scene.object_ids[i], numbers[j]) for i, j in zip(rows, cols, strict=True) if cost[i, j] <= GOSPA_C_M]
 
 
 def _latency(run) -> dict:

@@ -48,6 +48,11 @@ class Detection:
             raise ValueError(
                 f"Detection from {self.sensor_id}: unknown model {self.model!r}, expected one of {MEASUREMENT_MODELS}"
             )
+        if not -np.pi / 2 <= self.sensor_lat <= np.pi / 2 or not -2 * np.pi <= self.sensor_lon <= 2 * np.pi:
+            raise ValueError(
+                f"Detection from {self.sensor_id}: sensor_lat/sensor_lon must be radians, got "
+                f"{self.sensor_lat}, {self.sensor_lon} (degrees passed as radians?)"
+            )
         n = {"radar-rae": 3, "radar-raer": 4, "ir-los": 2}[self.model]
         if np.shape(self.z) != (n,) or np.shape(self.R) != (n, n):
             raise ValueError(

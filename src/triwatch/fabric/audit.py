@@ -1,0 +1,140 @@
+"""A tamper-evident audit log: a hash chain in SQLite.
+
+Row i stores ``hash_i = sha256(hash_{i-1} || canonical_json(event_i))`` with ``hash_0`` the
+32 zero bytes, where ``event_i`` holds the row number, time, node, event name and detail.
+Editing a row changes its hash; deleting or inserting one breaks the link to the next.
+:meth:`AuditLog.verify` walks the chain and names the first row that does not hold.
+
+What a chain alone cannot show: truncation of the newest rows (nothing follows them). Anchor
+the head hash elsewhere (the run summary prints it) to catch that.
+
+Appends run in ``BEGIN IMMEDIATE`` transactions, so several processes (one node per nation)
+may share one file; WAL journaling keeps each append cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+
+GENESIS = bytes(32)
+_canonical = msgspec.json.Encoder(order="sorted")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    logged_utc TEXT NOT NULL,
+    node TEXT NOT NULL,
+    event TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+)
+"""
+
+
+def row_hash(prev_hash: bytes, row_id: int, logged_utc: str, node: str, event: str, detail_json: str) -> bytes:
+    """sha256(prev_hash || canonical JSON of the event): the link that binds a row to all before it."""
+    body = _canonical.encode(
+        {"id": row_id, "logged_utc": logged_utc, "node": node, "event": event, "detail": detail_json}
+    )
+    return hashlib.sha256(prev_hash + body).digest()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AuditLog:
+    """Append-only, hash-chained event log in a SQLite file (":memory:" for tests)."""
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.path = str(path)
+        self._clock = clock
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+
+    def append(self, node: str, event: str, detail: dict) -> None:
+        """Add one event; ``detail`` must be JSON-encodable (TypeError naming it otherwise)."""
+        try:
+            detail_json = _canonical.encode(detail).decode()
+        except TypeError as exc:
+            raise TypeError(f"AuditLog.append({event!r}): detail is not JSON-encodable: {exc}") from None
+        logged = self._clock().isoformat().replace("+00:00", "Z")
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            row_id, prev = (1, GENESIS) if last is None else (last[0] + 1, bytes.fromhex(last[1]))
+            digest = row_hash(prev, row_id, logged, node, event, detail_json)
+            db.execute(
+                "INSERT INTO audit (id, logged_utc, node, event, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (row_id, logged, node, event, detail_json, prev.hex(), digest.hex()),
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def rows(self) -> list[dict]:
+        """Every row in order, the detail decoded (for reports and tests)."""
+        cur = self._db.execute("SELECT id, logged_utc, node, event, detail FROM audit ORDER BY id")
+        return [
+            {"id": r[0], "logged_utc": r[1], "node": r[2], "event": r[3], "detail": msgspec.json.decode(r[4])}
+            for r in cur
+        ]
+
+    def head(self) -> tuple[int, str]:
+        """(number of rows, hash of the last row): anchor this elsewhere to detect truncation."""
+        last = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return (0, GENESIS.hex()) if last is None else (last[0], last[1])
+
+    def verify(self) -> tuple[bool, str]:
+        """(ok, message): walk the chain; the message names the first broken row."""
+        return _verify_connection(self._db)
+
+    @staticmethod
+    def verify_file(path: str | Path) -> tuple[bool, str]:
+        """Verify an audit file without writing to it; (False, "... missing") if there is no such file."""
+        p = Path(path)
+        if not p.is_file():
+            return False, f"{p}: audit log missing"
+        db = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return _verify_connection(db)
+        except sqlite3.DatabaseError as exc:
+            return False, f"{p}: not a readable audit log ({exc})"
+        finally:
+            db.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _verify_connection(db: sqlite3.Connection) -> tuple[bool, str]:
+    prev = GENESIS
+    expected_id = 1
+    count = 0
+    for row_id, logged, node, event, detail, prev_hex, hash_hex in db.execute(
+        "SELECT id, logged_utc, node, event, detail, prev_hash, hash FROM audit ORDER BY id"
+    ):
+        if row_id != expected_id:
+            what = "missing (deleted)" if row_id > expected_id else "out of order"
+            return False, f"row {expected_id}: {what}; next row found is {row_id}"
+        if prev_hex != prev.hex():
+            return False, f"row {row_id}: prev_hash does not match row {row_id - 1} (a row was deleted or inserted)"
+        digest = row_hash(prev, row_id, logged, node, event, detail)
+        if digest.hex() != hash_hex:
+            return False, f"row {row_id}: hash does not match its content (row edited, or inserted)"
+        prev = digest
+        expected_id += 1
+        count += 1
+    return True, f"audit chain intact: {count} rows, head {prev.hex()[:16]}"

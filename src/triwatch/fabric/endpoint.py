@@ -1,0 +1,275 @@
+"""A nation's door to the fabric: publish labelled, signed messages; poll, verify and accept them.
+
+**Publish** (nothing unreleasable leaves): the label comes from the policy for (this nation,
+kind); the envelope is numbered, signed and sent only towards nations the label allows;
+in hub topology a spoke sends once, to the hub, which forwards.
+
+**Poll** checks every incoming envelope in this order and refuses (logs in the audit log,
+counts in ``stats()["refused"]``, never raises) at the first failure:
+
+==================  ====================================================================
+``malformed``       not a well-formed envelope (bad bytes, types, fields or values)
+``loopback``        claims to come from this very nation
+``unknown-origin``  origin not in the key ring or not a nation of the policy
+``bad-signature``   signature does not verify with the origin's public key
+``label-mismatch``  label claims more than the origin's policy allows (lower
+                    classification, or releasable to nations the policy does not name)
+``not-releasable``  this nation is not in the label (and has nothing to relay)
+``duplicate``       the same message (msg_id) already accepted
+``replay``          a sequence number already used by another message, or older than the window
+==================  ====================================================================
+
+The hub, in hub topology, forwards the original signed bytes unchanged to each further
+nation the label allows, and reads a message into its own picture only if the label
+allows the hub too: relaying is not reading.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from .audit import AuditLog
+from .envelope import (
+    CODECS,
+    ENVELOPE_VERSION,
+    Envelope,
+    MalformedEnvelopeError,
+    decode,
+    encode,
+    label_of,
+    make_msg_id,
+    received_signing_bytes,
+    signing_bytes,
+    wire_label,
+)
+from .keys import KeyRing
+from .labels import KINDS, Label
+from .policy import ReleasePolicy
+from .replay import DEFAULT_WINDOW, ReplayWindow
+from .transport import Transport
+
+REFUSAL_REASONS: tuple[str, ...] = (
+    "malformed",
+    "loopback",
+    "unknown-origin",
+    "bad-signature",
+    "label-mismatch",
+    "not-releasable",
+    "duplicate",
+    "replay",
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A verified message accepted into this nation's picture."""
+
+    msg_id: str
+    origin: str
+    kind: str
+    label: Label
+    sequence: int
+    sent_utc: str
+    received_utc: str
+    payload: dict
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """Where a published message went (final recipients) and which partners it was withheld from."""
+
+    msg_id: str
+    sent_to: tuple[str, ...]
+    withheld_from: tuple[str, ...]
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 UTC with a Z suffix; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class Endpoint:
+    """One nation's endpoint on a transport (MemoryBus or NatsTransport)."""
+
+    def __init__(
+        self,
+        nation: str,
+        policy: ReleasePolicy,
+        keyring: KeyRing,
+        transport: Transport,
+        audit: AuditLog,
+        clock: Callable[[], datetime],
+        *,
+        codec: str = "msgpack",
+        first_sequence: int = 1,
+        replay_window: int = DEFAULT_WINDOW,
+        audit_deliveries: bool = True,
+    ) -> None:
+        if nation not in policy.nations:
+            raise ValueError(f"Endpoint.nation: {nation!r} is not one of the policy's nations {policy.nations}")
+        if not keyring.can_sign(nation):
+            raise ValueError(f"Endpoint.keyring: holds no private key for {nation}")
+        if codec not in CODECS:
+            raise ValueError(f"Endpoint.codec: unknown codec {codec!r}; known: {', '.join(CODECS)}")
+        if first_sequence < 1:
+            raise ValueError(f"Endpoint.first_sequence: must be >= 1, got {first_sequence}")
+        self.nation = nation
+        self.policy = policy
+        self.keyring = keyring
+        self.transport = transport
+        self.audit = audit
+        self.clock = clock
+        self.codec = codec
+        self.audit_deliveries = audit_deliveries
+        self._next_sequence = first_sequence
+        self._window = ReplayWindow(replay_window)
+        self._sent: Counter[str] = Counter()
+        self._withheld: Counter[str] = Counter()
+        self._sent_to: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._withheld_from: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._received: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._relayed: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._refused: Counter[str] = Counter()
+
+    # ----------------------------------------------------------------- publish
+    def publish(self, kind: str, payload: dict) -> PublishResult:
+        """Label, sign and send ``payload``; it goes only to nations its label allows."""
+        if kind not in KINDS:
+            raise ValueError(f"publish: unknown kind {kind!r}; known: {', '.join(KINDS)}")
+        if not isinstance(payload, dict):
+            raise TypeError(f"publish({kind}): payload must be a dict, got {type(payload).__name__}")
+        label = self.policy.label_for(self.nation, kind)
+        sequence = self._next_sequence
+        sent_utc = utc_iso(self.clock())
+        unsigned = Envelope(
+            v=ENVELOPE_VERSION,
+            msg_id=make_msg_id(self.nation, sequence, sent_utc, kind),
+            origin=self.nation,
+            sequence=sequence,
+            sent_utc=sent_utc,
+            kind=kind,
+            label=wire_label(label),
+            payload=payload,
+        )
+        try:
+            to_sign = signing_bytes(unsigned)
+        except TypeError as exc:
+            raise TypeError(f"publish({kind}): payload is not JSON-encodable: {exc}") from None
+        envelope = msgspec.structs.replace(unsigned, signature=self.keyring.sign(self.nation, to_sign))
+        data = encode(envelope, self.codec)
+        self._next_sequence += 1
+
+        partners = [n for n in self.policy.nations if n != self.nation]
+        sent_to = tuple(n for n in partners if label.allows(n))
+        withheld = tuple(n for n in partners if not label.allows(n))
+        for hop in self.policy.route(self.nation, label):
+            self.transport.send(self.nation, hop, kind, data)
+
+        if sent_to:
+            self._sent[kind] += 1
+        if withheld:
+            self._withheld[kind] += 1
+        for n in sent_to:
+            self._sent_to[n][kind] += 1
+        for n in withheld:
+            self._withheld_from[n][kind] += 1
+        self.audit.append(
+            self.nation,
+            "publish",
+            {
+                "msg_id": envelope.msg_id,
+                "kind": kind,
+                "sequence": sequence,
+                "label": str(label),
+                "sent_to": list(sent_to),
+                "withheld_from": list(withheld),
+            },
+        )
+        return PublishResult(envelope.msg_id, sent_to, withheld)
+
+    # -------------------------------------------------------------------- poll
+    def poll(self) -> list[Delivery]:
+        """Verify everything waiting in this nation's inbox; return what is accepted, oldest first."""
+        out: list[Delivery] = []
+        for data in self.transport.receive(self.nation):
+            delivery = self._accept(data)
+            if delivery is not None:
+                out.append(delivery)
+        return out
+
+    def _accept(self, data: bytes) -> Delivery | None:
+        try:
+            env = decode(data)
+            canonical = received_signing_bytes(env)
+        except MalformedEnvelopeError as exc:
+            return self._refuse("malformed", str(exc), None)
+        if env.origin == self.nation:
+            return self._refuse("loopback", f"message claims origin {env.origin}, this node", env)
+        if not self.keyring.knows(env.origin) or env.origin not in self.policy.nations:
+            return self._refuse("unknown-origin", f"no key or policy for origin {env.origin!r}", env)
+        if not self.keyring.verify(env.origin, canonical, env.signature):
+            return self._refuse("bad-signature", f"signature does not verify with {env.origin}'s key", env)
+        label = label_of(env)
+        allowed = self.policy.label_for(env.origin, env.kind)
+        if not label.within(allowed):
+            return self._refuse("label-mismatch", f"label {label} claims more than policy {allowed}", env)
+        relay_to = self.policy.relay_targets(self.nation, env.origin, label)
+        if not relay_to and not label.allows(self.nation):
+            return self._refuse("not-releasable", f"{self.nation} is not in label {label}", env)
+        verdict = self._window.check(env.origin, env.sequence, env.msg_id)
+        if verdict is not None:
+            return self._refuse(verdict, f"sequence {env.sequence} from {env.origin}", env)
+        self._window.accept(env.origin, env.sequence, env.msg_id)
+
+        for nation in relay_to:
+            # Forward the original bytes: the origin's signature still binds them.
+            self.transport.send(self.nation, nation, env.kind, bytes(data))
+        if relay_to:
+            self._relayed[env.origin][env.kind] += 1
+        if not label.allows(self.nation):
+            if self.audit_deliveries:
+                self.audit.append(self.nation, "relay", _brief(env, relayed_to=list(relay_to)))
+            return None
+
+        received_utc = utc_iso(self.clock())
+        self._received[env.origin][env.kind] += 1
+        if self.audit_deliveries:
+            self.audit.append(self.nation, "receive", _brief(env, relayed_to=list(relay_to)))
+        return Delivery(env.msg_id, env.origin, env.kind, label, env.sequence, env.sent_utc, received_utc, env.payload)
+
+    def _refuse(self, reason: str, why: str, env: Envelope | None) -> None:
+        self._refused[reason] += 1
+        detail: dict[str, Any] = {"reason": reason, "why": why[:500]}
+        if env is not None:
+            detail.update(_brief(env))
+        self.audit.append(self.nation, "refuse", detail)
+        return None
+
+    # ------------------------------------------------------------------- stats
+    def stats(self) -> dict:
+        """Counts of messages: sent/withheld per kind (a message counts once if it went to, or was
+        withheld from, at least one partner), sent_to/withheld_from per partner and kind,
+        received and relayed per origin and kind, refused with reasons."""
+        return {
+            "sent": dict(self._sent),
+            "withheld": dict(self._withheld),
+            "sent_to": {n: dict(c) for n, c in self._sent_to.items()},
+            "withheld_from": {n: dict(c) for n, c in self._withheld_from.items()},
+            "received": {o: dict(c) for o, c in self._received.items()},
+            "relayed": {o: dict(c) for o, c in self._relayed.items()},
+            "refused": {"count": sum(self._refused.values()), "reasons": dict(self._refused)},
+        }
+
+
+def _brief(env: Envelope, **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"msg_id": env.msg_id, "origin": env.origin, "kind": env.kind, "sequence": env.sequence}
+    out.update(extra)
+    return out

@@ -1,0 +1,69 @@
+"""Transports move opaque envelope bytes between nations; they never read or judge them.
+
+Every transport offers the same two calls, so an :class:`~triwatch.fabric.endpoint.Endpoint`
+works unchanged in process or over NATS:
+
+- ``send(sender, to, kind, data)``: hand ``data`` (one encoded envelope) from ``sender`` to
+  the inbox of ``to``;
+- ``receive(nation)``: take everything waiting in ``nation``'s inbox, oldest first.
+
+:class:`MemoryBus` is the in-process transport: one FIFO inbox per nation, the hand-over is
+synchronous (``send`` returns once the bytes are in the inbox), so a run is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """What an Endpoint needs from a transport."""
+
+    def send(self, sender: str, to: str, kind: str, data: bytes) -> None: ...
+
+    def receive(self, nation: str) -> list[bytes]: ...
+
+
+Tap = Callable[[str, str, str, bytes], None]
+
+
+class MemoryBus:
+    """In-process transport: a FIFO inbox per nation, synchronous and deterministic.
+
+    ``tap``, if given, sees every (sender, to, kind, data) hand-over: tests use it to check
+    what crossed the wire, an exercise to count traffic per link.
+    """
+
+    def __init__(self, tap: Tap | None = None) -> None:
+        self._inboxes: dict[str, deque[bytes]] = {}
+        self._tap = tap
+        self.links: dict[tuple[str, str], int] = {}
+
+    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
+        if not isinstance(data, bytes | bytearray):
+            raise TypeError(f"MemoryBus.send({sender}->{to}): data must be bytes, got {type(data).__name__}")
+        self._inboxes.setdefault(to, deque()).append(bytes(data))
+        self.links[(sender, to)] = self.links.get((sender, to), 0) + 1
+        if self._tap is not None:
+            self._tap(sender, to, kind, bytes(data))
+
+    def receive(self, nation: str) -> list[bytes]:
+        inbox = self._inboxes.get(nation)
+        if not inbox:
+            return []
+        out = list(inbox)
+        inbox.clear()
+        return out
+
+    def inject(self, to: str, data: bytes) -> None:
+        """Put raw bytes in ``to``'s inbox as if from the wire (tests of forged or malformed input)."""
+        self._inboxes.setdefault(to, deque()).append(bytes(data))
+
+    def pending(self, nation: str | None = None) -> int:
+        """Messages waiting in one inbox, or in all."""
+        if nation is not None:
+            return len(self._inboxes.get(nation, ()))
+        return sum(len(q) for q in self._inboxes.values())

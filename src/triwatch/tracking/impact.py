@@ -1,0 +1,85 @@
+"""Predicted impact point and time with their uncertainty, by sigma points through the coasting flight.
+
+The state's Gaussian (x, P) is represented by 2n = 12 sigma points x +- sqrt(n) L_i (L L^T = P,
+the unscented transform with kappa = 0, equal weights 1 / 2n). Each point is flown with
+triwatch.physics.propagate.propagate_to_impact (gravity with J2 and the rotating-frame terms)
+until it reaches the ground, so the spread of the landing points carries the nonlinearity of
+the flight (the down-range error of a ballistic missile grows much faster than the cross-range
+one, and the sigma points show it). The impact estimate is the mean of the landing points,
+its East/North covariance their spread in the local horizontal plane at that mean, and the
+time sigma the spread of the landing times.
+
+A state that is still thrusting gives the instantaneous impact point (where it would land if
+the engine stopped now), which is what warning centres call it too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triwatch.geo.frames import ecef_to_enu, geodetic_to_ecef
+from triwatch.physics.propagate import propagate_to_impact
+from triwatch.tracking.earth import geodetic_of, height_of
+from triwatch.tracking.types import PointEstimate
+
+N_STATE = 6
+IMPACT_STEP_S = 5.0  # RK4 above 30 km; propagate_to_impact refines to 0.5 s steps below, where it interpolates
+
+
+def sigma_points(x: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """Sigma points (K, 2n, n) of states x (K, n) and covariances P (K, n, n): x +- sqrt(n) columns of sqrt(P)."""
+    n = x.shape[-1]
+    w, V = np.linalg.eigh(0.5 * (P + np.swapaxes(P, -1, -2)))  # eigh: works for any PSD P, unlike Cholesky
+    S = V * np.sqrt(np.clip(w, 0.0, None) * n)[:, None, :]  # S S^T = n P; columns are the offsets
+    offsets = np.swapaxes(S, -1, -2)  # (K, n, n), one offset per row
+    return np.concatenate([x[:, None] + offsets, x[:, None] - offsets], axis=1)
+
+
+def ground_point_estimate(points: np.ndarray, times: np.ndarray) -> PointEstimate:
+    """Mean point, East/North covariance and time sigma of equally weighted ground points (M, 3), times (M,)."""
+    lat, lon, _ = geodetic_of(points.mean(axis=0))
+    lat, lon = float(lat), float(lon)
+    origin = geodetic_to_ecef(lat, lon, 0.0)
+    en = ecef_to_enu(points, lat, lon, origin)[:, :2]
+    d = en - en.mean(axis=0)
+    cov = d.T @ d / points.shape[0]
+    return PointEstimate(lat, lon, float(times.mean()), cov, float(times.std()))
+
+
+def predict_impacts(x: np.ndarray, P: np.ndarray, t_s: np.ndarray, max_time_s: float = 5000.0) -> list:
+    """Impact estimates (PointEstimate or None) of K tracks at once: x (K, 6), P (K, 6, 6), t_s (K,).
+
+    None when any sigma point does not come down within max_time_s (orbital speed, or so
+    uncertain that part of the distribution does), or the state is already under the ground:
+    an honest covariance cannot then be given.
+    """
+    x = np.atleast_2d(np.asarray(x, float))
+    P = np.asarray(P, float).reshape(-1, N_STATE, N_STATE)
+    t_s = np.broadcast_to(np.asarray(t_s, float), (x.shape[0],))
+    k = x.shape[0]
+    if k == 0:
+        return []
+    pts = sigma_points(x, P).reshape(-1, N_STATE)
+    h = height_of(pts[:, :3])
+    airborne = (h > 0.0).reshape(k, -1).all(axis=1)
+    r_hit, t_hit = propagate_to_impact(pts[:, :3], pts[:, 3:], max_time_s=max_time_s, dt_s=IMPACT_STEP_S)
+    r_hit = r_hit.reshape(k, 2 * N_STATE, 3)
+    t_hit = t_hit.reshape(k, 2 * N_STATE)
+    out: list[PointEstimate | None] = []
+    for i in range(k):
+        if not airborne[i] or not np.all(np.isfinite(t_hit[i])):
+            out.append(None)
+            continue
+        out.append(ground_point_estimate(r_hit[i], t_s[i] + t_hit[i]))
+    return out
+
+
+def predict_impact(x: np.ndarray, P: np.ndarray, t_s: float) -> PointEstimate | None:
+    """Predicted impact point and time of one state x (6,) with covariance P (6, 6) at time t_s; None if it does not come down."""
+    x = np.asarray(x, float)
+    P = np.asarray(P, float)
+    if x.shape != (N_STATE,) or P.shape != (N_STATE, N_STATE):
+        raise ValueError(f"predict_impact: x must be (6,) and P (6, 6), got {x.shape} and {P.shape}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(P)) and np.isfinite(t_s)):
+        raise ValueError("predict_impact: x, P and t_s must be finite")
+    return predict_impacts(x[None], P[None], np.array([t_s]))[0]

@@ -1,0 +1,111 @@
+"""The maths of one scan for all tracks at once: IMM predict, scoring of every track-detection pair, update.
+
+A scan is the detections of one sensor at one time. Every live track is predicted to that
+time (both IMM models), every (track, detection) pair gets its chi-square distance, the
+assignment picks pairs, and the chosen pairs are updated in one batched Kalman step.
+Nothing here loops over tracks or detections in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from triwatch.tracking import imm
+from triwatch.tracking.kalman import update_with_residual
+from triwatch.tracking.measurements import predict_measurement, residual
+from triwatch.tracking.motion import propagate_with_covariance
+from triwatch.tracking.types import TrackerConfig
+
+
+@dataclass
+class Prediction:
+    """Both IMM models of T tracks predicted to a scan, with their predicted measurements."""
+
+    x: np.ndarray  # (T, 2, 6)
+    P: np.ndarray  # (T, 2, 6, 6)
+    c: np.ndarray  # (T, 2) predicted mode probabilities
+    z: np.ndarray  # (T, 2, m) predicted measurement per model
+    H: np.ndarray  # (T, 2, m, 6)
+
+
+def predict_to(
+    x: np.ndarray, P: np.ndarray, mu: np.ndarray, dt: np.ndarray, config: TrackerConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """IMM mixing and prediction of T tracks by dt (T,): returns x (T, 2, 6), P (T, 2, 6, 6), c (T, 2)."""
+    t = x.shape[0]
+    Pi = imm.switching_matrix(dt, config.mean_time_to_burnout_s, config.mean_time_to_ignition_s)
+    x0, P0, c = imm.mix(x, P, mu, Pi)
+    q_along = np.tile([config.q_ballistic_m2_s3, config.q_boost_along_m2_s3], t)  # model order: coast, thrust
+    q_cross = np.tile([config.q_ballistic_m2_s3, config.q_boost_cross_m2_s3], t)
+    xp, Pp = propagate_with_covariance(
+        x0.reshape(2 * t, 6), P0.reshape(2 * t, 6, 6), np.repeat(dt, 2), q_along, q_cross
+    )
+    return xp.reshape(t, 2, 6), Pp.reshape(t, 2, 6, 6), c
+
+
+def predict_scan(
+    x: np.ndarray,
+    P: np.ndarray,
+    mu: np.ndarray,
+    dt: np.ndarray,
+    model: str,
+    site_ecef: np.ndarray,
+    site_lat: float,
+    site_lon: float,
+    config: TrackerConfig,
+) -> Prediction:
+    """Predict T tracks to the scan time and into the sensor's measurement space."""
+    xp, Pp, c = predict_to(x, P, mu, dt, config)
+    t = x.shape[0]
+    z, H = predict_measurement(model, xp.reshape(2 * t, 6), site_ecef, site_lat, site_lon)
+    m = z.shape[1]
+    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H.reshape(t, 2, m, 6))
+
+
+def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gate distance (T, D) and assignment cost (T, D) of every track-detection pair.
+
+    Gate distance: the smallest chi-square distance over the two models (a detection is
+    plausible if either model explains it). Cost: -2 ln of the mixture likelihood
+    sum_j c_j N(y_j; 0, S_j), without the constant m ln 2 pi.
+    """
+    HPHt = pred.H @ pred.P @ np.swapaxes(pred.H, -1, -2)  # (T, 2, m, m)
+    S = HPHt[:, :, None] + R[None, None]  # (T, 2, D, m, m): S = H P H^T + R
+    y = residual(model, Z[None, None], pred.z[:, :, None])  # (T, 2, D, m)
+    S_inv = np.linalg.inv(S)
+    d2 = np.einsum("...i,...ij,...j->...", y, S_inv, y)
+    _, log_det = np.linalg.slogdet(S)
+    log_lik = -0.5 * (d2 + log_det) + np.log(np.maximum(pred.c, 1e-300))[:, :, None]
+    peak = log_lik.max(axis=1)
+    cost = -2.0 * (peak + np.log(np.exp(log_lik - peak[:, None]).sum(axis=1)))
+    return d2.min(axis=1), cost
+
+
+def update_assigned(
+    pred: Prediction, rows: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Batched IMM update of the assigned tracks pred[rows] with detections Z (K, m), R (K, m, m).
+
+    Returns the models' states (K, 2, 6), covariances (K, 2, 6, 6), the new mode probabilities
+    (K, 2) and the normalised innovation squared of the combined prediction (K,) for consistency checks.
+    """
+    k = rows.shape[0]
+    m = Z.shape[1]
+    x = pred.x[rows].reshape(2 * k, 6)
+    P = pred.P[rows].reshape(2 * k, 6, 6)
+    H = pred.H[rows].reshape(2 * k, m, 6)
+    zp = pred.z[rows].reshape(2 * k, m)
+    z2 = np.repeat(Z, 2, axis=0)
+    R2 = np.repeat(R, 2, axis=0)
+    y = residual(model, z2, zp)
+    x_new, P_new, S = update_with_residual(x, P, y, R2, H)
+    S_inv = np.linalg.inv(S)
+    d2 = np.einsum("ni,nij,nj->n", y, S_inv, y)
+    _, log_det = np.linalg.slogdet(S)
+    log_lik = (-0.5 * (d2 + log_det)).reshape(k, 2)
+    mu = imm.update_mode_probabilities(pred.c[rows], log_lik)
+    c = pred.c[rows]
+    nis = np.einsum("kj,kj->k", c, d2.reshape(k, 2))  # mode-weighted NIS, for diagnostics
+    return x_new.reshape(k, 2, 6), P_new.reshape(k, 2, 6, 6), mu, nis

@@ -1,0 +1,35 @@
+"""The coverage command's parts: the map PNG, the per-launch report, and bad input."""
+
+from simple_flight import oct2022_like
+
+from triwatch.cli.coverage_cmd import coverage, draw_map, launch_report, region_grid
+from triwatch.sensors.coverage import coverage_grid
+from triwatch.sensors.factory import build_sensors
+
+NATIONS = ["USA", "JPN", "KOR"]
+
+
+def test_map_and_launch_report(tmp_path, epoch):
+    sensors = build_sensors([{"use": "default-laydown"}], NATIONS, epoch)
+    lat, lon = region_grid(step_deg=1.0)
+    grid = coverage_grid(sensors, lat, lon, 100e3, kinds=["radar"], nations=NATIONS)
+    flight = oct2022_like()
+    times, r = flight.t_s[::10], flight.r_ecef[::10]
+    out = tmp_path / "cov.png"
+    draw_map(grid, sensors, {"L1": r}, out)
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+    lines = launch_report(sensors, NATIONS, "L1", 30.0, times, r)
+    text = "\n".join(lines)
+    assert lines[0].startswith("Launch L1 (at t=30 s, flight")
+    assert "  radars:" in text and "  all sensors incl. space IR:" in text
+    kor = next(ln for ln in lines if ln.strip().startswith("KOR:"))
+    assert "seen " in kor and "gaps 0-" in kor  # Korea does not see the first seconds below its horizon
+
+
+def test_bad_altitude_and_missing_file(tmp_path, capsys):
+    assert coverage(tmp_path / "x.yaml", altitude_km=-1.0) == 2
+    assert "--altitude-km: must be within [0, 5000] km" in capsys.readouterr().err
+    assert coverage(tmp_path / "missing.yaml") == 2
+    assert "cannot read file" in capsys.readouterr().err
