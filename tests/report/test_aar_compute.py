@@ -7,7 +7,7 @@ import pytest
 from aar_fixture import IMPACT, LAUNCH
 
 from triwatch.geo.wgs84 import A_M
-from triwatch.report.aar.accuracy import GOSPA_C_M, gospa, gospa_series, impact_errors, track_errors
+from triwatch.report.aar.accuracy import GOSPA_C_M, gospa_series, impact_errors, track_errors
 from triwatch.report.aar.geography import area_path
 from triwatch.report.aar.latency import delivery_delays
 from triwatch.report.aar.mapplot import ellipse_outline_deg, gather_layers
@@ -66,21 +66,27 @@ def test_impact_point_is_the_true_landing(truth, events):
     assert imp["USA"].value[0] == pytest.approx(ground_km(40.6, 134.7, *IMPACT), rel=1e-3)
 
 
-def test_gospa_values():
-    a = np.array([[0.0, 0.0, 0.0], [100e3, 0.0, 0.0]])
-    assert gospa(a, a) == 0.0
-    assert gospa(a[:1], a) == pytest.approx(GOSPA_C_M / np.sqrt(2))  # one missed
-    assert gospa(a, a[:1]) == pytest.approx(GOSPA_C_M / np.sqrt(2))  # one false
-    assert gospa(a + [3e3, 4e3, 0.0], a) == pytest.approx(np.sqrt(2) * 5e3)  # two at 5 km
-    assert gospa(np.empty((0, 3)), np.empty((0, 3))) == 0.0
-
-
 def test_gospa_series_counts_the_false_track(truth, events):
     series = gospa_series(events, check_truth(truth), NATIONS)
     usa = series["USA"]
     assert usa.t_s.size == 36
     assert np.all(usa.value >= GOSPA_C_M / np.sqrt(2) - 1e-6)  # the far-away S9 always costs c^2/2
     assert series["JPN"].t_s.size == 0
+
+
+def test_gospa_series_is_zero_for_a_perfect_picture(truth):
+    tracks = check_truth(truth)
+    t = np.array([50.0, 100.0, 300.0])  # the stage is alive at 50 and 100 s, not at 300 s
+    live = positions_at(tracks, t)
+    events = []
+    for k, ts in enumerate(t):
+        pos = [p.tolist() for p in live[:, k] if np.all(np.isfinite(p))]
+        events.append({"t_s": float(ts), "node": "JPN", "type": "picture", "positions": pos})
+    series = gospa_series(events, tracks, ["JPN"])["JPN"]
+    np.testing.assert_allclose(series.value, 0.0, atol=1e-6)
+    missing = [dict(e, positions=e["positions"][:1]) for e in events]  # drop the stage where it flies
+    series = gospa_series(missing, tracks, ["JPN"])["JPN"]
+    np.testing.assert_allclose(series.value, [GOSPA_C_M / np.sqrt(2)] * 2 + [0.0], atol=1e-6)
 
 
 def test_timelines_count_every_event(events):

@@ -13,11 +13,18 @@ from triwatch.report.aar import build_html, write_report
 DATA_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
-# Rendering draws four figures; tests that only read the standard page share one rendering.
+# Rendering draws four figures; tests that only read the standard page share one rendering,
+# written once by write_report into its own run folder.
 @pytest.fixture(scope="module")
-def page_with_truth() -> str:
+def written_run(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("run")
     truth = make_truth()
-    return build_html(make_summary(), make_events(truth), truth)
+    return run_dir, write_report(run_dir, make_summary(), make_events(truth), truth)
+
+
+@pytest.fixture(scope="module")
+def page_with_truth(written_run) -> str:
+    return written_run[1].read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +32,10 @@ def page_without_truth() -> str:
     return build_html(make_summary(), make_events(make_truth()), None)
 
 
-def test_report_is_one_self_contained_file(tmp_path, summary, events, truth):
-    path = write_report(tmp_path, summary, events, truth)
-    assert path == tmp_path / "report.html"
-    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no side files, no temp left behind
+def test_report_is_one_self_contained_file(written_run):
+    run_dir, path = written_run
+    assert path == run_dir / "report.html"
+    assert [p.name for p in run_dir.iterdir()] == ["report.html"]  # no side files, no temp left behind
     html = path.read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html
     assert "<script" not in html.lower() and "<link" not in html.lower()
@@ -111,21 +118,6 @@ def test_hostile_strings_are_escaped(summary, events):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_missing_values_show_as_dashes(summary, events):
-    del summary["launches"][0]["estimate"]["apogee_error_km"]
-    summary["launches"][0]["estimate"]["launch_point_error_km"] = None
-    summary["metrics"] = {}
-    html = build_html(summary, events)
-    assert "<td>apogee error</td><td>—</td>" in html
-    assert "<td>launch-point error</td><td>—</td>" in html
-
-
-def test_predicted_area_mismatch_is_flagged(summary, events):
-    summary["launches"][0]["estimate"]["predicted_impact_area"] = "high-seas"
-    html = build_html(summary, events)
-    assert "The predicted impact area differs from where the launch truly came down." in html
-
-
 def test_rewriting_replaces_the_report(tmp_path):
     write_report(tmp_path, {"scenario": "first run"}, [])
     html = write_report(tmp_path, {"scenario": "second run"}, []).read_text(encoding="utf-8")
@@ -158,12 +150,31 @@ def test_key_findings(page_without_truth):
     assert '<li class="f-note">KOR escalated 1 warning revision(s)' in html
 
 
-def test_findings_flag_a_miss_and_a_wrong_area(summary, events):
+# A worse run, rendered once: missing figures, a wrong predicted area, a nation never warned.
+@pytest.fixture(scope="module")
+def page_of_a_worse_run() -> str:
+    summary = make_summary()
     est = summary["launches"][0]["estimate"]
+    del est["apogee_error_km"]
+    est["launch_point_error_km"] = None
     est["first_warning_s"]["JPN"] = None
     est["predicted_impact_area"] = "high-seas"
-    summary["metrics"]["missed_warnings"] = 1
-    html = build_html(summary, events)
+    summary["metrics"] = {"missed_warnings": 1}
+    return build_html(summary, make_events(make_truth()))
+
+
+def test_missing_values_show_as_dashes(page_of_a_worse_run):
+    assert "<td>apogee error</td><td>—</td>" in page_of_a_worse_run
+    assert "<td>launch-point error</td><td>—</td>" in page_of_a_worse_run
+    assert '<td>GOSPA, mean</td><td class="num">—</td>' in page_of_a_worse_run
+
+
+def test_predicted_area_mismatch_is_flagged(page_of_a_worse_run):
+    assert "The predicted impact area differs from where the launch truly came down." in page_of_a_worse_run
+
+
+def test_findings_flag_a_miss_and_a_wrong_area(page_of_a_worse_run):
+    html = page_of_a_worse_run
     assert "Launch L1 truly threatened JPN-EEZ, but JPN got no warning naming an area." in html
     assert "Launch L1: warnings predicted a fall in high-seas; it came down in JPN-EEZ." in html
     assert "1 missed warning(s) in the run" in html

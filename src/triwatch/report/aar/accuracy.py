@@ -7,8 +7,9 @@
 - Impact-point error of a warning: the geodesic distance from the warning's predicted
   impact point to where the truth object nearest the warning's fused state truly lands.
 - GOSPA (Rahmathullah, Garcia-Fernandez, Svensson 2017; c = 10 km, p = 2, alpha = 2) of each
-  node's periodic picture against every live truth object, the same score as the run
-  summary's `gospa_mean`: sqrt(sum of assigned d^2 + c^2/2 (missed + false)).
+  node's periodic picture against every live truth object, the same score (and the same
+  `triwatch.tracking.metrics.gospa`) as the run summary's `gospa_mean`:
+  sqrt(sum of assigned d^2 + c^2/2 (missed + false)).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from triwatch.report.aar.truthgeo import ground_km, impact_point_deg, nearest, positions_at
 from triwatch.report.aar.validate import TruthTrack
+from triwatch.tracking.metrics import gospa
 
 GOSPA_C_M = 10e3
 
@@ -31,26 +32,6 @@ class Series:
     t_s: np.ndarray
     value: np.ndarray
     labels: list[str]
-
-
-def gospa(estimates: np.ndarray, truths: np.ndarray, c: float = GOSPA_C_M, p: float = 2.0) -> float:
-    """GOSPA with alpha = 2 of estimate positions (M, 3) against truth positions (N, 3), metres.
-
-    The optimal assignment minimises sum(min(d, c)^p) - c^p per assigned pair (scipy's
-    Hungarian solver); pairs at d >= c count as one miss plus one false, c^p / 2 each.
-    Written here because the report must score snapshots as the summary does without
-    depending on the tracker's internals; it agrees with `triwatch.tracking.metrics.gospa`.
-    """
-    X = np.reshape(np.asarray(estimates, float), (-1, 3))
-    Y = np.reshape(np.asarray(truths, float), (-1, 3))
-    if X.shape[0] == 0 or Y.shape[0] == 0:
-        return float((c**p / 2.0 * (X.shape[0] + Y.shape[0])) ** (1.0 / p))
-    D = np.minimum(np.linalg.norm(X[:, None] - Y[None], axis=-1), c)
-    rows, cols = linear_sum_assignment(D**p - c**p)
-    keep = D[rows, cols] < c
-    loc = float(np.sum(D[rows[keep], cols[keep]] ** p))
-    unassigned = (X.shape[0] - keep.sum()) + (Y.shape[0] - keep.sum())
-    return float((loc + c**p / 2.0 * unassigned) ** (1.0 / p))
 
 
 def track_errors(
@@ -113,6 +94,7 @@ def gospa_series(events: list[dict], truth: list[TruthTrack], nations: list[str]
         for s, snap in enumerate(snaps):
             live = truth_at[:, s, :]
             live = live[np.all(np.isfinite(live), axis=1)]
-            values.append(gospa(np.reshape(np.asarray(snap.get("positions") or [], float), (-1, 3)), live))
+            est = np.reshape(np.asarray(snap.get("positions") or [], float), (-1, 3))
+            values.append(gospa(est, live, c=GOSPA_C_M)["value"])
         out[nation] = Series(t, np.array(values), [""] * len(values))
     return out
