@@ -12,7 +12,7 @@ from triwatch.report.aar.geography import area_path
 from triwatch.report.aar.latency import delivery_delays
 from triwatch.report.aar.mapplot import ellipse_outline_deg, gather_layers
 from triwatch.report.aar.timeline import nation_timelines
-from triwatch.report.aar.truthgeo import ground_km, impact_point_deg, nearest, positions_at
+from triwatch.report.aar.truthgeo import ground_km, impact_point_deg, nearest, path_distance, positions_at
 from triwatch.report.aar.validate import check_truth
 
 NATIONS = ["USA", "JPN", "KOR"]
@@ -136,3 +136,29 @@ def test_area_paths():
     assert area_path("KOR-land").contains_point(seoul)
     assert area_path("JPN-EEZ").contains_point((135.0, 38.0))  # Sea of Japan, Japan's side
     assert area_path("high-seas") is None and area_path("XYZ-land") is None
+
+
+def test_path_distance_ignores_the_unknown_delay(truth):
+    tracks = check_truth(truth)
+    rv = truth["L1/RV"]["r_ecef"]
+    on_path_earlier = rv[200] + 0.3 * (rv[201] - rv[200])  # the payload 17.7 s before the event, between samples
+    idx, dist = path_distance(tracks, np.array([237.0]), on_path_earlier)
+    assert idx[0] == 0 and dist[0] < 1.0
+    _, dist_at_event = nearest(tracks, np.array([237.0]), on_path_earlier)
+    assert dist_at_event[0] > 10e3  # what comparing at the event time would have charged
+    across = np.cross(rv[201] - rv[200], on_path_earlier)
+    across /= np.linalg.norm(across)
+    _, off = path_distance(tracks, np.array([237.0]), on_path_earlier + 3e3 * across)
+    assert off[0] == pytest.approx(3e3, rel=1e-3)
+    idx, _ = path_distance(tracks, np.array([237.0]), rv[200] + [0.0, 0.0, 80e3])
+    assert idx[0] == -1
+
+
+def test_track_errors_label_how_they_were_measured(truth):
+    tracks = check_truth(truth)
+    rv = truth["L1/RV"]
+    timed = {"t_s": 105.0, "time_s": 100.0, "node": "USA", "type": "track", "x": [*rv["r_ecef"][80], 0, 0, 0]}
+    untimed = {"t_s": 105.0, "node": "USA", "type": "track", "x": [*rv["r_ecef"][80], 0, 0, 0]}
+    errs, _ = track_errors([timed, untimed], tracks, ["USA"])
+    assert errs["USA"].labels == ["time", "path"]
+    np.testing.assert_allclose(errs["USA"].value, 0.0, atol=1e-6)

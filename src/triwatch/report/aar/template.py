@@ -80,11 +80,13 @@ below them: acknowledgements and escalations. Dashed vertical lines mark launche
 <h2>Track accuracy</h2>
 {% if accuracy_fig %}<img alt="track accuracy against time" src="{{ accuracy_fig }}">
 <p class="note">Top: distance from each national track update to the nearest truth object (within 50 km; log scale).
-Middle: distance from each issued warning's predicted impact point to where the object it was about truly came down.
+Middle: distance from each issued warning's predicted impact point to where the object its track was following truly came
+down (the truth object nearest the warning's fused state: early in flight this can be a spent stage). The per-launch table
+above compares with the launch's payload instead, as the run summary does, so the two differ for warnings built on a stage.
 Bottom: GOSPA of each node's allied picture every 10 s against every object in flight (c = 10 km): the dotted line is the
 cost of one missed or one false object with nothing else wrong.{% if track_time_note %} {{ track_time_note }}{% endif %}</p>
 <table><tr><th>nation</th><th>track updates near truth</th><th>median error (km)</th><th>95th pct (km)</th><th>updates near no truth</th>
-<th>first warning impact error (km)</th><th>last (km)</th><th>mean GOSPA (km)</th></tr>
+<th>first issued warning's impact error, vs the object tracked (km)</th><th>last (km)</th><th>mean GOSPA (km)</th></tr>
 {% for r in accuracy_rows %}<tr><td>{{ r.nation }}</td><td class="num">{{ r.updates }}</td><td class="num">{{ r.median }}</td><td class="num">{{ r.p95 }}</td>
 <td class="num">{{ r.unassociated }}</td><td class="num">{{ r.impact_first }}</td><td class="num">{{ r.impact_last }}</td><td class="num">{{ r.gospa }}</td></tr>{% endfor %}</table>
 {% else %}<p>Accuracy plots omitted: no truth trajectories were given to the report, so track errors, impact-point errors

@@ -67,3 +67,37 @@ def ground_track_deg(track: TruthTrack) -> tuple[np.ndarray, np.ndarray]:
     """Sub-object points (lat, lon degrees) of a truth trajectory, for maps."""
     lat, lon, _ = ecef_to_geodetic(track.r_ecef)
     return np.degrees(lat), np.degrees(lon)
+
+
+def path_distance(
+    truth: list[TruthTrack], t_s: np.ndarray, r_ecef: np.ndarray, window_s: float = 60.0, gate_m: float = GATE_M
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from each estimate to the nearest truth *path* flown in [t - window_s, t]: for
+    estimates whose state time is unknown (only that it is no later than t). Index of the
+    object (-1 beyond the gate) and the distance in metres.
+
+    The path is the polyline of the 1 s truth samples in the window; the distance to segment
+    a-b is |x - (a + clip(((x - a).(b - a)) / |b - a|^2, 0, 1) (b - a))|. It leaves out any
+    error along the path, which a state time would be needed to see.
+    """
+    t_s = np.atleast_1d(np.asarray(t_s, float))
+    r_ecef = np.reshape(np.asarray(r_ecef, float), (-1, 3))
+    if not truth or r_ecef.shape[0] == 0:
+        return np.full(r_ecef.shape[0], -1), np.full(r_ecef.shape[0], np.nan)
+    offsets = np.arange(0.0, window_s + 1.0, 1.0)
+    times = t_s[:, None] - offsets[None, :]  # (M, W)
+    pts = positions_at(truth, times.ravel()).reshape(len(truth), t_s.size, offsets.size, 3)  # (K, M, W, 3)
+    a, b = pts[:, :, 1:], pts[:, :, :-1]  # segments from older to newer sample
+    ab = b - a
+    x = r_ecef[None, :, None, :]
+    denom = np.maximum(np.einsum("kmwi,kmwi->kmw", ab, ab), 1e-9)
+    u = np.clip(np.einsum("kmwi,kmwi->kmw", x - a, ab) / denom, 0.0, 1.0)
+    d = np.linalg.norm(x - (a + u[..., None] * ab), axis=-1)  # (K, M, W-1); NaN where not alive
+    # The samples themselves too: right after launch the window holds a single live sample.
+    d = np.concatenate([d, np.linalg.norm(x - pts, axis=-1)], axis=2)
+    d = np.where(np.isfinite(d), d, np.inf).min(axis=2)  # (K, M)
+    idx = np.argmin(d, axis=0)
+    dist = d[idx, np.arange(t_s.size)]
+    dist = np.where(np.isfinite(dist), dist, np.nan)
+    idx = np.where(np.isfinite(dist) & (dist <= gate_m), idx, -1)
+    return idx, dist

@@ -80,10 +80,10 @@ def build_html(summary: dict, events: list[dict], truth: dict | None = None) -> 
         gos = gospa_series(events, truth_tracks, nations)
         ctx["accuracy_fig"] = accuracy_figure(pos, imp, gos, nations, launch_times)
         ctx["accuracy_rows"] = accuracy_rows(pos, unassoc, imp, gos, nations)
-        if any(e["type"] == "track" and "time_s" not in e for e in events):
+        if any(e["type"] == "track" and e.get("time_s") is None for e in events):
             ctx["track_time_note"] = (
-                "Track events here carry no state time, so each error is taken at the event time and also holds"
-                " the report delay times the object's speed."
+                "Track events here carry no state time, so the top panel shows each update's distance to the"
+                " true path flown in the minute before it: cross-track error only, not error along the path."
             )
     return render(ctx)
 
