@@ -148,6 +148,7 @@ def test_key_findings(page_without_truth):
     assert f'<li class="f-ok">{ok}</li>' in html
     assert '<li class="f-bad">JPN refused 1 message(s): payload malformed.</li>' in html
     assert '<li class="f-note">KOR escalated 1 warning revision(s)' in html
+    assert "the predicted impact point was 27.5 km off at the first area warning and 12.2 km off at the last" in html
 
 
 # A worse run, rendered once: missing figures, a wrong predicted area, a nation never warned.

@@ -3,6 +3,7 @@
 Rules (all from the summary and the events, nothing invented):
 - per launch, when each nation got its first warning naming an area, beside the flight time;
 - a nation whose area the launch truly threatened but which got no area warning (a miss);
+- how far the predicted impact point was off at the first area warning and at the last;
 - a predicted impact area that differs from the true one;
 - false and missed warnings counted by the summary;
 - refusals at any node (signature, label, sequence or payload), and escalations (a warning left
@@ -41,6 +42,16 @@ def findings(summary: dict, events: list[dict]) -> list[tuple[str, str]]:
                 out.append(
                     ("bad", f"Launch {lid} truly threatened {area}, but {nation} got no warning naming an area.")
                 )
+        first_err, last_err = (
+            _num(est.get(k)) for k in ("impact_point_error_km_at_first_warning", "impact_point_error_km_final")
+        )
+        if first_err is not None and last_err is not None:
+            out.append(
+                (
+                    "note",
+                    f"Launch {lid}: the predicted impact point was {first_err:,.1f} km off at the first area warning and {last_err:,.1f} km off at the last warning.",
+                )
+            )
         predicted, actual = est.get("predicted_impact_area"), truth.get("impact_area")
         if predicted is not None and actual is not None and predicted != actual:
             out.append(("bad", f"Launch {lid}: warnings predicted a fall in {predicted}; it came down in {actual}."))
