@@ -116,6 +116,9 @@ def test_ellipse_outline_axes():
 def test_map_layers(summary, events, truth):
     layers = gather_layers(summary, events, check_truth(truth), NATIONS)
     assert [t[0] for t in layers.truth_lines] == ["L1/RV", "L1/stage1"]
+    ((stage_lat, stage_lon),) = layers.stage_landings
+    # The fixture's stage record ends a third of the way along its path: that last sample is where it "lands".
+    assert ground_km(stage_lat, stage_lon, 39.74, 125.4667) < 1.0
     assert layers.launches[0][:3] == ("L1", LAUNCH[0], LAUNCH[1])
     assert set(layers.tracks) == {"KOR"}
     ((lat, lon, ell),) = layers.impacts["USA"]

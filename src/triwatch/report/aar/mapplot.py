@@ -20,7 +20,7 @@ from triwatch.geo.wgs84 import A_M
 from triwatch.report.aar.accuracy import impact_latlon
 from triwatch.report.aar.figures import nation_colour, new_figure, plain, to_data_uri
 from triwatch.report.aar.geography import area_path, coastlines
-from triwatch.report.aar.truthgeo import ground_track_deg
+from triwatch.report.aar.truthgeo import ground_track_deg, impact_point_deg
 from triwatch.report.aar.validate import TruthTrack
 
 MIN_SPAN_DEG = 6.0  # a single short-range shot still shows its surroundings
@@ -37,6 +37,7 @@ class MapLayers:
     impacts: dict[str, list[tuple[float, float, dict | None]]] = field(default_factory=dict)  # issuer -> points
     coastlines: list[np.ndarray] = field(default_factory=list)  # each (N, 2) lon, lat
     areas: list[str] = field(default_factory=list)  # areas named in warnings, filled on the map
+    stage_landings: list[tuple[float, float]] = field(default_factory=list)  # where spent stages came down
 
 
 def ellipse_outline_deg(
@@ -67,6 +68,8 @@ def gather_layers(summary: dict, events: list[dict], truth: list[TruthTrack] | N
     for obj in truth or []:
         lat, lon = ground_track_deg(obj)
         layers.truth_lines.append((obj.object_id, lat, lon))
+        if not obj.object_id.endswith("/RV"):
+            layers.stage_landings.append(impact_point_deg(obj))
     for n in nations:
         xs = [e["x"][:3] for e in events if e["node"] == n and e["type"] == "track" and e.get("x") is not None]
         if xs:
@@ -170,12 +173,28 @@ def map_figure(layers: MapLayers, nations: list[str]) -> str:
     fig = new_figure(10, height)
     ax = fig.subplots()
     _draw_geography(ax, layers, wrap, (lon0, lon1, lat0, lat1))
+    launch_ids = [lid for lid, *_ in layers.launches] or sorted({o.split("/")[0] for o, _, _ in layers.truth_lines})
+    labelled: set[bool] = set()
     for obj_id, lat, lon in layers.truth_lines:
-        launch_ids = [lid for lid, *_ in layers.launches] or sorted({o.split("/")[0] for o, _, _ in layers.truth_lines})
         lid = obj_id.split("/", 1)[0]
         c = LAUNCH_COLOURS[launch_ids.index(lid) % len(LAUNCH_COLOURS)] if lid in launch_ids else "#333"
-        payload = obj_id.endswith("/RV") or obj_id == f"{lid}/0"
-        ax.plot(_unwrap(lon, wrap), lat, "-", color=c, lw=2.0 if payload else 0.8, alpha=0.9 if payload else 0.5)
+        payload = obj_id.endswith("/RV")
+        label = None if payload in labelled else ("true path, payload" if payload else "true path, spent stage")
+        labelled.add(payload)
+        # Drawn over the track dots (zorder) so the truth stays visible where tracks follow it.
+        ax.plot(
+            _unwrap(lon, wrap),
+            lat,
+            "-" if payload else "--",
+            color=c,
+            lw=1.3 if payload else 0.9,
+            alpha=0.9,
+            zorder=4,
+            label=label,
+        )
+    if layers.stage_landings:
+        la, lo = np.array(layers.stage_landings).T
+        ax.plot(_unwrap(lo, wrap), la, "x", color="#333", ms=6, mew=1.2, zorder=5, label="true landing, spent stage")
     for i, (lid, la, lo, ia, io) in enumerate(layers.launches):
         c = LAUNCH_COLOURS[i % len(LAUNCH_COLOURS)]
         ax.plot(_unwrap(np.array([lo]), wrap), [la], "^", color=c, ms=9, mec="white")

@@ -99,7 +99,7 @@ def launch_times_from_truth(truth: list[TruthTrack] | None) -> dict[str, float]:
 
 def _map_note(has_truth: bool) -> str:
     truth = (
-        "Black and coloured lines: the true ground tracks (thick: the payload; thin: spent stages)."
+        "Dark lines: the true ground tracks (solid: the payload; dashed: spent stages, small x where they came down), drawn over the track dots."
         if has_truth
         else "True ground tracks are not drawn (no truth trajectories given); triangles and crosses still mark the true launch and impact points from the summary."
     )
