@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from html.parser import HTMLParser
 
 import pytest
 from aar_fixture import make_events, make_summary, make_truth
@@ -179,3 +180,31 @@ def test_findings_flag_a_miss_and_a_wrong_area(page_of_a_worse_run):
     assert "Launch L1 truly threatened JPN-EEZ, but JPN got no warning naming an area." in html
     assert "Launch L1: warnings predicted a fall in high-seas; it came down in JPN-EEZ." in html
     assert "1 missed warning(s) in the run" in html
+
+
+class _TagBalance(HTMLParser):
+    """Counts open minus closed tags, ignoring void elements, to catch a broken template."""
+
+    VOID = {"meta", "img", "br", "hr", "input", "link"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else '-'}>")
+        else:
+            self.stack.pop()
+
+
+@pytest.mark.parametrize("page", ["page_with_truth", "page_without_truth", "page_of_a_worse_run"])
+def test_page_tags_are_balanced(page, request):
+    checker = _TagBalance()
+    checker.feed(request.getfixturevalue(page))
+    assert checker.errors == [] and checker.stack == []
