@@ -41,6 +41,27 @@ def test_summary_not_a_dict(events):
         ({"t_s": "soon", "node": "USA", "type": "x"}, r"events\[2\].t_s: expected a number of seconds, got 'soon'"),
         ({"t_s": 1.0, "node": "USA", "type": "track", "x": [1.0, 2.0]}, r"events\[2\].x: expected an ECEF state"),
         ("not an event", r"events\[2\]: expected an object, got str"),
+        (
+            {"t_s": 1.0, "node": "USA", "type": "track", "x": [1.0, 2.0, float("nan"), 0, 0, 0]},
+            r"events\[2\].x: must be finite",
+        ),
+        (
+            {"t_s": 1.0, "node": "USA", "type": "picture", "positions": [[1.0, 2.0]]},
+            r"events\[2\].positions: expected finite ECEF",
+        ),
+        (
+            {"t_s": 1.0, "node": "USA", "type": "picture", "positions": [[1.0, 2.0, float("inf")]]},
+            r"events\[2\].positions",
+        ),
+        (
+            {"t_s": 1.0, "node": "USA", "type": "warning-issued", "impact": [40.0]},
+            r"events\[2\].impact: expected \[lat, lon\]",
+        ),
+        (
+            {"t_s": 1.0, "node": "USA", "type": "picture", "positions": [[1.0, 2.0, 3.0], [1.0]]},
+            r"events\[2\].positions",
+        ),
+        ({"t_s": 1.0, "node": "USA", "type": "picture", "positions": ["a", "b", "c"]}, r"events\[2\].positions"),
     ],
 )
 def test_bad_event(summary, events, event, message):

@@ -75,12 +75,35 @@ def check_events(events: Any) -> list[dict]:
             raise ReportInputError(f"events[{i}]: missing field(s) {', '.join(missing)}")
         if isinstance(e["t_s"], bool) or not isinstance(e["t_s"], int | float):
             raise ReportInputError(f"events[{i}].t_s: expected a number of seconds, got {e['t_s']!r}")
-        x = e.get("x")
-        if x is not None and np.shape(x) not in ((6,), (3,)):
+        _check_event_arrays(i, e)
+    return list(events)
+
+
+def _check_event_arrays(i: int, e: Mapping) -> None:
+    """The numeric arrays the figures read: a state x, picture positions, an impact point."""
+    x = e.get("x")
+    if x is not None:
+        if np.shape(x) not in ((6,), (3,)):
             raise ReportInputError(
                 f"events[{i}].x: expected an ECEF state of 6 (or position of 3), got shape {np.shape(x)}"
             )
-    return list(events)
+        if not np.all(np.isfinite(np.asarray(x, float))):
+            raise ReportInputError(f"events[{i}].x: must be finite numbers")
+    positions = e.get("positions")
+    if positions is not None and len(positions) > 0:
+        try:
+            p = np.asarray(positions, dtype=float)
+        except (ValueError, TypeError):  # ragged or non-numeric
+            p = None
+        if p is None or p.ndim != 2 or p.shape[1] != 3 or not np.all(np.isfinite(p)):
+            raise ReportInputError(f"events[{i}].positions: expected finite ECEF positions, one [x, y, z] each")
+    impact = e.get("impact")
+    if impact is not None:
+        ok = (isinstance(impact, Mapping) and {"lat_deg", "lon_deg"} <= set(impact)) or np.shape(impact) == (2,)
+        if not ok:
+            raise ReportInputError(
+                f"events[{i}].impact: expected [lat, lon] in degrees (or an ellipse with lat_deg, lon_deg)"
+            )
 
 
 def check_truth(truth: Any) -> list[TruthTrack] | None:
