@@ -11,7 +11,7 @@ from triwatch.report.aar.accuracy import GOSPA_C_M, gospa_series, impact_errors,
 from triwatch.report.aar.geography import area_path
 from triwatch.report.aar.latency import delivery_delays
 from triwatch.report.aar.mapplot import ellipse_outline_deg, gather_layers
-from triwatch.report.aar.timeline import nation_timelines
+from triwatch.report.aar.timeline import describe, nation_timelines
 from triwatch.report.aar.truthgeo import ground_km, impact_point_deg, nearest, path_distance, positions_at
 from triwatch.report.aar.validate import check_truth
 
@@ -165,3 +165,18 @@ def test_track_errors_label_how_they_were_measured(truth):
     errs, _ = track_errors([timed, untimed], tracks, ["USA"])
     assert errs["USA"].labels == ["time", "path"]
     np.testing.assert_allclose(errs["USA"].value, 0.0, atol=1e-6)
+
+
+def test_timeline_rows_name_areas_and_subregions(events):
+    _, lines = nation_timelines(events, NATIONS, 10.0)
+    jpn = next(line for line in lines if line.nation == "JPN")
+    rows = [describe(e) for e in jpn.notable]
+    overflight = next(r for r in rows if r["kind"] == "overflight")
+    assert overflight == {
+        "t": "232.0",
+        "type": "warning-delivered",
+        "warning": "W1 rev 2",
+        "kind": "overflight",
+        "areas": "JPN-land, JPN-EEZ (Aomori)",
+        "who": "from USA",
+    }

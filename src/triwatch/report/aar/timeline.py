@@ -88,6 +88,8 @@ def nation_timelines(
 def describe(e: dict) -> dict[str, str]:
     """One notable event as table cells (plain strings; the template escapes them)."""
     areas = ", ".join(str(a) for a in e.get("areas") or []) or "—"
+    if e.get("subregions"):  # e.g. the prefectures a warning names, as a public alert would
+        areas += f" ({', '.join(str(s) for s in e['subregions'])})"
     wid = f"{e.get('warning_id', '')} rev {e.get('revision', '')}" if "warning_id" in e else "—"
     who = {
         "warning-issued": "issued here",
