@@ -19,6 +19,7 @@ from triwatch.geo.frames import ecef_to_geodetic
 from triwatch.report.aar.validate import TruthTrack
 
 GATE_M = 50e3
+PATH_CHUNK = 4096  # estimates per block in path_distance
 
 
 def positions_at(truth: list[TruthTrack], t_s: np.ndarray) -> np.ndarray:
@@ -85,19 +86,30 @@ def path_distance(
     if not truth or r_ecef.shape[0] == 0:
         return np.full(r_ecef.shape[0], -1), np.full(r_ecef.shape[0], np.nan)
     offsets = np.arange(0.0, window_s + 1.0, 1.0)
-    times = t_s[:, None] - offsets[None, :]  # (M, W)
-    pts = positions_at(truth, times.ravel()).reshape(len(truth), t_s.size, offsets.size, 3)  # (K, M, W, 3)
-    a, b = pts[:, :, 1:], pts[:, :, :-1]  # segments from older to newer sample
-    ab = b - a
-    x = r_ecef[None, :, None, :]
-    denom = np.maximum(np.einsum("kmwi,kmwi->kmw", ab, ab), 1e-9)
-    u = np.clip(np.einsum("kmwi,kmwi->kmw", x - a, ab) / denom, 0.0, 1.0)
-    d = np.linalg.norm(x - (a + u[..., None] * ab), axis=-1)  # (K, M, W-1); NaN where not alive
-    # The samples themselves too: right after launch the window holds a single live sample.
-    d = np.concatenate([d, np.linalg.norm(x - pts, axis=-1)], axis=2)
-    d = np.where(np.isfinite(d), d, np.inf).min(axis=2)  # (K, M)
+    d = np.full((len(truth), t_s.size), np.inf)
+    for k, tr in enumerate(truth):
+        # One object at a time, and only the estimates whose window meets its life, in chunks:
+        # memory stays ~ chunk x window x 3 however long the run.
+        near = np.nonzero((t_s >= tr.t_s[0]) & (t_s - window_s <= tr.t_s[-1]))[0]
+        for chunk in np.array_split(near, int(np.ceil(near.size / PATH_CHUNK)) or 1):
+            if chunk.size:
+                d[k, chunk] = _to_polyline(tr, t_s[chunk], r_ecef[chunk], offsets)
     idx = np.argmin(d, axis=0)
     dist = d[idx, np.arange(t_s.size)]
     dist = np.where(np.isfinite(dist), dist, np.nan)
     idx = np.where(np.isfinite(dist) & (dist <= gate_m), idx, -1)
     return idx, dist
+
+
+def _to_polyline(track: TruthTrack, t_s: np.ndarray, r_ecef: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Distance (m) from each position to the object's path sampled at t - offsets (inf if none alive)."""
+    pts = positions_at([track], (t_s[:, None] - offsets[None, :]).ravel()).reshape(t_s.size, offsets.size, 3)
+    a, b = pts[:, 1:], pts[:, :-1]  # segments from older to newer sample
+    ab = b - a
+    x = r_ecef[:, None, :]
+    denom = np.maximum(np.einsum("mwi,mwi->mw", ab, ab), 1e-9)
+    u = np.clip(np.einsum("mwi,mwi->mw", x - a, ab) / denom, 0.0, 1.0)
+    d = np.linalg.norm(x - (a + u[..., None] * ab), axis=-1)  # NaN where not alive
+    # The samples themselves too: right after launch the window holds a single live sample.
+    d = np.concatenate([d, np.linalg.norm(x - pts, axis=-1)], axis=1)
+    return np.where(np.isfinite(d), d, np.inf).min(axis=1)
