@@ -62,6 +62,10 @@ def test_summary_not_a_dict(events):
             r"events\[2\].positions",
         ),
         ({"t_s": 1.0, "node": "USA", "type": "picture", "positions": ["a", "b", "c"]}, r"events\[2\].positions"),
+        (
+            {"t_s": 1.0, "node": "USA", "type": "warning-issued", "ellipse": {"lat_deg": 40.0}},
+            r"events\[2\].ellipse: expected",
+        ),
     ],
 )
 def test_bad_event(summary, events, event, message):

@@ -79,6 +79,10 @@ def check_events(events: Any) -> list[dict]:
     return list(events)
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+
 def _check_event_arrays(i: int, e: Mapping) -> None:
     """The numeric arrays the figures read: a state x, picture positions, an impact point."""
     x = e.get("x")
@@ -97,6 +101,11 @@ def _check_event_arrays(i: int, e: Mapping) -> None:
             p = None
         if p is None or p.ndim != 2 or p.shape[1] != 3 or not np.all(np.isfinite(p)):
             raise ReportInputError(f"events[{i}].positions: expected finite ECEF positions, one [x, y, z] each")
+    ellipse = e.get("ellipse")
+    if ellipse is not None:
+        keys = ("lat_deg", "lon_deg", "semi_major_m", "semi_minor_m")
+        if not isinstance(ellipse, Mapping) or not all(_is_number(ellipse.get(k)) for k in keys):
+            raise ReportInputError(f"events[{i}].ellipse: expected an object with numbers {', '.join(keys)}")
     impact = e.get("impact")
     if impact is not None:
         ok = (isinstance(impact, Mapping) and {"lat_deg", "lon_deg"} <= set(impact)) or np.shape(impact) == (2,)
