@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "sensors"
 from simple_flight import SimpleFlight, fly  # noqa: E402
 
 from triwatch.physics.propagate import rk4_step  # noqa: E402
+from triwatch.sensors.coverage import coverage_grid, visibility_spans  # noqa: E402
 from triwatch.sensors.factory import build_sensors  # noqa: E402
 from triwatch.sensors.scene import scene_from_states  # noqa: E402
 
@@ -86,6 +87,23 @@ def main() -> None:
         print(f"detections {kind:7s} {which:5s}: {n}")
     print(f"wall time: {wall:.2f} s for {DURATION_S:.0f} s simulated; {1e3 * wall / (DURATION_S + 1):.2f} ms per tick")
     print(f"faster than real time: {DURATION_S / wall:.0f}x (target >= 50x)")
+    coverage_figures(sensors, flights[0][1])
+
+
+def coverage_figures(sensors, flight: SimpleFlight) -> None:
+    """Time of the coverage tool's two pure functions on the default laydown."""
+    lat, lon = np.arange(20.0, 50.01, 0.25), np.arange(115.0, 185.01, 0.25)
+    start = time.perf_counter()
+    grid = coverage_grid(sensors, lat, lon, 100e3, kinds=["radar"], nations=["USA", "JPN", "KOR"])
+    wall = time.perf_counter() - start
+    print(f"coverage grid {lat.size}x{lon.size} points, {sum(s.kind == 'radar' for s in sensors)} radars: {wall:.2f} s")
+    print("  share of the map seen at 100 km: " + ", ".join(f"{n} {100 * grid.fraction(n):.0f}%" for n in grid.nations))
+    start = time.perf_counter()
+    vis = visibility_spans(sensors, flight.t_s[::5], flight.r_ecef[::5])
+    wall = time.perf_counter() - start
+    print(f"visibility spans of one {flight.t_s[-1]:.0f} s flight at 5 s, all {len(sensors)} sensors: {wall:.2f} s")
+    for n, v in vis.items():
+        print(f"  {n}: seen {v.seen_s:.0f} s in {len(v.spans)} span(s)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Shared fixtures for the fabric tests: a three-nation network on a MemoryBus."""
+"""Helpers of the fabric tests (importable by name): a three-nation network on a MemoryBus."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ class Net:
         return got
 
 
+_CREATED: list[Net] = []
+
+
 def make_net(nations=NATIONS, overrides=None, topology="hub", hub="USA", keys=None) -> Net:
     policy = ReleasePolicy.from_config(list(nations), overrides, topology=topology, hub=hub)
     keys = keys or KeyRing.generate(nations)
@@ -46,4 +49,6 @@ def make_net(nations=NATIONS, overrides=None, topology="hub", hub="USA", keys=No
     audit = AuditLog(":memory:")
     clock = StepClock()
     ep = {n: Endpoint(n, policy, keys, bus, audit, clock) for n in nations}
-    return Net(policy, keys, bus, audit, ep)
+    net = Net(policy, keys, bus, audit, ep)
+    _CREATED.append(net)
+    return net

@@ -98,3 +98,69 @@ def test_two_writers_share_one_file(tmp_path):
         (a if i % 2 else b).append("USA" if i % 2 else "JPN", "x", {"i": i})
     assert AuditLog.verify_file(path) == (True, AuditLog(path).verify()[1])
     assert AuditLog(path).head()[0] == 20
+
+
+def test_batched_appends_chain_the_same_and_flush_on_read(tmp_path):
+    path = tmp_path / "audit.sqlite"
+    log = AuditLog(path, flush_every=100)
+    other = AuditLog(path)  # a second writer (another node) appending between batches
+    for i in range(250):
+        log.append("USA", "receive", {"i": i})
+        if i % 60 == 0:
+            other.append("JPN", "publish", {"i": i})
+    assert AuditLog(path).head()[0] == 200 + 5  # two full batches written; 50 still pending
+    assert log.head()[0] == 255  # reading flushes
+    log.close()
+    assert AuditLog.verify_file(path)[0]
+    with pytest.raises(ValueError, match="flush_every: must be >= 1"):
+        AuditLog(path, flush_every=0)
+
+
+def test_pending_rows_are_written_on_close(tmp_path):
+    path = tmp_path / "audit.sqlite"
+    log = AuditLog(path, flush_every=1000)
+    for i in range(10):
+        log.append("KOR", "publish", {"i": i})
+    log.close()
+    ok, msg = AuditLog.verify_file(path)
+    assert ok and "10 rows" in msg
+
+
+def test_three_processes_append_to_one_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import triwatch
+
+    path = tmp_path / "audit.sqlite"
+    AuditLog(path).close()  # create the schema and WAL mode before the writers race
+    src = str(Path(triwatch.__file__).parents[1])
+    code = (
+        "import sys; from triwatch.fabric import AuditLog\n"
+        "log = AuditLog(sys.argv[1], flush_every=int(sys.argv[3]))\n"
+        "[log.append(sys.argv[2], 'publish', {'i': i}) for i in range(200)]\n"
+        "log.close()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": src}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(path), n, b], env=env)
+        for n, b in (("USA", "1"), ("JPN", "1"), ("KOR", "16"))
+    ]
+    assert [p.wait(60) for p in procs] == [0, 0, 0]
+    ok, msg = AuditLog.verify_file(path)
+    assert ok and "600 rows" in msg
+
+
+def test_truncation_is_caught_against_an_anchored_head(logfile):
+    import json
+
+    rows, digest = AuditLog(logfile).head()
+    (logfile.parent / "summary.json").write_text(json.dumps({"audit_head": {"rows": rows, "hash": digest}}))
+    assert audit_verify(logfile.parent) == 0
+    _sql(logfile, ("DELETE FROM audit WHERE id >= 9", ()))  # cut off the newest rows
+    assert AuditLog.verify_file(logfile)[0]  # the chain alone cannot tell
+    ok, msg = AuditLog.verify_file(logfile, (rows, digest))
+    assert not ok and msg.startswith("row 9: missing")
+    assert audit_verify(logfile.parent) == 1

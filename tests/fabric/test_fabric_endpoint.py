@@ -4,7 +4,7 @@ import msgspec
 import pytest
 from fabric_net import make_net
 
-from triwatch.fabric import REFUSAL_REASONS, Endpoint, KeyRing
+from triwatch.fabric import REFUSAL_REASONS, Endpoint, KeyRing, MemoryBus
 from triwatch.fabric.envelope import decode, encode, signing_bytes
 
 
@@ -199,8 +199,10 @@ def test_publish_bad_input(net):
         net.ep["USA"].publish("plots", {})
     with pytest.raises(TypeError, match="payload must be a dict"):
         net.ep["USA"].publish("tracks", [1, 2])
-    with pytest.raises(TypeError, match="not JSON-encodable"):
+    with pytest.raises(TypeError, match="payload cannot be encoded"):
         net.ep["USA"].publish("tracks", {"x": object()})
+    with pytest.raises(TypeError, match="payload cannot be encoded"):
+        net.ep["USA"].publish("tracks", {"x": 2**80})  # beyond 64-bit integers
     assert net.bus.pending() == 0
     net.ep["USA"].publish("tracks", {"ok": True})
     assert [d.sequence for d in net.settle()["JPN"]] == [1]  # failed publishes used no sequence number
@@ -213,3 +215,61 @@ def test_endpoint_bad_construction(net):
         Endpoint("JPN", net.policy, net.keys.public_only(["USA"]), net.bus, net.audit, lambda: None)
     with pytest.raises(ValueError, match="unknown codec 'xml'"):
         Endpoint("JPN", net.policy, net.keys, net.bus, net.audit, lambda: None, codec="xml")
+
+
+class FlakyBus(MemoryBus):
+    """A MemoryBus whose link towards one nation is down."""
+
+    def __init__(self, down: str) -> None:
+        super().__init__()
+        self.down = down
+
+    def send(self, sender, to, kind, data):
+        if to == self.down:
+            raise OSError(f"link to {to} down")
+        super().send(sender, to, kind, data)
+
+
+def test_transport_failures_are_logged_counted_and_never_break_poll(keys3):
+    net = make_net(keys=keys3)
+    bus = FlakyBus(down="JPN")
+    for ep in net.ep.values():
+        ep.transport = bus
+    net.bus = bus
+    net.ep["KOR"].publish("tracks", {"k": 1})  # KOR->USA works; USA's relay to JPN fails
+    assert [d.payload for d in net.ep["USA"].poll()] == [{"k": 1}]
+    assert net.ep["USA"].stats()["send_failed"] == {"JPN": 1}
+    with pytest.raises(ConnectionError, match="transport failed towards JPN"):
+        net.ep["USA"].publish("warnings", {"w": 1})
+    assert net.ep["KOR"].poll()[0].payload == {"w": 1}  # the other hop still went
+    events = [r["event"] for r in net.audit.rows()]
+    assert events.count("send-failed") == 2
+
+
+def test_hub_forwards_the_original_bytes_unchanged(keys3):
+    net = make_net(overrides={"KOR": {"tracks": {"rel_to": ["JPN"]}}}, keys=keys3)
+    seen = []
+    net.bus._tap = lambda sender, to, kind, data: seen.append((sender, to, data))
+    net.ep["KOR"].publish("tracks", {"t": 1})
+    net.settle()
+    assert [(s, t) for s, t, _ in seen] == [("KOR", "USA"), ("USA", "JPN")]
+    assert seen[0][2] == seen[1][2]
+
+
+def test_restarted_node_rebuilds_its_replay_window_from_the_audit_log(keys3):
+    net = make_net(keys=keys3)
+    wires = []
+    for i in range(5):
+        net.ep["KOR"].publish("tracks", {"i": i})
+        wires.append(net.bus.receive("USA")[0])
+        net.bus.inject("JPN", wires[-1])
+    assert len(net.ep["JPN"].poll()) == 5
+    restarted = Endpoint("JPN", net.policy, net.keys, net.bus, net.audit, net.ep["JPN"].clock)
+    net.ep["JPN"] = restarted
+    assert restarted.restore_replay_window() == 5
+    net.bus.inject("JPN", wires[2])  # an old message replayed to the fresh process
+    assert restarted.poll() == []
+    assert restarted.stats()["refused"]["reasons"] == {"duplicate": 1}
+    net.ep["KOR"].publish("tracks", {"i": 5})
+    net.bus.inject("JPN", net.bus.receive("USA")[0])
+    assert [d.payload["i"] for d in restarted.poll()] == [5]

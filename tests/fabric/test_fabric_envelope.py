@@ -51,6 +51,8 @@ def test_canonical_bytes_ignore_key_order():
         ({"origin": "kor"}, "envelope.origin: 'kor'"),
         ({"kind": "plots"}, "envelope.kind: unknown kind 'plots'"),
         ({"sequence": -1}, "envelope.sequence"),
+        ({"sent_utc": "yesterday"}, "envelope.sent_utc: 'yesterday' is not an ISO 8601 UTC time"),
+        ({"sent_utc": "2022-10-03T22:22:00+09:00"}, "envelope.sent_utc"),
         ({"msg_id": ""}, "envelope.msg_id"),
         ({"label": WireLabel("TOP", ["USA"])}, "envelope.label.classification: unknown 'TOP'"),
         ({"label": WireLabel("SECRET", ["USA", "x"])}, "envelope.label.releasable_to[1]"),
@@ -82,7 +84,7 @@ def test_oversized_and_non_bytes():
         decode("a string")
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400))
 def test_fuzz_random_bytes_only_malformed(data):
     with contextlib.suppress(MalformedEnvelopeError):
@@ -92,7 +94,7 @@ def test_fuzz_random_bytes_only_malformed(data):
 _VALID = [encode(_env(), "msgpack"), encode(_env(), "json")]
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(_VALID),
     st.lists(
@@ -129,3 +131,13 @@ def test_extension_types_are_malformed():
     raw = msgspec.msgpack.encode({**msgspec.to_builtins(_env()), "payload": {"t": msgspec.msgpack.Ext(5, b"x")}})
     with pytest.raises(MalformedEnvelopeError, match="extension type 5"):
         decode(raw)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"v":1,"payload":{"a":' + b"[" * 200_000, b"\x81\xa7payload\x81\xa1a" + b"\x91" * 500_000],
+    ids=["json", "msgpack"],
+)
+def test_pathological_nesting_is_malformed(data):
+    with pytest.raises(MalformedEnvelopeError, match="RecursionError"):
+        decode(data)

@@ -61,7 +61,7 @@ def test_delivery_matches_label_exactly(policy_args, messages):
         assert net.ep[n].stats()["refused"]["count"] == 0
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     st.sets(st.sampled_from(ALL), max_size=5),
     st.sampled_from(list(Classification)),

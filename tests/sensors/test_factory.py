@@ -93,6 +93,7 @@ GOOD = {"id": "a", "nation": "JPN", "kind": "radar", "preset": "spy-1d", "site":
         ({"site": {"lat": 35}}, "sensors[1].site.lon: required"),
         ({"site": 7}, "sensors[1].site: must be {lat, lon} or a place name"),
         ({"max_range_km": -3}, "sensors[1].max_range_km: must be > 0"),
+        ({"latency_s": -1}, "sensors[1].latency_s: must be >= 0.0, got -1"),
         ({"revisit_s": "fast"}, "sensors[1].revisit_s: must be a finite number"),
         ({"boresight_az_deg": 400}, "sensors[1].boresight_az_deg: must be within [0.0, 360.0]"),
         ({"platform": "plane"}, "sensors[1].platform: unknown platform 'plane'"),
@@ -139,3 +140,12 @@ def test_bad_specs(epoch, entries, message):
         build_sensors(entries, NATIONS, epoch)
     assert message in str(err.value)
     assert isinstance(err.value, ValueError)
+
+
+def test_latency_is_exposed_and_matches_the_presets(epoch):
+    sensors = build_sensors([{"use": "default-laydown"}], NATIONS, epoch)
+    for s in sensors:
+        assert s.latency_s == PRESETS[s.descriptor()["preset"]].latency_s
+    assert {s.latency_s for s in sensors} == {2.0, 3.0, 4.0}  # reports arrive out of measurement order
+    tuned = build_sensors([{**GOOD, "latency_s": 0.5}], NATIONS, epoch)[0]
+    assert tuned.latency_s == 0.5

@@ -133,6 +133,8 @@ def test_detection_has_no_truth_and_report_latency():
     assert det.report_time_s == 12.0 + RADAR_PRESETS["green-pine"].latency_s
     assert "secret-id" not in repr(det)
     assert det.sensor_id == "r1" and det.nation == "JPN"
+    assert det.sensor_lat == pytest.approx(LAT) and det.sensor_lon == pytest.approx(LON)  # radians, like the frames
+    assert np.allclose(det.sensor_ecef, r.position_ecef(12.0))
 
 
 def test_revisit_interval():

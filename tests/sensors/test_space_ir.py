@@ -153,6 +153,8 @@ def test_ir_noise_statistics():
 
     assert stats.kstest(d2, stats.chi2(2).cdf).pvalue > 1e-3
     assert np.sqrt(o.detection.R[1, 1]) == pytest.approx(20e-6)
+    assert o.detection.sensor_lat == pytest.approx(0.0, abs=1e-9)  # sub-satellite point, radians
+    assert o.detection.sensor_lon == pytest.approx(np.radians(110.0))
 
 
 def test_teme_to_ecef_reference_values(epoch):
@@ -172,3 +174,13 @@ def test_teme_to_ecef_reference_values(epoch):
     jd, fr = julian_date(epoch)
     sat = c._array_sats[0]
     assert sat.jdsatepoch + sat.jdsatepochF == pytest.approx(jd + fr, abs=1e-8)
+
+
+def test_fast_height_matches_exact_geodetic():
+    from triwatch.sensors.ir_geometry import height_m
+
+    rng = np.random.default_rng(0)
+    lat, lon, h = rng.uniform(-1.57, 1.57, 500), rng.uniform(-3.14, 3.14, 500), rng.uniform(-1e3, 3000e3, 500)
+    r = geodetic_to_ecef(lat, lon, h)
+    assert np.max(np.abs(height_m(r) - h)) < 1.0
+    assert np.max(np.abs(height_m(r) - ecef_to_geodetic(r)[2])) < 1.0

@@ -1,6 +1,6 @@
 """Filter consistency over Monte-Carlo runs: NEES and NIS against their chi-square bounds.
 
-A coasting missile seen by one radar, 24 independent noise draws. With the coasting model's
+A coasting missile seen by one radar, 16 independent noise draws. With the coasting model's
 process noise near zero (the truth has none), the filter should be consistent: the average NIS
 (3 dof) and NEES (6 dof) fall inside the two-sided 99 % chi-square bounds of their averages.
 
@@ -20,7 +20,7 @@ from tracking_sim import SEONGJU, detections
 
 from triwatch.tracking import NationalTracker, TrackerConfig, imm
 
-RUNS = 24
+RUNS = 16
 CHECK_TIMES = (250.0, 300.0, 350.0, 400.0, 450.0, 500.0)
 
 

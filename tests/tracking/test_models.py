@@ -132,7 +132,7 @@ def test_kalman_steps_match_the_textbook_scalar_case():
     np.testing.assert_allclose(Pp, [[[5.5, 2.0], [2.0, 1.5]]])
 
 
-def test_fast_geodetic_is_exact_and_matches_pymap3d():
+def test_geodetic_helpers_are_exact_keep_shapes_and_match_pymap3d():
     rng = np.random.default_rng(0)
     lat, lon, h = rng.uniform(-1.5, 1.5, 500), rng.uniform(-3, 3, 500), rng.uniform(-1e3, 4e7, 500)
     r = geodetic_to_ecef(lat, lon, h)

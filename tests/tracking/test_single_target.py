@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tracking_sim import SEONGJU, SHARIKI, Radar, detections, fly
 
 from triwatch.geo.frames import geodetic_to_ecef
 from triwatch.tracking import NationalTracker, TrackerConfig
-from triwatch.tracking.earth import height_of
+from triwatch.tracking.earth import geodetic_of, height_of
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,53 @@ def test_launch_point_time_and_characterisation(tracked, irbm):
     assert track.apogee_m is not None
     true_apogee = height_of(irbm.states[:, :3]).max()
     assert abs(track.apogee_m - true_apogee) < 10e3
+
+
+def test_late_reports_from_a_slow_sensor_are_used_not_refused(irbm_radar_reports, irbm, irbm_impact):
+    """Shariki's reports reach the node 10 s late: each call holds the on-time Seongju reports and
+    Shariki's from 10 s earlier. Retrodiction uses them; the result matches the on-time run."""
+    dets, _ = irbm_radar_reports
+    tracker = NationalTracker()
+    times = sorted({d.time_s for d in dets})
+    for t in times + [times[-1] + 2.0 * k for k in range(1, 6)]:  # a clock running past the end
+        batch = [d for d in dets if (d.sensor_id == "SEONGJU" and d.time_s == t)]
+        batch += [d for d in dets if (d.sensor_id == "SHARIKI" and d.time_s == t - 10.0)]
+        batch.sort(key=lambda d: d.time_s)
+        tracker.process(batch)
+    assert tracker.reports_processed == len(dets)
+    (track,) = tracker.tracks()
+    assert track.n_updates > 0.9 * len(dets)
+    err = track.x - irbm.state_at(track.time_s)
+    assert np.linalg.norm(err[:3]) < 1e3
+    assert err @ np.linalg.solve(track.P, err) < 30.0
+    assert _ground_error_m(track.impact, irbm_impact[0]) < 10e3
+
+
+def test_lofted_missile_keeps_its_track_across_a_long_coverage_gap():
+    """A Hwasong-17-like lofted flight (apogee ~5800 km, ~66 min): the radars see the climb and the
+    fall, with ~50 minutes out of sight in between. The ballistic prediction carries the track."""
+    lofted = fly(39.2, 125.7, azimuth_deg=95.0, elevation_deg=80.0, accel_m_s2=40.0, burn_s=220.0, name="loft")
+    end = lofted.t_end_s
+    reports, _ = detections([lofted], [SEONGJU, SHARIKI], np.random.default_rng(5), only=[(0, 700), (end - 400, end)])
+    tracker = NationalTracker()
+    times = sorted({d.time_s for d in reports})
+    gap = max(b - a for a, b in zip(times, times[1:], strict=False))
+    assert gap > 2500.0
+    tracker.process(reports)
+    (track,) = tracker.tracks()
+    assert track.track_id == "T-0001" and track.n_updates > 0.9 * len(reports)
+    assert track.category == "ICBM" and track.profile == "lofted"
+    assert abs(track.apogee_m - height_of(lofted.states[:, :3]).max()) < 20e3
+
+
+def test_a_pass_straight_over_a_radar_is_tracked_through_the_zenith(irbm):
+    """Azimuth is undefined at the zenith (the 2022 IRBM flew over Aomori); the filter must not break."""
+    lat, lon, _ = geodetic_of(irbm.states[900, :3])
+    overhead = Radar("OVERHEAD", float(np.degrees(lat)), float(np.degrees(lon)), max_range_m=3000e3)
+    reports, _ = detections([irbm], [overhead], np.random.default_rng(1), only=[(300.0, 700.0)])
+    assert max(d.z[2] for d in reports) > np.radians(89.5)
+    tracker = NationalTracker()
+    tracker.process(reports)
+    (track,) = tracker.tracks()
+    assert track.n_updates == len(reports)
+    assert np.linalg.norm(track.x[:3] - irbm.state_at(track.time_s)[:3]) < 500.0

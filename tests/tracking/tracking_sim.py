@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triwatch.geo.frames import ecef_to_geodetic, enu_to_ecef_vector, geodetic_to_ecef
+from triwatch.geo.frames import enu_to_ecef_vector, geodetic_to_ecef
 from triwatch.physics.gravity import ballistic_acceleration_ecef
 from triwatch.physics.propagate import rk4_step
 from triwatch.sensors.detection import Detection
+from triwatch.tracking.earth import height_of
 from triwatch.tracking.measurements import predict_measurement
 
 DT_S = 0.5  # truth grid; sensor times are multiples of it
@@ -37,6 +38,14 @@ class Truth:
         if k < 0 or k >= len(self.states):
             return None
         return self.states[k]
+
+    def states_at(self, times: np.ndarray) -> np.ndarray:
+        """States (K, 6) at grid times (K,); NaN rows where the object does not exist."""
+        k = np.rint((np.asarray(times, float) - self.t0_s) / DT_S).astype(int)
+        ok = (k >= 0) & (k < len(self.states))
+        out = np.full((k.size, 6), np.nan)
+        out[ok] = self.states[k[ok]]
+        return out
 
     @property
     def t_end_s(self) -> float:
@@ -74,7 +83,7 @@ def fly(
         else:
             r, v = rk4_step(r, v, DT_S)
         t += DT_S
-        _, _, h = ecef_to_geodetic(r[0])
+        h = height_of(r[0])
         if h < 0.0 and t > 1.0:
             break
         states.append(np.concatenate([r[0], v[0]]))
@@ -88,7 +97,7 @@ def separate(parent: Truth, at_s: float, delta_v_m_s: np.ndarray, name: str) -> 
     states = [np.concatenate([r[0], v[0]])]
     while True:
         r, v = rk4_step(r, v, DT_S)
-        _, _, h = ecef_to_geodetic(r[0])
+        h = height_of(r[0])
         if h < 0.0:
             break
         states.append(np.concatenate([r[0], v[0]]))
@@ -173,23 +182,29 @@ def detections(
         (the sensor sees one blob until the two are resolved).
     """
     t_end = max(tr.t_end_s for tr in truths) if t_end_s is None else t_end_s
-    out: list[tuple[float, int, Detection, str]] = []
+    out: list[tuple[float, int, int, Detection, str]] = []
     for si, s in enumerate(sensors):
         R = s.noise_covariance()
         L = np.linalg.cholesky(R)
-        for t in np.arange(0.0, t_end + 1e-9, s.period_s):
-            if only is not None and not any(a <= t <= b for a, b in only):
+        site, lat, lon = s.ecef, s.lat, s.lon
+        times = np.arange(0.0, t_end + 1e-9, s.period_s)
+        if only is not None:
+            times = times[[any(a <= t <= b for a, b in only) for t in times]]
+        for ti, tr in enumerate(truths):
+            states = tr.states_at(times)
+            seen = np.isfinite(states[:, 0])
+            if tr.parent is not None:  # unresolved from its parent: not reported yet
+                parent = tr.parent.states_at(times)
+                seen &= ~(np.linalg.norm(states[:, :3] - parent[:, :3], axis=1) < resolve_m)
+            if not seen.any():
                 continue
-            for tr in truths:
-                x = tr.state_at(t)
-                if x is None:
-                    continue
-                if tr.parent is not None and np.linalg.norm(x[:3] - tr.parent.state_at(t)[:3]) < resolve_m:
-                    continue
-                z = s.observe(x)
-                if z is None:
-                    continue
-                zn = z + L @ rng.standard_normal(len(z))
+            z, _ = predict_measurement(s.model, states[seen], site, lat, lon)
+            if s.model.startswith("radar"):
+                visible = (z[:, 0] <= s.max_range_m) & (z[:, 2] >= s.min_el_rad)
+            else:
+                visible = np.ones(len(z), bool)
+            z = z[visible] + rng.standard_normal((int(visible.sum()), z.shape[1])) @ L.T
+            for t, zn in zip(times[seen][visible], z, strict=True):
                 det = Detection(
                     time_s=float(t),
                     report_time_s=float(t),
@@ -198,13 +213,13 @@ def detections(
                     model=s.model,
                     z=zn,
                     R=R,
-                    sensor_ecef=s.ecef,
-                    sensor_lat=s.lat,
-                    sensor_lon=s.lon,
+                    sensor_ecef=site,
+                    sensor_lat=lat,
+                    sensor_lon=lon,
                 )
-                out.append((float(t), si, det, tr.name))
-    out.sort(key=lambda e: (e[0], e[1]))
-    return [e[2] for e in out], [(e[0], e[3]) for e in out]
+                out.append((float(t), si, ti, det, tr.name))
+    out.sort(key=lambda e: (e[0], e[1], e[2]))
+    return [e[3] for e in out], [(e[0], e[4]) for e in out]
 
 
 def run_and_score(tracker, reports, truths: list[Truth], c_m: float = 20e3, every: int = 1):
@@ -226,14 +241,14 @@ def run_and_score(tracker, reports, truths: list[Truth], c_m: float = 20e3, ever
         start = end
         if k % every:
             continue
-        tracks = tracker.tracks()
+        ids, times, x, _ = tracker.track_states()  # the same states tracks() reports, without impact etc.
         live = [tr for tr in truths if tr.state_at(t) is not None]
         truth_pos = np.array([tr.state_at(t)[:3] for tr in live]).reshape(-1, 3)
         # compare at the scan time: move each track's estimate there along its velocity (< one revisit)
-        est_pos = np.array([e.x[:3] + e.x[3:] * (t - e.time_s) for e in tracks]).reshape(-1, 3)
+        est_pos = (x[:, :3] + x[:, 3:] * (t - times)[:, None]).reshape(-1, 3)
         rows, cols = gospa_assignment(est_pos, truth_pos, c_m)
-        steps.append({live[j].name: tracks[i].track_id for i, j in zip(rows, cols, strict=True)})
-        ever |= {e.track_id for e in tracks}
-        assigned |= {tracks[i].track_id for i in rows}
+        steps.append({live[j].name: ids[i] for i, j in zip(rows, cols, strict=True)})
+        ever |= set(ids)
+        assigned |= {ids[i] for i in rows}
         values.append(gospa(est_pos, truth_pos, c_m)["value"])
     return steps, ever, assigned, values, tracker

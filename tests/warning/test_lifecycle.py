@@ -56,3 +56,14 @@ def test_impact_and_all_clear_close_the_alert():
     assert kinds(closing) == [("all-clear", ["KOR-EEZ"])]
     assert book.lost("S1", 150.0) == []
     assert book.observe("S1", 150.0, assessment(150.0, impact=["KOR-EEZ"])) == []
+
+
+def test_an_area_flown_over_is_released_with_an_all_clear_not_a_withdrawal():
+    book = AlertBook("JPN", confirm_n=1, clear_n=2)
+    book.observe("S1", 0.0, None)
+    book.observe("S1", 4.0, assessment(4.0, over=["JPN-land"]))
+    overhead = assessment(8.0, over=["JPN-land"])
+    overhead.over_now = ["JPN-land"]
+    book.observe("S1", 8.0, overhead)
+    out = book.observe("S1", 12.0, assessment(12.0)) + book.observe("S1", 16.0, assessment(16.0))
+    assert kinds(out) == [("all-clear", ["JPN-land"])]

@@ -4,7 +4,9 @@ A plain function the lead registers with Typer. It builds the scenario's sensors
 maps which nations' radars see each point of the region at one altitude (a PNG
 drawn with matplotlib's Agg backend, coastlines from triwatch.geo.areas), and
 prints, for each launch, the spans of its flight each nation's sensors hold and
-the gaps between - first for radars, then counting the space infrared layers too.
+the gaps between - first for radars, then counting the space infrared layers too. Space IR
+is counted by line of sight (Earth clear, range, plume altitude): a coasting body is in
+fact seen by the LEO layer only against space and within its shorter body range.
 Returns the exit code: 0 done, 2 bad input.
 """
 
@@ -24,6 +26,7 @@ NATION_COLOURS = {"USA": "tab:blue", "JPN": "tab:red", "KOR": "tab:green", "AUS"
 GRID_STEP_DEG = 0.25
 TRACK_STEP_S = 5.0
 REGION = (20.0, 50.0, 115.0, 185.0)  # lat min, lat max, lon min, lon max (deg, lon continuous past 180)
+MARGIN_DEG = 5.0
 
 
 def trajectory_samples(flight, step_s: float = TRACK_STEP_S) -> tuple[np.ndarray, np.ndarray]:
@@ -57,7 +60,7 @@ def launch_report(
     flight_s = float(times[-1] - times[0])
     t_scenario = np.asarray(times) + launch_time_s
     lines = [f"Launch {launch_id} (at t={launch_time_s:.0f} s, flight {flight_s:.0f} s; times after launch):"]
-    for title, kinds in (("radars", ["radar"]), ("all sensors incl. space IR", None)):
+    for title, kinds in (("radars", ["radar"]), ("all sensors incl. space IR (IR: line of sight only)", None)):
         vis = visibility_spans(sensors, t_scenario, r_ecef, kinds=kinds, nations=nations)
         vis = {
             n: Visibility(n, _shift(v.spans, -launch_time_s), _shift(v.gaps, -launch_time_s)) for n, v in vis.items()
@@ -71,8 +74,33 @@ def _shift(spans, dt):
     return [(a + dt, b + dt) for a, b in spans]
 
 
-def region_grid(step_deg: float = GRID_STEP_DEG) -> tuple[np.ndarray, np.ndarray]:
-    lat0, lat1, lon0, lon1 = REGION
+def region_for(sensors: Sequence[Sensor], tracks: dict[str, np.ndarray]) -> tuple[float, float, float, float]:
+    """The map's (lat0, lat1, lon0, lon1): the default region grown to hold every radar site and track, with a margin.
+
+    Longitudes are taken in [0, 360) so a region across the antimeridian stays in one piece.
+    """
+    lats, lons = [], []
+    for s in sensors:
+        if s.kind == "radar":
+            d = s.descriptor()
+            lats.append(d["lat_deg"])
+            lons.append(d["lon_deg"] % 360.0)
+    for r in tracks.values():
+        lat, lon, _ = ecef_to_geodetic(r)
+        lats += list(np.degrees(lat))
+        lons += list(np.degrees(lon) % 360.0)
+    if not lats:
+        return REGION
+    lat0, lat1 = max(min(lats) - MARGIN_DEG, -89.0), min(max(lats) + MARGIN_DEG, 89.0)
+    lon0, lon1 = min(lons) - MARGIN_DEG, max(lons) + MARGIN_DEG
+    return (min(lat0, REGION[0]), max(lat1, REGION[1]), min(lon0, REGION[2]), max(lon1, REGION[3]))
+
+
+def region_grid(
+    region: tuple[float, float, float, float] = REGION, step_deg: float = GRID_STEP_DEG
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes (deg) of the map grid over a region (lat0, lat1, lon0, lon1)."""
+    lat0, lat1, lon0, lon1 = region
     return np.arange(lat0, lat1 + 1e-9, step_deg), np.arange(lon0, lon1 + 1e-9, step_deg)
 
 
@@ -132,7 +160,7 @@ def draw_map(grid: CoverageGrid, sensors: Sequence[Sensor], tracks: dict[str, np
         lon_deg = np.degrees(lon) % 360.0
         ax.plot(lon_deg, np.degrees(lat), "k--", linewidth=1.2)
         ax.annotate(launch_id, (lon_deg[0], np.degrees(lat[0])), fontsize=8, xytext=(3, 3), textcoords="offset points")
-    lat0, lat1, lon0, lon1 = REGION
+    lat0, lat1, lon0, lon1 = grid.lat_deg[0], grid.lat_deg[-1], grid.lon_deg[0], grid.lon_deg[-1]
     ax.set(
         xlim=(lon0, lon1),
         ylim=(lat0, lat1),
@@ -166,19 +194,19 @@ def coverage(scenario: Path, altitude_km: float = 100.0, out: Path | None = None
 
     nations = list(sc.nations)
     out = Path(out) if out is not None else Path(f"{Path(scenario).stem}-coverage.png")
-    lat, lon = region_grid()
-    grid = coverage_grid(sensors, lat, lon, altitude_km * 1e3, kinds=["radar"], nations=nations)
-    shares = ", ".join(f"{n} {100 * grid.fraction(n):.0f}%" for n in nations)
-    print(f"{sc.name}: radar coverage of the map at {altitude_km:g} km altitude: {shares}")
     try:
         flights = build_flights(sc)
     except ValueError as exc:  # physics refuses a launch it cannot fly (e.g. an impossible apogee for the range)
         print(f"{scenario}: launches: {exc}", file=sys.stderr)
         return 2
-    tracks = {}
+    samples = {launch.id: trajectory_samples(flights[launch.id]) for launch in sc.launches}
+    tracks = {launch_id: r for launch_id, (_, r) in samples.items()}
+    lat, lon = region_grid(region_for(sensors, tracks))
+    grid = coverage_grid(sensors, lat, lon, altitude_km * 1e3, kinds=["radar"], nations=nations)
+    shares = ", ".join(f"{n} {100 * grid.fraction(n):.0f}%" for n in nations)
+    print(f"{sc.name}: radar coverage of the map at {altitude_km:g} km altitude: {shares}")
     for launch in sc.launches:
-        times, r = trajectory_samples(flights[launch.id])
-        tracks[launch.id] = r
+        times, r = samples[launch.id]
         print("\n".join(launch_report(sensors, nations, launch.id, launch.time_s, times, r)))
     draw_map(grid, sensors, tracks, out)
     print(f"coverage map written to {out}")

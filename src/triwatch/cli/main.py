@@ -11,11 +11,16 @@ import typer
 from rich.console import Console
 from rich.live import Live
 
+from triwatch.cli.audit_cmd import audit_verify
+from triwatch.cli.coverage_cmd import coverage
 from triwatch.cli.live import live_group, make_progress
+from triwatch.cli.trajectory_cmd import trajectory
 from triwatch.exercise.folder import new_run_dir, write_summary
 from triwatch.exercise.run import run_exercise
 from triwatch.report.summary import build_summary
 from triwatch.scenario.loader import ScenarioError, load_scenario
+from triwatch.warning.outputs.cli_commands import outputs_app
+from triwatch.warning.outputs.write_run import write_outputs
 
 app = typer.Typer(
     help="triwatch: allied missile-warning data sharing (US, Japan, Republic of Korea).",
@@ -25,7 +30,13 @@ app = typer.Typer(
 scenario_app = typer.Typer(help="Scenario files.", no_args_is_help=True)
 exercise_app = typer.Typer(help="Run exercises.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(exercise_app, name="exercise")
+app.add_typer(audit_app, name="audit")
+app.add_typer(outputs_app, name="outputs")
+app.command("trajectory", help="Design a ballistic trajectory through an apogee and range; print its summary.")(
+    trajectory
+)
 
 console = Console(stderr=True)
 FLAGSHIP = "irbm-2022-10-04.yaml"
@@ -80,6 +91,9 @@ def _run(scenario_path: Path, out: Path | None, summary_json: Path | None, speed
         run = run_exercise(sc, out_dir, speed=speed, progress=lambda t, r: None)
     summary = build_summary(run)
     write_summary(out_dir, summary)
+    written = write_outputs(out_dir, run.events.events, sc.epoch, exercise=True)
+    if written.get("skipped"):
+        console.print(f"outputs: {len(written['skipped'])} item(s) skipped, see {out_dir / 'outputs.json'}")
     if summary_json:
         summary_json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     _print_outcome(summary, out_dir)
@@ -132,6 +146,22 @@ def demo(
 ) -> None:
     """Run the flagship exercise: an IRBM over northern Japan modelled on 4 Oct 2022."""
     _run(flagship_path(), out, None, speed, live=True)
+
+
+@app.command("coverage")
+def coverage_command(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file"),
+    altitude_km: float = typer.Option(100.0, "--altitude-km", help="Altitude of the coverage map"),
+    out: Path | None = typer.Option(None, "--out", help="PNG to write (default SCENARIO-coverage.png)"),
+) -> None:
+    """Which nations' sensors see each point of the region; coverage gaps along each launch."""
+    raise typer.Exit(coverage(scenario, altitude_km, out))
+
+
+@audit_app.command("verify")
+def audit_verify_command(run_dir: Path = typer.Argument(..., help="Run folder holding audit.sqlite")) -> None:
+    """Check the hash chain of a run's audit log: exit 0 intact, 1 broken (row named), 2 missing."""
+    raise typer.Exit(audit_verify(run_dir))
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -18,6 +18,7 @@ from triwatch.fusion.picture import AlliedPicture
 from triwatch.node.events import EventSink
 from triwatch.node.national import NationalNode
 from triwatch.scenario.schema import Scenario
+from triwatch.sensors.base import Sensor
 from triwatch.tracking import NationalTracker, TrackerConfig
 from triwatch.warning.lifecycle import AlertBook
 
@@ -34,9 +35,18 @@ class SimClock:
 
 
 def build_nodes(
-    scenario: Scenario, clock: SimClock, events: EventSink, audit_path: Path | str, rngs: list[np.random.Generator]
+    scenario: Scenario,
+    clock: SimClock,
+    events: EventSink,
+    audit_path: Path | str,
+    rngs: list[np.random.Generator],
+    sensors: list[Sensor],
 ) -> tuple[dict[str, NationalNode], AuditLog]:
-    """One NationalNode per nation on a shared in-process bus, with a shared audit log."""
+    """One NationalNode per nation on a shared in-process bus, with a shared audit log.
+
+    A node holds its reports for the largest report latency of its own sensors, so that
+    they reach its tracker in measurement-time order.
+    """
     nations = list(scenario.nations)
     policy = ReleasePolicy.from_config(nations, scenario.policy, topology=scenario.topology)
     keyring = KeyRing.generate(nations)
@@ -55,5 +65,6 @@ def build_nodes(
             c2=CommandCentre(nation, rng),
             events=events,
             protected_nations=protected,
+            reorder_window_s=max((s.latency_s for s in sensors if s.nation == nation), default=0.0),
         )
     return nodes, audit

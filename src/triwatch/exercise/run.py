@@ -69,7 +69,7 @@ def run_exercise(
     events = EventSink(out_dir / "events.jsonl" if out_dir else None)
     clock = SimClock(scenario)
     audit_path = out_dir / "audit.sqlite" if out_dir else ":memory:"
-    nodes, audit = build_nodes(scenario, clock, events, audit_path, [np.random.default_rng(s) for s in seeds])
+    nodes, audit = build_nodes(scenario, clock, events, audit_path, [np.random.default_rng(s) for s in seeds], sensors)
     run = ExerciseRun(scenario, world, nodes, events)
     queues: dict[str, list] = {n: [] for n in nodes}
     order = itertools.count()  # tie-breaker so the heap never compares Detections

@@ -10,15 +10,25 @@ Knows nothing of tracking maths: payloads are plain dicts.
     usa = Endpoint("USA", policy, keys, bus, audit, clock)   # the hub relays KOR<->JPN
     kor.publish("tracks", {"track_id": "K1", ...})
     usa.poll(); jpn.poll()
+
+Or the whole in-process fabric at once: ``MemoryFabric.build(nations, policy_block, clock,
+audit_path=run_dir / "audit.sqlite")`` and ``fabric.deliver_all()`` each step.
+
+Deployed (one process per nation, NATS JetStream): ``nats_server.LocalNatsServer`` starts the
+server, ``deploy.prepare_deployment`` writes each nation's fabric.json and keys, and a node
+process calls ``deploy.connect_endpoint(fabric_json, policy, audit, clock)``. These import
+nats-py, so they are not imported here.
 """
 
 from .audit import AuditLog
-from .endpoint import REFUSAL_REASONS, Delivery, Endpoint, PublishResult
+from .endpoint import REFUSAL_REASONS, Endpoint
 from .envelope import Envelope, MalformedEnvelopeError
 from .keys import KeyRing
 from .labels import KINDS, Classification, Label
+from .network import MemoryFabric
 from .policy import PolicyError, ReleasePolicy
 from .replay import ReplayWindow
+from .results import Delivery, PublishResult
 from .transport import MemoryBus, Transport
 
 __all__ = [
@@ -33,6 +43,7 @@ __all__ = [
     "Label",
     "MalformedEnvelopeError",
     "MemoryBus",
+    "MemoryFabric",
     "PolicyError",
     "PublishResult",
     "ReleasePolicy",

@@ -26,9 +26,8 @@ allows the hub too: relaying is not reading.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,9 +48,11 @@ from .envelope import (
     wire_label,
 )
 from .keys import KeyRing
-from .labels import KINDS, Label
+from .labels import KINDS
 from .policy import ReleasePolicy
 from .replay import DEFAULT_WINDOW, ReplayWindow
+from .results import Delivery, PublishResult
+from .stats import EndpointStats
 from .transport import Transport
 
 REFUSAL_REASONS: tuple[str, ...] = (
@@ -66,27 +67,14 @@ REFUSAL_REASONS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """A verified message accepted into this nation's picture."""
+def sequence_start_from_clock() -> int:
+    """A first sequence number for a deployed node: microseconds since 1970.
 
-    msg_id: str
-    origin: str
-    kind: str
-    label: Label
-    sequence: int
-    sent_utc: str
-    received_utc: str
-    payload: dict
-
-
-@dataclass(frozen=True)
-class PublishResult:
-    """Where a published message went (final recipients) and which partners it was withheld from."""
-
-    msg_id: str
-    sent_to: tuple[str, ...]
-    withheld_from: tuple[str, ...]
+    A node that restarts must not reuse sequence numbers its partners have seen (they would
+    refuse them as replays); starting from the clock keeps numbers rising across restarts as
+    long as the node sends fewer than a million messages a second.
+    """
+    return time.time_ns() // 1000
 
 
 def utc_iso(moment: datetime) -> str:
@@ -131,13 +119,19 @@ class Endpoint:
         self.audit_deliveries = audit_deliveries
         self._next_sequence = first_sequence
         self._window = ReplayWindow(replay_window)
-        self._sent: Counter[str] = Counter()
-        self._withheld: Counter[str] = Counter()
-        self._sent_to: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._withheld_from: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._received: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._relayed: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self._refused: Counter[str] = Counter()
+        self._stats = EndpointStats()
+
+    def restore_replay_window(self) -> int:
+        """Rebuild the replay window from this node's own audit trail (after a restart); entries restored.
+
+        Without it a restarted node would accept, once, an old message replayed to it. Needs the
+        deliveries audited (``audit_deliveries=True``, the default) in the same audit file.
+        """
+        entries = self.audit.accepted_by(self.nation, self._window.size * max(1, len(self.policy.nations) - 1))
+        for origin, sequence, msg_id in entries:
+            if self._window.check(origin, sequence, msg_id) is None:
+                self._window.accept(origin, sequence, msg_id)
+        return len(entries)
 
     # ----------------------------------------------------------------- publish
     def publish(self, kind: str, payload: dict) -> PublishResult:
@@ -160,27 +154,22 @@ class Endpoint:
             payload=payload,
         )
         try:
-            to_sign = signing_bytes(unsigned)
-        except TypeError as exc:
-            raise TypeError(f"publish({kind}): payload is not JSON-encodable: {exc}") from None
-        envelope = msgspec.structs.replace(unsigned, signature=self.keyring.sign(self.nation, to_sign))
-        data = encode(envelope, self.codec)
+            envelope = msgspec.structs.replace(
+                unsigned, signature=self.keyring.sign(self.nation, signing_bytes(unsigned))
+            )
+            data = encode(envelope, self.codec)
+        except (TypeError, ValueError, OverflowError) as exc:  # e.g. an object, or an int beyond 64 bits
+            raise TypeError(
+                f"publish({kind}): payload cannot be encoded ({self.codec}, canonical JSON): {exc}"
+            ) from None
         self._next_sequence += 1
 
         partners = [n for n in self.policy.nations if n != self.nation]
         sent_to = tuple(n for n in partners if label.allows(n))
         withheld = tuple(n for n in partners if not label.allows(n))
-        for hop in self.policy.route(self.nation, label):
-            self.transport.send(self.nation, hop, kind, data)
+        failed = [hop for hop in self.policy.route(self.nation, label) if not self._send(hop, kind, data, envelope)]
 
-        if sent_to:
-            self._sent[kind] += 1
-        if withheld:
-            self._withheld[kind] += 1
-        for n in sent_to:
-            self._sent_to[n][kind] += 1
-        for n in withheld:
-            self._withheld_from[n][kind] += 1
+        self._stats.published(kind, sent_to, withheld)
         self.audit.append(
             self.nation,
             "publish",
@@ -193,7 +182,19 @@ class Endpoint:
                 "withheld_from": list(withheld),
             },
         )
+        if failed:
+            raise ConnectionError(f"publish({kind}) {envelope.msg_id}: transport failed towards {', '.join(failed)}")
         return PublishResult(envelope.msg_id, sent_to, withheld)
+
+    def _send(self, hop: str, kind: str, data: bytes, env: Envelope) -> bool:
+        """Hand bytes to the transport; a failure is logged and counted, and reported as False."""
+        try:
+            self.transport.send(self.nation, hop, kind, data)
+        except Exception as exc:  # any transport trouble: the caller decides, the audit log remembers
+            self._stats.send_failed[hop] += 1
+            self.audit.append(self.nation, "send-failed", _brief(env, to=hop, error=repr(exc)[:300]))
+            return False
+        return True
 
     # -------------------------------------------------------------------- poll
     def poll(self) -> list[Delivery]:
@@ -229,24 +230,23 @@ class Endpoint:
             return self._refuse(verdict, f"sequence {env.sequence} from {env.origin}", env)
         self._window.accept(env.origin, env.sequence, env.msg_id)
 
-        for nation in relay_to:
-            # Forward the original bytes: the origin's signature still binds them.
-            self.transport.send(self.nation, nation, env.kind, bytes(data))
-        if relay_to:
-            self._relayed[env.origin][env.kind] += 1
+        # Forward the original bytes: the origin's signature still binds them.
+        relayed = [n for n in relay_to if self._send(n, env.kind, bytes(data), env)]
+        if relayed:
+            self._stats.relayed[env.origin][env.kind] += 1
         if not label.allows(self.nation):
             if self.audit_deliveries:
-                self.audit.append(self.nation, "relay", _brief(env, relayed_to=list(relay_to)))
+                self.audit.append(self.nation, "relay", _brief(env, relayed_to=relayed))
             return None
 
         received_utc = utc_iso(self.clock())
-        self._received[env.origin][env.kind] += 1
+        self._stats.received[env.origin][env.kind] += 1
         if self.audit_deliveries:
-            self.audit.append(self.nation, "receive", _brief(env, relayed_to=list(relay_to)))
+            self.audit.append(self.nation, "receive", _brief(env, relayed_to=relayed))
         return Delivery(env.msg_id, env.origin, env.kind, label, env.sequence, env.sent_utc, received_utc, env.payload)
 
     def _refuse(self, reason: str, why: str, env: Envelope | None) -> None:
-        self._refused[reason] += 1
+        self._stats.refused[reason] += 1
         detail: dict[str, Any] = {"reason": reason, "why": why[:500]}
         if env is not None:
             detail.update(_brief(env))
@@ -255,18 +255,10 @@ class Endpoint:
 
     # ------------------------------------------------------------------- stats
     def stats(self) -> dict:
-        """Counts of messages: sent/withheld per kind (a message counts once if it went to, or was
-        withheld from, at least one partner), sent_to/withheld_from per partner and kind,
-        received and relayed per origin and kind, refused with reasons."""
-        return {
-            "sent": dict(self._sent),
-            "withheld": dict(self._withheld),
-            "sent_to": {n: dict(c) for n, c in self._sent_to.items()},
-            "withheld_from": {n: dict(c) for n, c in self._withheld_from.items()},
-            "received": {o: dict(c) for o, c in self._received.items()},
-            "relayed": {o: dict(c) for o, c in self._relayed.items()},
-            "refused": {"count": sum(self._refused.values()), "reasons": dict(self._refused)},
-        }
+        """{"sent": {kind: n}, "withheld": {kind: n}, "received": {origin: {kind: n}},
+        "refused": {"count": n, "reasons": {reason: n}}} plus sent_to, withheld_from, relayed
+        and send_failed (see :class:`~triwatch.fabric.stats.EndpointStats`)."""
+        return self._stats.as_dict()
 
 
 def _brief(env: Envelope, **extra: Any) -> dict[str, Any]:

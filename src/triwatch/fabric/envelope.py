@@ -18,6 +18,7 @@ and raises :class:`MalformedEnvelopeError` naming the field at fault, never anyt
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -144,6 +145,8 @@ def _check_values(env: Envelope) -> None:
         raise MalformedEnvelopeError(f"envelope.origin: {env.origin!r} is not an ISO 3166 alpha-3 code")
     if env.sequence < 0:
         raise MalformedEnvelopeError(f"envelope.sequence: must be >= 0, got {env.sequence}")
+    if not _is_utc_iso(env.sent_utc):
+        raise MalformedEnvelopeError(f"envelope.sent_utc: {env.sent_utc[:40]!r} is not an ISO 8601 UTC time (…Z)")
     if env.kind not in KINDS:
         raise MalformedEnvelopeError(f"envelope.kind: unknown kind {env.kind!r}; known: {', '.join(KINDS)}")
     if env.label.classification not in Classification.__members__:
@@ -156,3 +159,13 @@ def _check_values(env: Envelope) -> None:
             raise MalformedEnvelopeError(f"envelope.label.releasable_to[{i}]: {code!r} is not an ISO 3166 alpha-3 code")
     if len(env.signature) != SIGNATURE_BYTES:
         raise MalformedEnvelopeError(f"envelope.signature: expected {SIGNATURE_BYTES} bytes, got {len(env.signature)}")
+
+
+def _is_utc_iso(text: str) -> bool:
+    if not text.endswith("Z") or len(text) > 40:
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -16,8 +16,6 @@ Memory is bounded: ``size`` entries per origin.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 DEFAULT_WINDOW = 4096
 
 
@@ -29,7 +27,7 @@ class ReplayWindow:
             raise ValueError(f"ReplayWindow.size: must be >= 1, got {size}")
         self.size = size
         self._top: dict[str, int] = {}
-        self._seen: dict[str, OrderedDict[int, str]] = {}
+        self._seen: dict[str, dict[int, str]] = {}
 
     def check(self, origin: str, sequence: int, msg_id: str) -> str | None:
         """None if (origin, sequence, msg_id) would be accepted, else "duplicate" or "replay"."""
@@ -45,17 +43,23 @@ class ReplayWindow:
 
     def accept(self, origin: str, sequence: int, msg_id: str) -> None:
         """Record an accepted message (call only after :meth:`check` returned None)."""
-        seen = self._seen.setdefault(origin, OrderedDict())
+        seen = self._seen.setdefault(origin, {})
         seen[sequence] = msg_id
-        top = max(self._top.get(origin, sequence), sequence)
+        old_top = self._top.get(origin, sequence)
+        top = max(old_top, sequence)
         self._top[origin] = top
-        floor = top - self.size
-        # Entries leave in insertion order, which is near enough sequence order; drop any below the floor.
-        while seen:
-            oldest = next(iter(seen))
-            if oldest > floor and len(seen) <= self.size:
-                break
-            seen.popitem(last=False)
+        if top > old_top:
+            self._forget_below(seen, old_top - self.size, top - self.size)
+
+    @staticmethod
+    def _forget_below(seen: dict[int, str], old_floor: int, floor: int) -> None:
+        """Drop numbers that slid out of the window: walk the slid range or the dict, whichever is shorter."""
+        if floor - old_floor <= len(seen):
+            for seq in range(old_floor + 1, floor + 1):
+                seen.pop(seq, None)
+        else:
+            for seq in [s for s in seen if s <= floor]:
+                del seen[seq]
 
     def top(self, origin: str) -> int | None:
         """Highest sequence accepted from ``origin`` so far."""

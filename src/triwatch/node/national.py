@@ -144,6 +144,7 @@ class NationalNode:
                 track_id=tr.track_id,
                 status=tr.status,
                 x=report.x,
+                P=report.P,
                 sent_to=list(result.sent_to),
                 withheld_from=list(result.withheld_from),
                 apogee_m=report.apogee_m,
@@ -200,6 +201,7 @@ class NationalNode:
             areas=w.areas,
             subregions=w.subregions,
             impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+            ellipse=None if w.impact is None else to_payload(w.impact),
             cause_wall_ns=w.cause_wall_ns,
         )
 
@@ -211,39 +213,30 @@ class NationalNode:
         active = self.picture.active(now_s)
         for st in active:
             for w in self._assess(st, now_s):
-                self.endpoint.publish("warnings", to_payload(w))
-                self.events.emit(
-                    now_s,
-                    self.nation,
-                    "warning-issued",
-                    warning_id=w.warning_id,
-                    revision=w.revision,
-                    kind=w.kind,
-                    areas=w.areas,
-                    system_track=st.number,
-                    x=st.x.tolist(),
-                    time_s=st.time_s,
-                    pedigree=st.pedigree,
-                    cause_wall_ns=w.cause_wall_ns,
-                    impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
-                )
-                self._deliver_warning(w, now_s)
+                self._issue(w, now_s, st.number, x=st.x.tolist(), time_s=st.time_s, pedigree=st.pedigree)
         live = {st.number for st in active}
         for number in list(self.alerts.alerts):
             if number not in live:
                 for w in self.alerts.lost(number, now_s):
-                    self.endpoint.publish("warnings", to_payload(w))
-                    self.events.emit(
-                        now_s,
-                        self.nation,
-                        "warning-issued",
-                        warning_id=w.warning_id,
-                        revision=w.revision,
-                        kind=w.kind,
-                        areas=w.areas,
-                        system_track=number,
-                    )
-                    self._deliver_warning(w, now_s)
+                    self._issue(w, now_s, number)
+
+    def _issue(self, w: WarningReport, now_s: float, system_track: str, **picture) -> None:
+        """Publish a warning revision to partners, log it, and deliver it to this nation's own C2."""
+        self.endpoint.publish("warnings", to_payload(w))
+        self.events.emit(
+            now_s,
+            self.nation,
+            "warning-issued",
+            warning_id=w.warning_id,
+            revision=w.revision,
+            kind=w.kind,
+            areas=w.areas,
+            system_track=system_track,
+            cause_wall_ns=w.cause_wall_ns,
+            impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+            **picture,
+        )
+        self._deliver_warning(w, now_s)
 
     def _assess(self, st: SystemTrack, now_s: float) -> list[WarningReport]:
         latest = st.latest()

@@ -29,11 +29,18 @@ class Observation:
 
 @runtime_checkable
 class Sensor(Protocol):
-    """A sensor of one nation. It decides itself whether a scan or revisit is due at scene.time_s."""
+    """A sensor of one nation. It decides itself whether a scan or revisit is due at scene.time_s.
+
+    Report latencies differ between sensors (2-4 s here), so detections reach a node out of
+    measurement order; a consumer that needs time order holds a window of the largest latency_s.
+    """
 
     sensor_id: str
     nation: str
     kind: str
+
+    @property
+    def latency_s(self) -> float: ...
 
     def observe(self, scene: Scene, rng: np.random.Generator) -> list[Observation]: ...
 

@@ -78,7 +78,10 @@ def _number(
     if positive and v <= 0:
         raise SensorSpecError(f"{where}.{key}: must be > 0, got {v!r}")
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise SensorSpecError(f"{where}.{key}: must be within [{lo}, {hi}], got {v!r}")
+        bound = (
+            f"within [{lo}, {hi}]" if lo is not None and hi is not None else f">= {lo}" if hi is None else f"<= {hi}"
+        )
+        raise SensorSpecError(f"{where}.{key}: must be {bound}, got {v!r}")
     return float(v)
 
 

@@ -30,9 +30,27 @@ from scipy.special import ndtr
 
 from triwatch.geo.frames import geodetic_to_ecef
 from triwatch.geo.horizon import segment_clears_earth
-from triwatch.geo.wgs84 import A_M, B_M
+from triwatch.geo.wgs84 import A_M, B_M, E2
 
 _SCALE = np.array([1.0, 1.0, A_M / B_M])
+_EP2 = (A_M**2 - B_M**2) / B_M**2  # second eccentricity squared
+
+
+def height_m(r_ecef: np.ndarray) -> np.ndarray:
+    """Geodetic height of ECEF points by Bowring's one-step formula, cheap for one point at a time.
+
+    theta = atan2(a z, b p), lat = atan2(z + e'^2 b sin^3 theta, p - e^2 a cos^3 theta),
+    h = p cos lat + z sin lat - a sqrt(1 - e^2 sin^2 lat). Within a metre of the exact height
+    up to thousands of km, which is all a visibility test needs; geo.frames.ecef_to_geodetic
+    (pymap3d) is exact but costs ~100 us a call, too much for per-time coverage sweeps.
+    """
+    r = np.atleast_2d(np.asarray(r_ecef, float))
+    x, y, z = r[:, 0], r[:, 1], r[:, 2]
+    p = np.hypot(x, y)
+    theta = np.arctan2(A_M * z, B_M * p)
+    lat = np.arctan2(z + _EP2 * B_M * np.sin(theta) ** 3, p - E2 * A_M * np.cos(theta) ** 3)
+    sl = np.sin(lat)
+    return p * np.cos(lat) + z * sl - A_M * np.sqrt(1.0 - E2 * sl * sl)
 
 
 def clears_earth(sensor_ecef: np.ndarray, target_ecef: np.ndarray, margin_m: float = 0.0) -> np.ndarray:

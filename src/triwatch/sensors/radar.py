@@ -77,6 +77,11 @@ class RadarSensor:
         self._rot = enu_rotation(self.lat_rad, self.lon_rad)
         self._clock = RevisitClock(preset.revisit_s)
 
+    @property
+    def latency_s(self) -> float:
+        """Delay from measurement to report at the national node (a node reorders within the largest one)."""
+        return self.preset.latency_s
+
     # --- geometry -------------------------------------------------------------------------
     def position_ecef(self, t_s: float) -> np.ndarray:
         return self._site.copy()

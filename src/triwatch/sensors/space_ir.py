@@ -23,6 +23,7 @@ from triwatch.sensors.detection import Detection
 from triwatch.sensors.ir_geometry import (
     against_space,
     clears_earth,
+    height_m,
     ir_snr,
     los_angles,
     los_noise_sigmas,
@@ -48,6 +49,11 @@ class SpaceIrSensor:
         self.preset = preset
         self._clock = RevisitClock(preset.revisit_s)
 
+    @property
+    def latency_s(self) -> float:
+        """Delay from measurement to report at the national node (a node reorders within the largest one)."""
+        return self.preset.latency_s
+
     def position_ecef(self, t_s: float) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -60,7 +66,7 @@ class SpaceIrSensor:
         if p.max_range_m is not None:
             los_ok &= rng_m <= p.max_range_m
         plume = los_ok & thrusting & (h >= p.min_plume_altitude_m)
-        if p.nei_body_w_m2 is None:
+        if p.nei_body_w_m2 is None or thrusting.all():
             body = np.zeros_like(plume)
         else:
             body = los_ok & ~thrusting & against_space(sensor, r, p.background_margin_m)
@@ -71,7 +77,7 @@ class SpaceIrSensor:
         r = np.atleast_2d(np.asarray(r_ecef, float))
         sensor = self.position_ecef(t_s)
         _, _, rng_m = los_angles(sensor, r)
-        plume, _ = self._visibility(sensor, r, np.ones(r.shape[0], bool), rng_m, ecef_to_geodetic(r)[2])
+        plume, _ = self._visibility(sensor, r, np.ones(r.shape[0], bool), rng_m, height_m(r))
         return plume
 
     def _look(self, scene: Scene, candidates: np.ndarray, rng: np.random.Generator, scan: bool) -> list[Observation]:

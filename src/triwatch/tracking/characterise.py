@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from triwatch.geo.wgs84 import A_M, GM_M3_S2, MEAN_RADIUS_M, OMEGA_RAD_S, F
+from triwatch.geo.wgs84 import A_M, MEAN_RADIUS_M, OMEGA_RAD_S, F
 from triwatch.physics.gravity import gravity_j2, rotating_frame_acceleration
 from triwatch.physics.propagate import propagate_to_impact
 from triwatch.tracking.earth import height_of, up_of
 from triwatch.tracking.impact import IMPACT_STEP_S, ground_point_estimate, sigma_points
+from triwatch.tracking.orbit import two_body_elements
 from triwatch.tracking.types import PointEstimate
 
 BOOST_LAUNCH_MAX_HEIGHT_M = 150e3
@@ -91,18 +92,6 @@ def launch_from_coast(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[Point
         est.cov_en_m2 = est.cov_en_m2 + BACK_PROPAGATION_ERROR_M**2 * np.eye(2)
         out.append(est)
     return out
-
-
-def two_body_elements(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Specific energy E (K,), semi-major axis a (K,) (inf if unbound) and eccentricity vector (K, 3)."""
-    r, v = x[:, :3], x[:, 3:]
-    v_i = v + np.cross(np.array([0.0, 0.0, OMEGA_RAD_S]), r)  # inertial velocity at this instant
-    rn = np.linalg.norm(r, axis=1)
-    energy = 0.5 * np.einsum("ki,ki->k", v_i, v_i) - GM_M3_S2 / rn
-    a = np.where(energy < 0.0, -GM_M3_S2 / (2.0 * np.minimum(energy, -1e-9)), np.inf)
-    h = np.cross(r, v_i)
-    e_vec = np.cross(v_i, h) / GM_M3_S2 - r / rn[:, None]
-    return energy, a, e_vec
 
 
 def apogee_height(x: np.ndarray) -> np.ndarray:

@@ -18,11 +18,14 @@ from __future__ import annotations
 import numpy as np
 
 from triwatch.geo.frames import ecef_to_enu, geodetic_to_ecef
+from triwatch.geo.wgs84 import A_M
 from triwatch.physics.propagate import propagate_to_impact
 from triwatch.tracking.earth import geodetic_of, height_of
+from triwatch.tracking.orbit import perigee_radius
 from triwatch.tracking.types import PointEstimate
 
 N_STATE = 6
+PERIGEE_CUTOFF_M = A_M + 200e3  # above this perigee (J2 and drag aside) an object stays up
 IMPACT_STEP_S = 5.0  # RK4 above 30 km; propagate_to_impact refines to 0.5 s steps below, where it interpolates
 
 
@@ -59,18 +62,22 @@ def predict_impacts(x: np.ndarray, P: np.ndarray, t_s: np.ndarray, max_time_s: f
     k = x.shape[0]
     if k == 0:
         return []
-    pts = sigma_points(x, P).reshape(-1, N_STATE)
-    h = height_of(pts[:, :3])
-    airborne = (h > 0.0).reshape(k, -1).all(axis=1)
+    sig = sigma_points(x, P)  # (K, 12, 6)
+    airborne = (height_of(sig[..., :3]) > 0.0).all(axis=1)
+    # A sigma point whose two-body perigee clears the Earth by far never lands: the track's
+    # prediction would be None anyway, so it is not flown for max_time_s to find out.
+    grounded = (perigee_radius(sig) < PERIGEE_CUTOFF_M).all(axis=1)
+    fly = np.flatnonzero(airborne & grounded)
+    out: list[PointEstimate | None] = [None] * k
+    if fly.size == 0:
+        return out
+    pts = sig[fly].reshape(-1, N_STATE)
     r_hit, t_hit = propagate_to_impact(pts[:, :3], pts[:, 3:], max_time_s=max_time_s, dt_s=IMPACT_STEP_S)
-    r_hit = r_hit.reshape(k, 2 * N_STATE, 3)
-    t_hit = t_hit.reshape(k, 2 * N_STATE)
-    out: list[PointEstimate | None] = []
-    for i in range(k):
-        if not airborne[i] or not np.all(np.isfinite(t_hit[i])):
-            out.append(None)
-            continue
-        out.append(ground_point_estimate(r_hit[i], t_s[i] + t_hit[i]))
+    r_hit = r_hit.reshape(fly.size, 2 * N_STATE, 3)
+    t_hit = t_hit.reshape(fly.size, 2 * N_STATE)
+    for j, i in enumerate(fly):
+        if np.all(np.isfinite(t_hit[j])):
+            out[i] = ground_point_estimate(r_hit[j], t_s[i] + t_hit[j])
     return out
 
 

@@ -38,14 +38,16 @@ class IrPairing:
     def __init__(self, config: TrackerConfig) -> None:
         self.config = config
         self.waiting: list[_Sighting] = []
+        self.newest_s = -np.inf
 
     def offer(
         self, t: float, sensor_id: str, site: np.ndarray, Z: np.ndarray, R: np.ndarray
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """Take the unexplained sightings (Z (D, 2), R (D, 2, 2)) of one scan; return births [(x0 (K, 6), P0 (K, 6, 6))]."""
         cfg = self.config
-        self.waiting = [w for w in self.waiting if t - w.t <= cfg.ir_pair_window_s]
-        others = [w for w in self.waiting if w.sensor_id != sensor_id]
+        self.newest_s = max(self.newest_s, t)
+        self.waiting = [w for w in self.waiting if self.newest_s - w.t <= cfg.ir_pair_window_s]
+        others = [w for w in self.waiting if w.sensor_id != sensor_id and abs(t - w.t) <= cfg.ir_pair_window_s]
         used_new = np.zeros(Z.shape[0], bool)
         births_x, births_P = [], []
         if others:
@@ -68,7 +70,7 @@ class IrPairing:
                 x0 = np.concatenate([pos, np.zeros(3)])
                 P0 = np.zeros((6, 6))
                 # The older line was seen dt earlier: the object moved up to sigma_v * dt in between.
-                dt = t - old.t
+                dt = abs(t - old.t)
                 P0[:3, :3] = cov + (cfg.init_speed_sigma_m_s * dt) ** 2 * np.eye(3)
                 P0[3:, 3:] = cfg.init_speed_sigma_m_s**2 * np.eye(3)
                 births_x.append(x0)

@@ -59,6 +59,16 @@ def update_with_residual(
     return x_new, 0.5 * (P_new + _t(P_new)), S
 
 
+def unscented_update(
+    x: np.ndarray, P: np.ndarray, y: np.ndarray, S: np.ndarray, Pxz: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kalman update from sigma-point moments: S = P_zz + R (N, m, m), P_xz (N, n, m). Returns (x+, P+, S)."""
+    K = _t(np.linalg.solve(S, _t(Pxz)))  # K = P_xz S^-1
+    x_new = x + np.einsum("...ij,...j->...i", K, y)  # x+ = x + K y
+    P_new = P - K @ S @ _t(K)  # P+ = P - K S K^T
+    return x_new, 0.5 * (P_new + _t(P_new)), S
+
+
 def update(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

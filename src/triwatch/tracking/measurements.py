@@ -20,6 +20,8 @@ not produce a residual of 2 pi.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from triwatch.geo.frames import enu_rotation
@@ -41,12 +43,23 @@ def residual(model: str, z: np.ndarray, z_pred: np.ndarray) -> np.ndarray:
     return y
 
 
-def _radar(x: np.ndarray, site_ecef: np.ndarray, site_lat: np.ndarray, site_lon: np.ndarray, with_rate: bool):
-    M = enu_rotation(site_lat, site_lon)  # ECEF -> ENU, (3, 3) for one site or (N, 3, 3)
+@lru_cache(maxsize=256)
+def _site_rotation(lat: float, lon: float) -> np.ndarray:
+    """ECEF -> ENU rotation of one site, built once per site (radars do not move between scans)."""
+    M = enu_rotation(lat, lon)
+    M.flags.writeable = False
+    return M
+
+
+def _radar(x: np.ndarray, site_ecef: np.ndarray, site_lat, site_lon, with_rate: bool):
+    if np.ndim(site_lat) == 0 and np.ndim(site_lon) == 0:
+        M = _site_rotation(float(site_lat), float(site_lon))
+    else:
+        M = enu_rotation(site_lat, site_lon)  # ECEF -> ENU, (N, 3, 3): one site per row
     g = x[:, :3] - site_ecef
     d = np.matmul(M, g[..., None])[..., 0]
     e, n, u = d[:, 0], d[:, 1], d[:, 2]
-    hor2 = e * e + n * n
+    hor2 = np.maximum(e * e + n * n, 1e-6)  # at the zenith azimuth is undefined: keep its Jacobian finite
     hor = np.sqrt(hor2)
     rho2 = hor2 + u * u
     rho = np.sqrt(rho2)
@@ -75,7 +88,7 @@ def _radar(x: np.ndarray, site_ecef: np.ndarray, site_lat: np.ndarray, site_lon:
 def _ir_los(x: np.ndarray, site_ecef: np.ndarray):
     g = x[:, :3] - site_ecef
     gx, gy, gz = g[:, 0], g[:, 1], g[:, 2]
-    hor2 = gx * gx + gy * gy
+    hor2 = np.maximum(gx * gx + gy * gy, 1e-6)  # a line of sight along the pole axis has no alpha
     hor = np.sqrt(hor2)
     rho2 = hor2 + gz * gz
     zero = np.zeros_like(gx)

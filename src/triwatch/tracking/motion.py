@@ -99,3 +99,21 @@ def propagate_with_covariance(
         r, v = rk4_step(r, v, h)
     P = 0.5 * (P + np.swapaxes(P, -1, -2))
     return np.concatenate([r, v], axis=1), P
+
+
+def propagate_with_transition(
+    x: np.ndarray, dt: float, max_step_s: float = MAX_STEP_S
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean flight of states x (N, 6) by dt and the transition matrix F (N, 6, 6) of the whole interval.
+
+    F is the product of the sub-step transitions, F = F_n ... F_1, each taken at its sub-step's start.
+    """
+    x = np.atleast_2d(np.asarray(x, float))
+    n_steps = max(1, int(np.ceil(abs(dt) / max_step_s)))
+    h = np.full(x.shape[0], dt / n_steps)
+    F = np.repeat(np.eye(6)[None], x.shape[0], axis=0)
+    r, v = x[:, :3], x[:, 3:6]
+    for _ in range(n_steps):
+        F = transition_matrix(np.concatenate([r, v], axis=1), h) @ F
+        r, v = rk4_step(r, v, h)
+    return np.concatenate([r, v], axis=1), F

@@ -59,7 +59,13 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
     if stale:
         s = np.array(stale)
         impacts = predict_impacts(x[s], P[s], t[s])
-        need_back = [j for j in stale if store.records[rows[j]].launch is None and not thrusting[j]]
+        # A separated object was not launched from where its own flight, run backwards, meets the
+        # ground: it takes its parent's launch (below), never a back-propagation of its own.
+        need_back = [
+            j
+            for j in stale
+            if store.records[rows[j]].launch is None and store.records[rows[j]].parent_id is None and not thrusting[j]
+        ]
         backs = dict(zip(need_back, launch_from_coast(x[need_back], P[need_back], t[need_back]), strict=True))
         apogees = apogee_height(x[s])
         ranges = minimum_energy_range(x[s])
@@ -73,11 +79,15 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
                 "apogee": None if thrusting[j] or not np.isfinite(apogees[k]) else float(apogees[k]),
                 "energy_range": float(ranges[k]),
             }
+    by_id = {r.track_id: r for r in store.records}
     out = []
     for j, i in enumerate(rows):
         rec = store.records[i]
         c = rec.cache
         launch = rec.launch if rec.launch is not None else c["launch_back"]
+        parent = by_id.get(rec.parent_id) if rec.parent_id is not None else None
+        if launch is None and parent is not None:
+            launch = parent.launch if parent.launch is not None else parent.cache.get("launch_back")
         apogee = None if thrusting[j] else c["apogee"]
         if apogee is not None:
             apogee = max(apogee, rec.max_height_m)  # the orbit's apogee cannot be below a height already seen

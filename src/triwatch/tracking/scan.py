@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triwatch.tracking import imm
-from triwatch.tracking.kalman import update_with_residual
+from triwatch.tracking import imm, unscented
+from triwatch.tracking.kalman import unscented_update, update_with_residual
 from triwatch.tracking.measurements import predict_measurement, residual
 from triwatch.tracking.motion import propagate_with_covariance
 from triwatch.tracking.types import TrackerConfig
@@ -27,22 +27,36 @@ class Prediction:
     P: np.ndarray  # (T, 2, 6, 6)
     c: np.ndarray  # (T, 2) predicted mode probabilities
     z: np.ndarray  # (T, 2, m) predicted measurement per model
-    H: np.ndarray  # (T, 2, m, 6)
+    Pzz: np.ndarray  # (T, 2, m, m) its covariance before noise (H P H^T for the EKF)
+    Pxz: np.ndarray  # (T, 2, 6, m) state-measurement cross covariance (P H^T for the EKF)
+    H: np.ndarray | None  # (T, 2, m, 6) for the EKF (Joseph update); None for the UKF
 
 
 def predict_to(
     x: np.ndarray, P: np.ndarray, mu: np.ndarray, dt: np.ndarray, config: TrackerConfig
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """IMM mixing and prediction of T tracks by dt (T,): returns x (T, 2, 6), P (T, 2, 6, 6), c (T, 2)."""
-    t = x.shape[0]
-    Pi = imm.switching_matrix(dt, config.mean_time_to_burnout_s, config.mean_time_to_ignition_s)
-    x0, P0, c = imm.mix(x, P, mu, Pi)
-    q_along = np.tile([config.q_ballistic_m2_s3, config.q_boost_along_m2_s3], t)  # model order: coast, thrust
-    q_cross = np.tile([config.q_ballistic_m2_s3, config.q_boost_cross_m2_s3], t)
-    xp, Pp = propagate_with_covariance(
-        x0.reshape(2 * t, 6), P0.reshape(2 * t, 6, 6), np.repeat(dt, 2), q_along, q_cross
+    """IMM mixing and prediction of T tracks by dt (T,): returns x (T, 2, 6), P (T, 2, 6, 6), c (T, 2).
+
+    Tracks with dt = 0 (already updated at this instant by another sensor) are passed through:
+    no time passes, so Pi = I and mixing and prediction are identities.
+    """
+    moving = np.flatnonzero(dt)
+    xp, Pp, c = x.copy(), P.copy(), mu.copy()
+    if moving.size == 0:
+        return xp, Pp, c
+    t = moving.size
+    Pi = imm.switching_matrix(dt[moving], config.mean_time_to_burnout_s, config.mean_time_to_ignition_s)
+    x0, P0, c[moving] = imm.mix(x[moving], P[moving], mu[moving], Pi)
+    q_along = np.empty((t, 2))  # model order per track: coast, thrust
+    q_along[:, imm.COAST], q_along[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_along_m2_s3
+    q_cross = np.empty((t, 2))
+    q_cross[:, imm.COAST], q_cross[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_cross_m2_s3
+    step = unscented.predict if config.filter == "ukf" else propagate_with_covariance
+    xm, Pm = step(
+        x0.reshape(2 * t, 6), P0.reshape(2 * t, 6, 6), np.repeat(dt[moving], 2), q_along.ravel(), q_cross.ravel()
     )
-    return xp.reshape(t, 2, 6), Pp.reshape(t, 2, 6, 6), c
+    xp[moving], Pp[moving] = xm.reshape(t, 2, 6), Pm.reshape(t, 2, 6, 6)
+    return xp, Pp, c
 
 
 def predict_scan(
@@ -56,12 +70,19 @@ def predict_scan(
     site_lon: float,
     config: TrackerConfig,
 ) -> Prediction:
-    """Predict T tracks to the scan time and into the sensor's measurement space."""
+    """Predict T tracks to the scan time and into the sensor's measurement space (EKF or UKF)."""
     xp, Pp, c = predict_to(x, P, mu, dt, config)
     t = x.shape[0]
-    z, H = predict_measurement(model, xp.reshape(2 * t, 6), site_ecef, site_lat, site_lon)
+    flat_x, flat_P = xp.reshape(2 * t, 6), Pp.reshape(2 * t, 6, 6)
+    if config.filter == "ukf":
+        z, Pzz, Pxz = unscented.measurement_moments(model, flat_x, flat_P, site_ecef, site_lat, site_lon)
+        m = z.shape[1]
+        return Prediction(xp, Pp, c, z.reshape(t, 2, m), Pzz.reshape(t, 2, m, m), Pxz.reshape(t, 2, 6, m), None)
+    z, H = predict_measurement(model, flat_x, site_ecef, site_lat, site_lon)
     m = z.shape[1]
-    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H.reshape(t, 2, m, 6))
+    H = H.reshape(t, 2, m, 6)
+    PHt = Pp @ np.swapaxes(H, -1, -2)
+    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H)
 
 
 def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,12 +92,17 @@ def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> t
     plausible if either model explains it). Cost: -2 ln of the mixture likelihood
     sum_j c_j N(y_j; 0, S_j), without the constant m ln 2 pi.
     """
-    HPHt = pred.H @ pred.P @ np.swapaxes(pred.H, -1, -2)  # (T, 2, m, m)
-    S = HPHt[:, :, None] + R[None, None]  # (T, 2, D, m, m): S = H P H^T + R
+    HPHt = pred.Pzz  # (T, 2, m, m)
     y = residual(model, Z[None, None], pred.z[:, :, None])  # (T, 2, D, m)
-    S_inv = np.linalg.inv(S)
-    d2 = np.einsum("...i,...ij,...j->...", y, S_inv, y)
-    _, log_det = np.linalg.slogdet(S)
+    if np.all(R[0] == R):  # one noise for the whole scan (the usual case): S per track and model only
+        S = HPHt + R[0]  # S = H P H^T + R
+        S_inv = np.linalg.inv(S)
+        d2 = np.einsum("tkdi,tkij,tkdj->tkd", y, S_inv, y)
+        log_det = np.linalg.slogdet(S)[1][:, :, None]
+    else:
+        S = HPHt[:, :, None] + R[None, None]  # (T, 2, D, m, m)
+        d2 = np.einsum("...i,...ij,...j->...", y, np.linalg.inv(S), y)
+        log_det = np.linalg.slogdet(S)[1]
     log_lik = -0.5 * (d2 + log_det) + np.log(np.maximum(pred.c, 1e-300))[:, :, None]
     peak = log_lik.max(axis=1)
     cost = -2.0 * (peak + np.log(np.exp(log_lik - peak[:, None]).sum(axis=1)))
@@ -95,12 +121,16 @@ def update_assigned(
     m = Z.shape[1]
     x = pred.x[rows].reshape(2 * k, 6)
     P = pred.P[rows].reshape(2 * k, 6, 6)
-    H = pred.H[rows].reshape(2 * k, m, 6)
     zp = pred.z[rows].reshape(2 * k, m)
     z2 = np.repeat(Z, 2, axis=0)
     R2 = np.repeat(R, 2, axis=0)
     y = residual(model, z2, zp)
-    x_new, P_new, S = update_with_residual(x, P, y, R2, H)
+    if pred.H is not None:
+        x_new, P_new, S = update_with_residual(x, P, y, R2, pred.H[rows].reshape(2 * k, m, 6))
+    else:
+        x_new, P_new, S = unscented_update(
+            x, P, y, pred.Pzz[rows].reshape(2 * k, m, m) + R2, pred.Pxz[rows].reshape(2 * k, 6, m)
+        )
     S_inv = np.linalg.inv(S)
     d2 = np.einsum("ni,nij,nj->n", y, S_inv, y)
     _, log_det = np.linalg.slogdet(S)

@@ -25,6 +25,8 @@ class TrackRecord:
     n_updates: int = 1
     sensor_ids: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
     parent_id: str | None = None
+    parent_candidates: list[str] = field(default_factory=list)  # shortlisted at birth, decided at confirmation
+    path: list = field(default_factory=list)  # recent (t, position) of a confirmed track, for lineage
     max_height_m: float = -np.inf
     last_nis: float = np.nan  # normalised innovation squared of the last update (filter health)
     launch: object | None = None  # best PointEstimate of the launch so far

@@ -2,7 +2,7 @@
 
 Each scan (the detections of one sensor at one time) goes through the same steps:
 
-1. forget tracks that are stale (no update for ``delete_after_s``) or already on the ground;
+1. forget tracks that are stale (predicted too uncertain, or too long without update) or on the ground;
 2. predict every live track to the scan time (two-model IMM, see imm.py) and into the sensor's
    measurement space, score every track-detection pair, gate (chi-square) and assign (global
    nearest neighbour, gating.py); update the assigned tracks in one batched Kalman step;
@@ -10,8 +10,9 @@ Each scan (the detections of one sensor at one time) goes through the same steps
    (scans of sensors that already saw it) and deleted when it can no longer make it;
 4. a radar detection left over starts a tentative track (initiation.py); an infrared line of
    sight left over waits for a line of sight from another sensor to triangulate with. A new track
-   born near a confirmed one is taken to be a separated object (stage, debris, payload) and keeps
-   that track as its parent, so the parent keeps its id (a separation is a birth, not a swap).
+   born near a confirmed one that, flown back, meets that track's recent path is a separated object
+   (stage, debris, payload) with that track as its parent (lineage.py): the parent keeps its id
+   (a separation is a birth, not a swap).
 
 The tracker only sees detections: no truth, no launch site, no vehicle type.
 """
@@ -24,17 +25,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import imm
+from triwatch.tracking import imm, lineage
 from triwatch.tracking.characterise import launch_from_boost
 from triwatch.tracking.earth import height_of, up_of
 from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
 from triwatch.tracking.initiation import radar_initial_state
 from triwatch.tracking.report import build_estimates
-from triwatch.tracking.scan import predict_scan, score_pairs, update_assigned
+from triwatch.tracking.scan import predict_scan, predict_to, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.types import TrackerConfig, TrackEstimate
-from triwatch.tracking.validate import check_order_and_shapes, check_scan_values
+from triwatch.tracking.validate import check_scan_values, check_shapes_and_times
 
 
 @dataclass
@@ -52,7 +53,6 @@ class Scan:
 
 
 STALE_SWEEP_S = 1.0
-INITIAL_MODE_PROBABILITIES = np.array([0.5, 0.5])  # a new track may be boosting or coasting: no prior
 
 
 class NationalTracker:
@@ -69,15 +69,18 @@ class NationalTracker:
 
     # ---- input -------------------------------------------------------------------------------
     def process(self, detections: Sequence[Detection]) -> None:
-        """Take detections sorted by time_s (several sensors mixed); each (sensor_id, time_s) group is a scan.
+        """Take detections (several sensors mixed); each (sensor_id, time_s) group is a scan, run in time order.
 
         The whole batch is checked before any of it is used: a bad detection raises ValueError
-        naming it, and the tracker is left as it was.
+        naming it, and the tracker is left as it was. Detections are expected sorted by time_s,
+        but a late one (a slow sensor's report older than what was already processed) is used,
+        not refused: see _scan.
         """
         detections = list(detections)
-        check_order_and_shapes(detections, self.now_s)
+        check_shapes_and_times(detections)
         groups: dict[tuple[float, str, str], list[int]] = {}
-        for i, det in enumerate(detections):
+        for i in sorted(range(len(detections)), key=lambda k: detections[k].time_s):  # stable: ties keep order
+            det = detections[i]
             groups.setdefault((float(det.time_s), det.sensor_id, det.model), []).append(i)
         scans = []
         for (t, sensor, model), idx in groups.items():
@@ -92,12 +95,20 @@ class NationalTracker:
             self._scan(scan)
 
     def _scan(self, scan: Scan) -> None:
+        """One scan: predict, gate, assign, update, life cycle, births (see the module docstring).
+
+        A late scan (older than a track's last update) is handled by retrodiction: the track is
+        flown back to the scan time (the filter predicts with negative dt), updated there, and
+        flown forward again to its last update time, so a track's time never goes backwards.
+        With no process noise this is exact (all reports measure one deterministic trajectory);
+        with process noise it is conservative (noise is added on the way back instead of removed).
+        """
         cfg = self.config
         t, sensor, model, Z, R = scan.time_s, scan.sensor_id, scan.model, scan.Z, scan.R
         site, lat, lon = scan.site_ecef, scan.site_lat, scan.site_lon
-        self.now_s = t
+        self.now_s = max(self.now_s, t)
         self.reports_processed += Z.shape[0]
-        self._forget_stale(t)
+        self._forget_stale(self.now_s)
         store = self.store
         assigned_det = np.zeros(Z.shape[0], bool)
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
@@ -107,7 +118,11 @@ class NationalTracker:
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
             if rows.size:
                 x_new, P_new, mu_new, nis = update_assigned(pred, rows, model, Z[cols], R[cols])
-                store.x[rows], store.P[rows], store.mu[rows], store.t[rows] = x_new, P_new, mu_new, t
+                ahead = np.maximum(store.t[rows] - t, 0.0)  # > 0 for tracks already past this (late) scan
+                if ahead.any():
+                    x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, cfg)
+                store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
+                store.t[rows] = t + ahead
                 for i, value in zip(rows, nis, strict=True):
                     store.records[i].last_nis = float(value)
                 assigned_det[cols] = True
@@ -134,13 +149,14 @@ class NationalTracker:
         hit[rows] = True
         keep = np.ones(len(store), bool)
         if rows.size:
-            x, _ = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
-            h = height_of(x[:, :3])
+            x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
+            at = dict(zip(rows.tolist(), range(rows.size), strict=True))
         for j, i in enumerate(rows):
             rec = store.records[i]
             rec.n_updates += 1
             rec.sensor_ids.setdefault(sensor, None)
-            rec.max_height_m = max(rec.max_height_m, float(h[j]))
+            if rec.status == "confirmed":
+                lineage.record_path(rec, float(store.t[i]), x[j, :3])
         for i, rec in enumerate(store.records):
             if rec.status != "tentative" or not (hit[i] or sensor in rec.sensor_ids):
                 continue
@@ -148,17 +164,34 @@ class NationalTracker:
             rec.hits += int(hit[i])
             if rec.hits >= cfg.confirm_m:
                 rec.status = "confirmed"
+                if rec.parent_candidates:
+                    j = at[i]
+                    self._decide_parent(rec, x[j], P[j], float(store.t[i]))
             elif rec.hits + (cfg.confirm_n - rec.opportunities) < cfg.confirm_m:
                 keep[i] = False
         if rows.size:
             self._note_launch(rows)
         store.keep(keep)
 
+    def _decide_parent(self, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float) -> None:
+        """At confirmation: did this track separate from one of its shortlisted parents? (lineage.py)"""
+        by_id = {r.track_id: r for r in self.store.records}
+        candidates = [by_id[c] for c in rec.parent_candidates if c in by_id]
+        rec.parent_id = lineage.separated_from(x, P, t, candidates)
+        rec.parent_candidates = []
+        if rec.parent_id is not None:  # a separated object shares its parent's launch
+            parent = by_id[rec.parent_id]
+            rec.launch, rec.launch_trace_m2 = parent.launch, parent.launch_trace_m2
+
     def _note_launch(self, rows: np.ndarray) -> None:
-        """Keep, per track, the sharpest launch estimate from its boost-phase updates."""
+        """Keep, per track, the sharpest launch estimate from its boost-phase updates.
+
+        A separated object did not leave the ground on its own: it keeps its parent's launch.
+        """
         store = self.store
         thrust = store.mu[rows, imm.THRUST] > self.config.thrusting_probability
-        rows = rows[thrust]
+        own = np.array([store.records[i].parent_id is None for i in rows], bool)
+        rows = rows[thrust & own]
         if not rows.size:
             return
         x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
@@ -168,7 +201,11 @@ class NationalTracker:
                 rec.launch, rec.launch_trace_m2 = est, float(np.trace(est.cov_en_m2))
 
     def _forget_stale(self, t: float) -> None:
-        """Delete tracks not updated for delete_after_s, tentative ones after coast_after_s, and landed ones.
+        """Delete tracks gone too uncertain or too old, tentative ones after coast_after_s, and landed ones.
+
+        The predicted 3-D position variance after a time a without update is approximated by
+        tr P_rr + 2 a tr P_rv + a^2 tr P_vv + q a^3 (tr of the white-acceleration term, 3 axes x a^3 / 3),
+        gravity's small shear of the covariance aside.
 
         Runs at most once per STALE_SWEEP_S of scenario time: every scan of every sensor would
         repeat the same verdicts.
@@ -179,12 +216,26 @@ class NationalTracker:
         self._last_sweep_s = t
         age = t - store.t
         tentative = np.array([r.status == "tentative" for r in store.records])
-        x, _ = imm.combine(store.x, store.P, store.mu)
+        x, P = imm.combine(store.x, store.P, store.mu)
         h = height_of(x[:, :3])
-        v_up = np.einsum("ni,ni->n", x[:, 3:], up_of(x[:, :3]))
-        # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it).
-        landed = (v_up < 0.0) & (age > np.maximum(h, 0.0) / np.maximum(-v_up, 1e-3))
-        stale = (age > self.config.delete_after_s) | (tentative & (age > self.config.coast_after_s)) | landed
+        for rec, height in zip(store.records, h, strict=True):  # highest point seen, a floor for the apogee
+            rec.max_height_m = max(rec.max_height_m, float(height))
+        up = up_of(x[:, :3])
+        v_up = np.einsum("ni,ni->n", x[:, 3:], up)
+        # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it). Only a
+        # track sure of it counts: height and sink rate taken 3 sigma against landing.
+        sd_h = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, :3, :3], up))
+        sd_v = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, 3:, 3:], up))
+        sink = -v_up - 3.0 * sd_v
+        landed = (sink > 0.0) & (age > (np.maximum(h, 0.0) + 3.0 * sd_h) / np.maximum(sink, 1e-3))
+        cfg = self.config
+        tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
+        tr_rv = np.trace(P[:, :3, 3:], axis1=1, axis2=2)
+        tr_vv = np.trace(P[:, 3:, 3:], axis1=1, axis2=2)
+        var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
+        lost = var > cfg.delete_sigma_m**2
+        broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens
+        stale = (age > cfg.delete_after_s) | lost | (tentative & (age > cfg.coast_after_s)) | landed | broken
         if stale.any():
             store.keep(~stale)
 
@@ -199,29 +250,38 @@ class NationalTracker:
     def _start_tracks(
         self, t: float, sensor: str, x0: np.ndarray, P0: np.ndarray, parents: tuple[list[str], np.ndarray]
     ) -> None:
-        """Add tentative tracks at states x0 (K, 6); a birth near a confirmed track records it as parent."""
+        """Add tentative tracks at states x0 (K, 6); confirmed tracks close by are shortlisted as parents."""
         k = x0.shape[0]
         if k == 0:
             return
         parent_ids, parent_pos = parents
         records = []
         for j in range(k):
-            parent = None
-            if parent_ids:
-                dist = np.linalg.norm(parent_pos - x0[j, :3], axis=1)
-                nearest = int(np.argmin(dist))
-                if dist[nearest] < self.config.separation_radius_m:
-                    parent = parent_ids[nearest]
-            rec = TrackRecord(f"{self.config.id_prefix}-{self._next_number:04d}", "tentative", t, parent_id=parent)
+            rec = TrackRecord(f"{self.config.id_prefix}-{self._next_number:04d}", "tentative", t)
+            rec.parent_candidates = lineage.shortlist(
+                parent_ids, parent_pos, x0[j, :3], self.config.separation_radius_m
+            )
             rec.sensor_ids[sensor] = None
             self._next_number += 1
             records.append(rec)
         x = np.repeat(x0[:, None], 2, axis=1)
         P = np.repeat(P0[:, None], 2, axis=1)
-        mu = np.tile(INITIAL_MODE_PROBABILITIES, (k, 1))
+        mu = np.empty((k, 2))
+        mu[:, imm.THRUST] = self.config.initial_thrust_probability
+        mu[:, imm.COAST] = 1.0 - self.config.initial_thrust_probability
         self.store.add(x, P, mu, t, records)
 
     # ---- output ------------------------------------------------------------------------------
+    def track_states(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Cheap view of the confirmed and coasting tracks: (ids, times (T,), x (T, 6), P (T, 6, 6)).
+
+        The same states as tracks() without the derived estimates (impact, launch, ...), for
+        callers that only need positions often (scoring, displays).
+        """
+        rows = [i for i, r in enumerate(self.store.records) if r.status == "confirmed"]
+        x, P = imm.combine(self.store.x[rows], self.store.P[rows], self.store.mu[rows])
+        return [self.store.records[i].track_id for i in rows], self.store.t[rows].copy(), x, P
+
     def tracks(self) -> list[TrackEstimate]:
         """Confirmed and coasting tracks, each at its last update time, with launch/impact estimates."""
         return build_estimates(self.store, self.now_s, self.config)

@@ -14,15 +14,23 @@ class TrackerConfig:
     """Settings of a NationalTracker, each with a default that suits ballistic missiles seen by radar.
 
     id_prefix: track ids are f"{id_prefix}-{n:04d}" and never change for a track.
+    filter: "ekf" (Jacobians, Joseph update; the default, fastest) or "ukf" (sigma points through the
+        flight and the measurement; better right after initiation and for angle-only infrared).
     gate_probability: chi-square gate, the probability that a true detection falls inside it.
     confirm_m, confirm_n: a tentative track is confirmed after m hits in its first n scan
         opportunities (scans of sensors that already contributed to it).
     coast_after_s: a confirmed track with no update for this long is reported as coasting.
-    delete_after_s: a track with no update for this long is deleted (ballistic prediction is good
-        for minutes, so a coverage gap between two radars must not kill a track).
+    delete_after_s: a track with no update for this long is deleted whatever its uncertainty (the
+        longest ballistic flights, lofted ICBMs, last ~4200 s; a gap in coverage must not kill a
+        well-determined track, which a ballistic prediction carries for many minutes).
+    delete_sigma_m: a track not updated whose predicted position 1-sigma (3-D, from its covariance
+        and the coasting process noise) has grown past this is deleted: it can no longer be told
+        from a new object.
     init_speed_sigma_m_s: 1-sigma of the velocity prior of a track born from one radar report
         (zero mean; ICBMs reach ~7 km/s).
     q_ballistic_m2_s3: white-acceleration density of the coasting model (J2 residue, drag onset).
+        Small, so a midcourse track stays sharp across a long coverage gap (a lofted ICBM can be
+        out of radar sight for ~3000 s); re-entry deceleration is left to the IMM's manoeuvre model.
     q_boost_along_m2_s3, q_boost_cross_m2_s3: densities of the thrusting model, along and across the
         velocity. Thrust of a missile stage is 10-60 m/s^2 along the path; over a 5 s revisit that is
         a velocity change ~ sqrt(q dt), so q_along ~ (40 m/s^2)^2 * 5 s.
@@ -32,10 +40,15 @@ class TrackerConfig:
         is still probable, and a later manoeuvre revives the model through its likelihood (its
         probability is floored at 1e-9). A short time keeps the wide thrust model in the mixture
         all through midcourse and inflates the reported covariance.
+    initial_thrust_probability: IMM probability of the thrust model for a new track. A boosting
+        object proves itself within a few scans (its acceleration is far outside the coasting
+        model), while a generous prior costs a coasting track information for good: with little
+        process noise the early, loose updates are never forgotten.
     thrusting_probability: the IMM probability of the thrusting model above which a climbing
         track is reported as thrusting.
-    separation_radius_m: a new track born this close to a confirmed track is reported as separated
-        from it (parent_id).
+    separation_radius_m: a new track born this close to a confirmed track is a candidate separated
+        object; it gets that track as parent_id if, at confirmation, flown back it meets the
+        track's recent path (lineage.py).
     ir_pair_window_s, ir_pair_miss_m: two infrared lines of sight from different sensors, this
         close in time and passing this close to each other, start a track by triangulation.
     estimate_refresh_s: the derived estimates (impact, launch when the boost was not seen) cost
@@ -45,17 +58,20 @@ class TrackerConfig:
     """
 
     id_prefix: str = "T"
+    filter: str = "ekf"
     gate_probability: float = 0.9999
     confirm_m: int = 3
     confirm_n: int = 5
     coast_after_s: float = 20.0
-    delete_after_s: float = 600.0
+    delete_after_s: float = 4500.0
+    delete_sigma_m: float = 100e3
     init_speed_sigma_m_s: float = 4000.0
-    q_ballistic_m2_s3: float = 1.0
+    q_ballistic_m2_s3: float = 0.01
     q_boost_along_m2_s3: float = 8000.0
     q_boost_cross_m2_s3: float = 800.0
     mean_time_to_burnout_s: float = 100.0
     mean_time_to_ignition_s: float = 1e6
+    initial_thrust_probability: float = 0.05
     thrusting_probability: float = 0.5
     separation_radius_m: float = 30e3
     ir_pair_window_s: float = 2.0
@@ -66,6 +82,8 @@ class TrackerConfig:
         problems = []
         if not isinstance(self.id_prefix, str) or not self.id_prefix:
             problems.append(f"id_prefix: must be a non-empty string, got {self.id_prefix!r}")
+        if self.filter not in ("ekf", "ukf"):
+            problems.append(f"filter: unknown filter {self.filter!r}; known: ('ekf', 'ukf')")
         if not 0.0 < self.gate_probability < 1.0:
             problems.append(f"gate_probability: must be in (0, 1), got {self.gate_probability}")
         if not (1 <= self.confirm_m <= self.confirm_n):
@@ -81,6 +99,8 @@ class TrackerConfig:
                 problems.append(f"{name}: must be a positive number, got {value!r}")
         if not (np.isfinite(self.estimate_refresh_s) and self.estimate_refresh_s >= 0):
             problems.append(f"estimate_refresh_s: must be >= 0, got {self.estimate_refresh_s!r}")
+        if not 0.0 < self.initial_thrust_probability < 1.0:
+            problems.append(f"initial_thrust_probability: must be in (0, 1), got {self.initial_thrust_probability}")
         if not 0.0 < self.thrusting_probability < 1.0:
             problems.append(f"thrusting_probability: must be in (0, 1), got {self.thrusting_probability}")
         if problems:

@@ -2,9 +2,9 @@
 
 The Detection type already refuses an unknown model or a wrong shape when it is built; these
 checks repeat that (a feed may hand over objects built some other way) and add what it does
-not check: finite numbers, a usable noise covariance, a sensor position, and time order.
+not check: finite numbers, a usable noise covariance, a sensor position.
 The numeric checks run on a whole scan's stacked arrays at once; only when one fails is the
-offending detection looked up, to name it.
+offending detection looked up, to name it. Time order is not a check: late reports are used.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from triwatch.sensors.detection import Detection
 from triwatch.tracking.measurements import MEASUREMENT_SIZES
 
 
@@ -21,28 +22,35 @@ def _problem(i: int, det, text: str) -> ValueError:
     return ValueError(f"detections[{i}] (sensor {sensor!r}, t={getattr(det, 'time_s', '?')}): {text}")
 
 
-def check_order_and_shapes(detections: Sequence, last_time_s: float) -> None:
-    """Known model, shapes of z and R, finite non-decreasing times (from the tracker's last time on)."""
-    previous = last_time_s
+def _check_model_and_shapes(i: int, det) -> None:
+    model = getattr(det, "model", None)
+    m = MEASUREMENT_SIZES.get(model) if isinstance(model, str) else None
+    if m is None:
+        raise _problem(i, det, f"unknown model {model!r}; known: {tuple(MEASUREMENT_SIZES)}")
+    if np.shape(det.z) != (m,):
+        raise _problem(i, det, f"z must have shape ({m},) for {model}, got {np.shape(det.z)}")
+    if np.shape(det.R) != (m, m):
+        raise _problem(i, det, f"R must have shape ({m}, {m}) for {model}, got {np.shape(det.R)}")
+    if np.shape(det.sensor_ecef) != (3,):
+        raise _problem(i, det, f"sensor_ecef must have shape (3,), got {np.shape(det.sensor_ecef)}")
+
+
+def check_shapes_and_times(detections: Sequence) -> None:
+    """Known model, shapes of z, R and sensor position, finite times.
+
+    A triwatch Detection has checked its model and shapes when it was built (it is frozen), so
+    only other objects get those checks here; times are checked for all, as one array.
+    """
     for i, det in enumerate(detections):
-        model = getattr(det, "model", None)
-        if model not in MEASUREMENT_SIZES:
-            raise _problem(i, det, f"unknown model {model!r}; known: {tuple(MEASUREMENT_SIZES)}")
-        m = MEASUREMENT_SIZES[model]
-        if np.shape(det.z) != (m,):
-            raise _problem(i, det, f"z must have shape ({m},) for {model}, got {np.shape(det.z)}")
-        if np.shape(det.R) != (m, m):
-            raise _problem(i, det, f"R must have shape ({m}, {m}) for {model}, got {np.shape(det.R)}")
-        if np.shape(det.sensor_ecef) != (3,):
-            raise _problem(i, det, f"sensor_ecef must have shape (3,), got {np.shape(det.sensor_ecef)}")
-        t = det.time_s
-        if not np.isfinite(t):
-            raise _problem(i, det, f"time_s must be finite, got {t}")
-        if t < previous:
-            raise _problem(
-                i, det, f"out of time order: {t} s comes after {previous} s (detections must be sorted by time_s)"
-            )
-        previous = t
+        if type(det) is not Detection:
+            _check_model_and_shapes(i, det)
+    if not detections:
+        return
+    times = np.fromiter((d.time_s for d in detections), float, len(detections))
+    bad = ~np.isfinite(times)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _problem(i, detections[i], f"time_s must be finite, got {times[i]}")
 
 
 def check_scan_values(
@@ -61,15 +69,20 @@ def check_scan_values(
     bad_z = ~np.all(np.isfinite(Z), axis=1)
     bad_site = ~np.all(np.isfinite(sites), axis=1) | ~np.all(np.isfinite(latlon), axis=1)
     moved = np.any(sites != sites[0], axis=1)  # one sensor at one instant is at one place
-    finite_R = np.all(np.isfinite(R), axis=(1, 2))
-    bad_R = ~finite_R
-    bad_R[finite_R] |= ~np.all(
-        np.isclose(R[finite_R], np.swapaxes(R[finite_R], 1, 2), rtol=1e-9, atol=0.0), axis=(1, 2)
-    )
+    bad_R = ~np.all(np.isfinite(R), axis=(1, 2))
+    if not bad_R.any():
+        asym = np.abs(R - np.swapaxes(R, 1, 2)) > 1e-9 * np.abs(R).max(axis=(1, 2), keepdims=True)
+        bad_R |= asym.any(axis=(1, 2))
     ok = ~bad_R
-    if ok.any():
+    if ok.all() and np.all(R[0] == R):  # one noise for the scan (the usual case): one eigen-check
+        bad_R |= np.linalg.eigvalsh(R[0])[0] <= 0.0
+    elif ok.any():
         bad_R[ok] |= np.linalg.eigvalsh(R[ok])[:, 0] <= 0.0
-    bad_range = model.startswith("radar") & ~bad_z & (np.where(bad_z, 1.0, Z[:, 0]) <= 0.0)
+    bad_range = np.zeros_like(bad_z)
+    if model.startswith("radar"):
+        bad_range = ~bad_z & (np.where(bad_z, 1.0, Z[:, 0]) <= 0.0)
+    if not (bad_z.any() or bad_site.any() or moved.any() or bad_R.any() or bad_range.any()):
+        return
     for k, i in enumerate(indices):
         det = detections[i]
         if bad_z[k]:

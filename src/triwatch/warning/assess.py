@@ -48,6 +48,7 @@ def assess(
     aloft = ph > 0.0
     path_areas = np.atleast_1d(area_at(plat[aloft], plon[aloft])) if aloft.any() else np.array([], dtype=object)
     over = [a for a in _protected(path_areas, protected_nations) if a.endswith("-land")]
+    over_now = [a for a in _protected(area_at(plat[:1], plon[:1]), protected_nations) if a.endswith("-land")]
     subregions: set[str] = set()
     if over:
         land = np.isin(path_areas, over)
@@ -62,4 +63,5 @@ def assess(
         impact_areas=impact_areas,
         overflight_areas=over,
         subregions=sorted(subregions),
+        over_now=over_now,
     )

@@ -17,6 +17,7 @@ class Assessment:
     impact_areas: list[str] = field(default_factory=list)
     overflight_areas: list[str] = field(default_factory=list)
     subregions: list[str] = field(default_factory=list)
+    over_now: list[str] = field(default_factory=list)  # protected land under the object at time_s
 
     @property
     def areas(self) -> list[str]:

@@ -8,6 +8,9 @@ threat / overflight -> when protected areas are predicted *consistently*: an are
         an area flap on and off a public warning).
 correction -> the standing areas change; withdrawal -> no area stands any more
         (explicit, so a wrong-area warning never stays up silently).
+passed  -> an overflown area the object has already flown over (it was under the
+        object at an assessment) is released with an all-clear naming it, not a
+        withdrawal: the warning was right, the danger has moved on.
 impact  -> the predicted impact time has passed; all-clear -> the track has
         ended after its impact.
 Every message carries the alert's stable warning_id and a growing revision.
@@ -30,6 +33,7 @@ class Alert:
     seen: dict[str, int] = field(default_factory=dict)
     absent: dict[str, int] = field(default_factory=dict)
     last: Assessment | None = None
+    overflown: set[str] = field(default_factory=set)
     impacted: bool = False
     closed: bool = False
 
@@ -94,6 +98,7 @@ class AlertBook:
         if alert.closed or assessment is None:
             return out
         alert.last = assessment
+        alert.overflown |= set(assessment.over_now) & alert.standing
         predicted = set(assessment.areas)
         for area in predicted:
             alert.seen[area] = alert.seen.get(area, 0) + 1
@@ -103,6 +108,21 @@ class AlertBook:
             alert.absent[area] = alert.absent.get(area, 0) + 1
         add = {a for a in predicted if alert.seen[a] >= self.confirm_n} - alert.standing
         drop = {a for a in alert.standing if alert.absent.get(a, 0) >= self.clear_n}
+        passed = drop & alert.overflown
+        if passed:
+            alert.standing -= passed
+            drop -= passed
+            out.append(
+                self._message(
+                    alert,
+                    "all-clear",
+                    t_s,
+                    f"Missile has passed over {', '.join(sorted(passed))}",
+                    set(passed),
+                    category=category,
+                    cause_wall_ns=cause_wall_ns,
+                )
+            )
         if add or drop:
             before = set(alert.standing)
             alert.standing = (alert.standing | add) - drop

@@ -1,0 +1,200 @@
+"""The fabric over a real NATS JetStream server (started and stopped by these tests)."""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nats
+import pytest
+from fabric_net import StepClock
+
+import triwatch
+from triwatch.fabric import AuditLog, Endpoint, KeyRing, ReleasePolicy
+from triwatch.fabric.endpoint import sequence_start_from_clock
+from triwatch.fabric.nats_server import LocalNatsServer
+from triwatch.fabric.nats_transport import NatsTransport
+
+NATIONS = ["USA", "JPN", "KOR"]
+HERE = Path(__file__).parent
+# The child processes import the same triwatch as this test, whatever the working directory.
+CHILD_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join([str(Path(triwatch.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]),
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with LocalNatsServer(NATIONS) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return KeyRing.generate(NATIONS)
+
+
+def _wait_for(fn, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if fn():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_hub_relay_over_nats(server, keys):
+    policy = ReleasePolicy.from_config(NATIONS, {"KOR": {"tracks": {"rel_to": ["JPN"]}}})
+    audit = AuditLog(":memory:")
+    transports = {n: NatsTransport(server.url, server.creds[n], NATIONS, ack_wait_s=1) for n in NATIONS}
+    try:
+        clock = StepClock()
+        start = sequence_start_from_clock()
+        ep = {n: Endpoint(n, policy, keys, transports[n], audit, clock, first_sequence=start) for n in NATIONS}
+        for i in range(20):
+            ep["KOR"].publish("tracks", {"i": i})
+        ep["USA"].publish("warnings", {"w": 1})
+        got = {n: [] for n in NATIONS}
+
+        def pump():
+            for n in NATIONS:
+                got[n].extend(ep[n].poll())
+            return len(got["JPN"]) == 21 and len(got["KOR"]) == 1
+
+        assert _wait_for(pump)
+        assert sorted(d.payload.get("i", -1) for d in got["JPN"]) == [-1, *range(20)]
+        assert got["USA"] == []  # relayed KOR->JPN, not releasable to the hub
+        assert ep["USA"].stats()["relayed"] == {"KOR": {"tracks": 20}}
+        assert all(ep[n].stats()["refused"]["count"] == 0 for n in NATIONS)
+        with pytest.raises(ValueError, match="no link KOR->JPN"):
+            transports["KOR"].send("KOR", "JPN", "tracks", b"x")  # hub topology: no direct spoke link
+        with pytest.raises(ValueError, match="cannot send as KOR"):
+            transports["JPN"].send("KOR", "USA", "tracks", b"x")
+        with pytest.raises(ValueError, match="cannot read KOR"):
+            transports["JPN"].receive("KOR")
+    finally:
+        for t in transports.values():
+            t.close()
+
+
+def test_jpn_identity_cannot_act_as_korea(server, keys):
+    usa = NatsTransport(server.url, server.creds["USA"], NATIONS, ack_wait_s=1)
+
+    async def attempt():
+        errors = []
+
+        async def on_error(exc):
+            errors.append(str(exc))
+
+        c = server.creds["JPN"]
+        jpn = await nats.connect(server.url, user=c.user, password=c.password, error_cb=on_error)
+        await jpn.publish("tw.kor.usa.tracks", b"spoofed as KOR")  # KOR's subject into the hub
+        await jpn.subscribe("tw.kor.>")  # read KOR's traffic
+        await jpn.subscribe("tw.usa.kor.>")  # read USA->KOR-only traffic
+        await jpn.flush()
+        await asyncio.sleep(0.3)
+        await jpn.close()
+        with pytest.raises(nats.errors.Error):  # JPN's password does not open KOR's user
+            await nats.connect(
+                server.url, user="kor", password=c.password, allow_reconnect=False, max_reconnect_attempts=0
+            )
+        return errors
+
+    try:
+        errors = asyncio.run(attempt())
+        assert any("permissions violation for publish" in e.lower() and "tw.kor.usa.tracks" in e for e in errors)
+        assert sum("permissions violation for subscription" in e.lower() for e in errors) == 2
+        time.sleep(0.2)
+        assert usa.receive("USA") == []  # the spoofed message never reached the hub's stream
+    finally:
+        usa.close()
+
+
+def test_subscriber_killed_mid_stream_catches_up(server, keys, tmp_path):
+    setup = tmp_path / "setup"
+    keys.save(setup / "keys", private_for=["JPN"])
+    (setup / "setup.json").write_text(
+        json.dumps({"url": server.url, "nations": NATIONS, "creds": server.creds["JPN"].__dict__})
+    )
+    out = tmp_path / "received.txt"
+    total, die_after = 120, 30
+    policy = ReleasePolicy.from_config(NATIONS)
+    pub_t = NatsTransport(server.url, server.creds["USA"], NATIONS)
+    kor_t = NatsTransport(server.url, server.creds["KOR"], NATIONS)  # drains KOR's copies
+    publisher = Endpoint("USA", policy, keys, pub_t, AuditLog(":memory:"), lambda: datetime.now(UTC))
+    sent = []
+    try:
+        first = subprocess.Popen(
+            [sys.executable, str(HERE / "nats_subscriber_proc.py"), str(setup), str(out), str(total), str(die_after)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=CHILD_ENV,
+        )
+        assert first.stdout.readline().strip() == "ready"
+        for i in range(total):
+            sent.append(publisher.publish("tracks", {"i": i}).msg_id)
+            if i % 10 == 0:
+                time.sleep(0.01)  # a stream, not one burst
+        first.wait(20)
+        assert first.returncode == -9  # SIGKILL: died mid-stream
+        done_before = len(out.read_text().split())
+        assert die_after <= done_before < total
+        second = subprocess.run(
+            [sys.executable, str(HERE / "nats_subscriber_proc.py"), str(setup), str(out), str(total - done_before)],
+            timeout=30,
+            env=CHILD_ENV,
+        )
+        assert second.returncode == 0
+        received = out.read_text().split()
+        assert len(received) == len(set(received)), "a message was delivered twice"
+        assert set(received) == set(sent), "a message was lost"
+    finally:
+        pub_t.close()
+        kor_t.close()
+
+
+def test_mesh_topology_links_spokes_directly(keys):
+    policy = ReleasePolicy.from_config(NATIONS, topology="mesh")
+    with LocalNatsServer(NATIONS, topology="mesh") as srv:
+        transports = {n: NatsTransport(srv.url, srv.creds[n], NATIONS, topology="mesh") for n in ("JPN", "KOR")}
+        try:
+            start = sequence_start_from_clock()
+            ep = {
+                n: Endpoint(n, policy, keys, t, AuditLog(":memory:"), StepClock(), first_sequence=start)
+                for n, t in transports.items()
+            }
+            # No USA node runs: in a mesh KOR->JPN does not go through the hub (USA's stream still stores its copy).
+            res = ep["KOR"].publish("warnings", {"w": "JPN-EEZ"})
+            assert res.sent_to == ("USA", "JPN")
+            got = []
+            assert _wait_for(lambda: got.extend(ep["JPN"].poll()) or got)
+            assert [(d.origin, d.payload) for d in got] == [("KOR", {"w": "JPN-EEZ"})]
+        finally:
+            for t in transports.values():
+                t.close()
+
+
+def test_messages_survive_a_server_restart(keys, tmp_path):
+    """JetStream keeps the streams on disk: a message not yet taken is still there after the server restarts."""
+    srv = LocalNatsServer(NATIONS, workdir=tmp_path / "nats")
+    srv.start()
+    try:
+        usa = NatsTransport(srv.url, srv.creds["USA"], NATIONS)
+        usa.send("USA", "JPN", "tracks", b"kept on disk")
+        usa.close()
+        srv.stop()
+        srv.start()  # same folder, port and logins
+        jpn = NatsTransport(srv.url, srv.creds["JPN"], NATIONS)
+        got = []
+        try:
+            assert _wait_for(lambda: got.extend(jpn.receive("JPN")) or got)
+        finally:
+            jpn.close()
+        assert got == [b"kept on disk"]
+    finally:
+        srv.stop()
