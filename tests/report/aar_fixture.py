@@ -105,14 +105,9 @@ def make_events(truth: dict) -> list[dict]:
         pedigree=["KOR", "JPN"],
         cause_wall_ns=2,
         impact=[40.6, 134.7],
-        ellipse={
-            "lat_deg": 40.6,
-            "lon_deg": 134.7,
-            "semi_major_m": 80e3,
-            "semi_minor_m": 30e3,
-            "orientation_deg": 80.0,
-        },
     )
+    # As the node logs them: the ellipse travels on the delivered revision (docs/events.md).
+    ellipse = {"lat_deg": 40.6, "lon_deg": 134.7, "semi_major_m": 80e3, "semi_minor_m": 30e3, "orientation_deg": 80.0}
     for n in ("USA", "JPN", "KOR"):
         add(
             232.0,
@@ -125,6 +120,7 @@ def make_events(truth: dict) -> list[dict]:
             areas=["JPN-land", "JPN-EEZ"],
             subregions=["Aomori"],
             impact=[40.6, 134.7],
+            ellipse=ellipse,
             cause_wall_ns=2,
         )
     add(240.0, "JPN", "ack", centre="JJOC", warning_id="W1", revision=2)

@@ -70,6 +70,12 @@ def gather_layers(summary: dict, events: list[dict], truth: list[TruthTrack] | N
         layers.truth_lines.append((obj.object_id, lat, lon))
         if not obj.object_id.endswith("/RV"):
             layers.stage_landings.append(impact_point_deg(obj))
+    # The issuing node's own delivery of a revision carries its 95 % impact ellipse (docs/events.md).
+    own_ellipses = {
+        (e["node"], e.get("warning_id"), e.get("revision")): e["ellipse"]
+        for e in events
+        if e["type"] == "warning-delivered" and e.get("issuer") == e["node"] and e.get("ellipse")
+    }
     for n in nations:
         xs = [e["x"][:3] for e in events if e["node"] == n and e["type"] == "track" and e.get("x") is not None]
         if xs:
@@ -79,7 +85,7 @@ def gather_layers(summary: dict, events: list[dict], truth: list[TruthTrack] | N
         for e in events:
             if e["node"] == n and e["type"] == "warning-issued" and e.get("impact"):
                 lat, lon = impact_latlon(e["impact"])
-                ell = e.get("ellipse") if isinstance(e.get("ellipse"), dict) else None
+                ell = e.get("ellipse") or own_ellipses.get((n, e.get("warning_id"), e.get("revision")))
                 if ell is None and isinstance(e["impact"], dict) and "semi_major_m" in e["impact"]:
                     ell = e["impact"]
                 pts.append((lat, lon, ell))

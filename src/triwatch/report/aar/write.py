@@ -105,8 +105,8 @@ def _map_note(has_truth: bool) -> str:
     )
     return (
         f"{truth} Triangles: true launch points; X: true impact points. Dots: positions of each nation's own tracks"
-        " (coloured by nation). Plus signs: impact points predicted by each nation's warnings, with their ellipses where"
-        " the events carry them. Equirectangular projection."
+        " (coloured by nation). Plus signs: impact points predicted by the warnings each nation issued, with their 95 %"
+        " impact ellipses where the events carry them. Equirectangular projection."
     )
 
 
