@@ -19,6 +19,7 @@ from triwatch.cli.serve_cmd import serve as serve_run
 from triwatch.cli.trajectory_cmd import trajectory
 from triwatch.exercise.folder import new_run_dir, write_summary
 from triwatch.exercise.run import run_exercise
+from triwatch.report.aar import ReportInputError, report_from_folder, truth_samples, write_report
 from triwatch.report.summary import build_summary
 from triwatch.scenario.loader import ScenarioError, load_scenario
 from triwatch.warning.outputs.cli_commands import outputs_app
@@ -111,6 +112,7 @@ def _run(
     summary = build_summary(run)
     write_summary(out_dir, summary)
     written = write_outputs(out_dir, run.events.events, sc.epoch, exercise=True)
+    write_report(out_dir, summary, run.events.events, truth_samples(run.world))
     if written.get("skipped"):
         console.print(f"outputs: {len(written['skipped'])} item(s) skipped, see {out_dir / 'outputs.json'}")
     if summary_json:
@@ -182,6 +184,17 @@ def demo(
 
 
 app.command("serve", help="Serve the COP web UI and API over a finished run, for replay.")(serve_run)
+
+
+@app.command("report")
+def report_command(run_dir: Path = typer.Argument(..., help="Run folder with summary.json and events.jsonl")) -> None:
+    """Re-write a run's after-action report (report.html) from its summary and events (without truth plots)."""
+    try:
+        path = report_from_folder(run_dir)
+    except (ReportInputError, OSError, NotADirectoryError) as exc:
+        console.print(f"{run_dir}: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    console.print(f"report: {path}")
 
 
 @app.command("coverage")

@@ -144,6 +144,7 @@ class NationalNode:
                 track_id=tr.track_id,
                 status=tr.status,
                 x=report.x,
+                time_s=report.time_s,
                 P=report.P,
                 sent_to=list(result.sent_to),
                 withheld_from=list(result.withheld_from),
