@@ -7,8 +7,9 @@ the snapshot time):
 - id switches: changes of the system track number a truth object is held by,
   after its first, in one node's picture; the worst node is reported. Tracks and
   truth objects are paired one-to-one per snapshot (linear assignment on
-  distance, within c), keeping last snapshot's pairs on ties, so two objects
-  flying metres apart (a warhead and its spent stage) do not count as swaps;
+  distance, within c), keeping last snapshot's pairs unless another pairing is
+  better by more than TIE_M, so two objects flying closer together than the
+  sensors can resolve (a warhead and its spent stage) do not count as swaps;
 - false tracks: system tracks never associated with a truth object (worst node).
 Warnings:
 - a false warning is an alert that named an area the launch did not truly
@@ -29,6 +30,7 @@ from scipy.optimize import linear_sum_assignment
 from triwatch.tracking.metrics import gospa
 
 GOSPA_C_M = 10e3
+TIE_M = 2e3  # objects closer than this are not told apart by the sensors modelled here
 
 
 def picture_metrics(run) -> dict:
@@ -71,10 +73,9 @@ def _pairs(scene, numbers: list[str], est: np.ndarray, held: dict[str, str]) -> 
     if not numbers or not scene.object_ids:
         return []
     cost = np.linalg.norm(scene.r_ecef[:, None, :] - est[None, :, :], axis=2)
-    # Sub-metre preference for last snapshot's pairs: decides only between (near-)equal distances.
     for i, tid in enumerate(scene.object_ids):
         if tid in held and held[tid] in numbers:
-            cost[i, numbers.index(held[tid])] -= 1.0
+            cost[i, numbers.index(held[tid])] -= TIE_M
     rows, cols = linear_sum_assignment(np.minimum(cost, GOSPA_C_M * 10))
     return [(scene.object_ids[i], numbers[j]) for i, j in zip(rows, cols, strict=True) if cost[i, j] <= GOSPA_C_M]
 
