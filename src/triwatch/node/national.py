@@ -20,7 +20,6 @@ from triwatch.fabric import Endpoint
 from triwatch.fusion.picture import AlliedPicture, SystemTrack
 from triwatch.messages import (
     AckReport,
-    GroundPoint,
     PayloadError,
     TrackReport,
     WarningReport,
@@ -28,42 +27,13 @@ from triwatch.messages import (
     to_payload,
 )
 from triwatch.node.events import EventSink
+from triwatch.node.releasable import track_report
 from triwatch.physics.propagate import propagate
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import NationalTracker, PointEstimate, TrackEstimate
+from triwatch.tracking import NationalTracker
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
 from triwatch.warning.lifecycle import AlertBook
-
-
-def ground_point(p: PointEstimate | None) -> GroundPoint | None:
-    if p is None:
-        return None
-    return GroundPoint(
-        lat_deg=float(np.degrees(p.lat_rad)),
-        lon_deg=float(np.degrees(p.lon_rad)),
-        time_s=float(p.time_s),
-        cov_en_m2=np.asarray(p.cov_en_m2, float).tolist(),
-        time_sigma_s=float(p.time_sigma_s),
-    )
-
-
-def track_report(tr: TrackEstimate) -> TrackReport:
-    """The releasable form of a local track: no sensor identities."""
-    return TrackReport(
-        track_id=tr.track_id,
-        time_s=float(tr.time_s),
-        x=np.asarray(tr.x, float).tolist(),
-        P=np.asarray(tr.P, float).tolist(),
-        status=tr.status,
-        thrusting=bool(tr.thrusting),
-        launch=ground_point(tr.launch),
-        impact=ground_point(tr.impact),
-        apogee_m=None if tr.apogee_m is None else float(tr.apogee_m),
-        category=tr.category,
-        profile=tr.profile,
-        parent_id=tr.parent_id,
-    )
 
 
 class NationalNode:
