@@ -20,6 +20,7 @@ from triwatch.fabric import Endpoint
 from triwatch.fusion.picture import AlliedPicture, SystemTrack
 from triwatch.messages import (
     AckReport,
+    GroundPoint,
     PayloadError,
     TrackReport,
     WarningReport,
@@ -34,6 +35,16 @@ from triwatch.tracking import NationalTracker
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
 from triwatch.warning.lifecycle import AlertBook
+
+
+def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
+    """The launch-point estimate with the smallest uncertainty (trace of its covariance) among the
+    system track's members: a nation that saw the boost knows the launch point far better than one
+    that flew a coasting track back to the ground."""
+    points = [m.report.launch for m in st.members.values() if m.report.launch is not None]
+    if not points:
+        return None
+    return min(points, key=lambda p: float(np.trace(np.asarray(p.cov_en_m2, float))))
 
 
 class NationalNode:
@@ -212,7 +223,7 @@ class NationalNode:
 
     def _assess(self, st: SystemTrack, now_s: float) -> list[WarningReport]:
         latest = st.latest()
-        launch = latest.launch
+        launch = most_certain_launch(st)
         # A missile still under thrust has no ballistic impact point yet: any nation's
         # tracker seeing thrust holds the assessment back.
         if any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s)):
