@@ -30,7 +30,8 @@ import numpy as np
 
 from triwatch.fusion.predict import predict_many
 
-GATE_CHI2_6DOF = 22.46  # 99.9 % of chi-square with 6 degrees of freedom
+GATE_CHI2_6DOF = 16.81  # 99 % of chi-square with 6 degrees of freedom
+MERGE_GATE_CHI2_3DOF = 7.81  # 95 % of chi-square with 3 degrees of freedom (the split gate is 99.9 %)
 
 
 def state_distances(x: np.ndarray, P: np.ndarray, time_s: float, others: Sequence) -> tuple[np.ndarray, np.ndarray]:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from triwatch.fusion.covariance_intersection import covariance_intersection
-from triwatch.fusion.merge import GATE_CHI2_6DOF, fresh_nations, state_distances, superseded_keys
+from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
 from triwatch.fusion.predict import predict_state_cov
 from triwatch.messages import TrackReport
 
@@ -89,16 +89,25 @@ class AlliedPicture:
         split_after: int = 3,
         superseded_s: float = 10.0,
         merge_gate: float = GATE_CHI2_6DOF,
+        merge_gate_pos: float = MERGE_GATE_CHI2_3DOF,
         merge_after: int = 3,
     ) -> None:
-        for name, value in (("stale_s", stale_s), ("superseded_s", superseded_s), ("gate", gate), ("merge_gate", merge_gate)):
+        for name, value in (
+            ("stale_s", stale_s),
+            ("superseded_s", superseded_s),
+            ("gate", gate),
+            ("merge_gate", merge_gate),
+            ("merge_gate_pos", merge_gate_pos),
+        ):
             if not value > 0:
                 raise ValueError(f"AlliedPicture({nation!r}).{name}: must be > 0, got {value!r}")
         for name, value in (("split_after", split_after), ("merge_after", merge_after)):
             if value < 1:
                 raise ValueError(f"AlliedPicture({nation!r}).{name}: must be >= 1, got {value!r}")
         if superseded_s > stale_s:
-            raise ValueError(f"AlliedPicture({nation!r}).superseded_s: {superseded_s} s is longer than stale_s {stale_s} s")
+            raise ValueError(
+                f"AlliedPicture({nation!r}).superseded_s: {superseded_s} s is longer than stale_s {stale_s} s"
+            )
         self.nation = nation
         self.stale_s = stale_s
         self.gate = gate
@@ -106,6 +115,7 @@ class AlliedPicture:
         self.superseded_s = superseded_s
         self.merge_gate = merge_gate
         self.merge_after = merge_after
+        self.merge_gate_pos = merge_gate_pos
         self._misfits: dict[tuple[str, str], int] = {}
         self._agreements: dict[frozenset[str], int] = {}
         self.tracks: dict[str, SystemTrack] = {}
@@ -153,7 +163,7 @@ class AlliedPicture:
         for other, d, d_pos in zip(others, d2, d2_pos, strict=True):
             pair = frozenset((st.number, other.number))
             theirs = fresh_nations(other.members.values(), now_s, self.superseded_s)
-            if d < self.merge_gate and d_pos < self.gate and not mine & theirs:
+            if d < self.merge_gate and d_pos < self.merge_gate_pos and not mine & theirs:
                 self._agreements[pair] = self._agreements.get(pair, 0) + 1
                 if self._agreements[pair] >= self.merge_after:
                     ready.append((float(d), other))

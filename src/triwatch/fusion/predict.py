@@ -50,7 +50,9 @@ def predict_many(xs: np.ndarray, Ps: np.ndarray, dts: np.ndarray, q: float = 1.0
     dts = np.asarray(dts, float)
     n = xs.shape[0]
     if xs.shape != (n, 6) or Ps.shape != (n, 6, 6) or dts.shape != (n,):
-        raise ValueError(f"predict_many: shapes xs {xs.shape}, Ps {Ps.shape}, dts {dts.shape}; want (n, 6), (n, 6, 6), (n,)")
+        raise ValueError(
+            f"predict_many: shapes xs {xs.shape}, Ps {Ps.shape}, dts {dts.shape}; want (n, 6), (n, 6, 6), (n,)"
+        )
     states = np.repeat(xs, 7, axis=0).reshape(n, 7, 6)
     states[:, 1:] += np.diag(_EPS)
     flat = states.reshape(-1, 6)
