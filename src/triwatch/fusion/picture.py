@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from triwatch.fusion.covariance_intersection import covariance_intersection
+from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
 from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
 from triwatch.fusion.predict import predict_state_cov
 from triwatch.messages import TrackReport
@@ -91,6 +92,8 @@ class AlliedPicture:
         merge_gate: float = GATE_CHI2_6DOF,
         merge_gate_pos: float = MERGE_GATE_CHI2_3DOF,
         merge_after: int = 3,
+        bias_sigma_m: float = BIAS_SIGMA_M,
+        bias_sigma_mps: float = BIAS_SIGMA_MPS,
     ) -> None:
         for name, value in (
             ("stale_s", stale_s),
@@ -116,6 +119,7 @@ class AlliedPicture:
         self.merge_gate = merge_gate
         self.merge_after = merge_after
         self.merge_gate_pos = merge_gate_pos
+        self.allowance = gate_allowance(bias_sigma_m, bias_sigma_mps)
         self._misfits: dict[tuple[str, str], int] = {}
         self._agreements: dict[frozenset[str], int] = {}
         self.tracks: dict[str, SystemTrack] = {}
@@ -157,7 +161,7 @@ class AlliedPicture:
         Returns the system track st's members now belong to (st, or the older one it merged into).
         """
         others = [o for o in self.active(now_s) if o is not st]
-        d2, d2_pos = state_distances(st.x, st.P, st.time_s, others)
+        d2, d2_pos = state_distances(st.x, st.P + self.allowance, st.time_s, others)
         mine = fresh_nations(st.members.values(), now_s, self.superseded_s)
         ready: list[tuple[float, SystemTrack]] = []
         for other, d, d_pos in zip(others, d2, d2_pos, strict=True):
@@ -201,7 +205,7 @@ class AlliedPicture:
         xs, Ps = zip(*(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s) for m in others), strict=True)
         xo, Po = covariance_intersection(np.array(xs), np.array(Ps))
         d = x[:3] - xo[:3]
-        d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3], d))
+        d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3] + self.allowance[:3, :3], d))
         if d2 < self.gate:
             self._misfits.pop(key, None)
             return True
@@ -219,7 +223,7 @@ class AlliedPicture:
                 continue
             xs, Ps = predict_state_cov(st.x, st.P, report.time_s - st.time_s)
             d = x[:3] - xs[:3]
-            S = P[:3, :3] + Ps[:3, :3]
+            S = P[:3, :3] + Ps[:3, :3] + self.allowance[:3, :3]
             d2 = float(d @ np.linalg.solve(S, d))
             if d2 < best_d2:
                 best, best_d2 = number, d2
