@@ -4,17 +4,19 @@ Rule of merging: two system tracks are the same object when their fused states
 agree, positions *and* velocities, within a chi-square gate (6 degrees of
 freedom) for `merge_after` consecutive updates,
 
-    d^2 = (x_a - x_b)^T (P_a + P_b)^-1 (x_a - x_b) < gate,
+    d^2 = (x_a - x_b)^T (P_a + P_b + B)^-1 (x_a - x_b) < gate,
 
-with x_b flown to x_a's time, whose positions alone also pass the 3-degree
-gate the split rule uses (so a merge never joins what the split rule would tear
-apart at once: the two rules would take turns), and when no nation holds a live track in both at
+with x_b flown to x_a's time and B the gate allowance (`gating`), whose positions alone also pass the 3-degree
+gate, and when no nation holds a live track in both at
 once (a nation that tracks two objects side by side, a warhead and its spent
 stage, says they are two). The sum P_a + P_b leaves out the cross-covariance of
 the two estimates: they share no member, so their errors are only weakly
 correlated, and the usual track-to-track test (Bar-Shalom) makes the same
 choice. Requiring agreement over several updates, and in velocity too, keeps two
-objects that only cross each other's path apart. The merged track keeps the
+objects that only cross each other's path apart. The merge gates (99 % in 6-D,
+95 % in position) are tighter than the split gate (99.9 %): without that margin a
+member whose distance hovers near the gate is split off and merged back in turn,
+each time under a new number (measured on the flagship: 30 numbers in one node). The merged track keeps the
 *older* number (watch officers follow numbers) and the union of the members.
 
 "Live at once" uses the short superseded time, not the staleness window: a

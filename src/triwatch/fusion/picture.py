@@ -5,9 +5,11 @@ track it was first assigned to. A new one joins the nearest system track when
 its position passes a chi-square gate (3 degrees of freedom) against the system
 track predicted to the report's time,
 
-    d^2 = (r_rep - r_sys)^T (P_rep,rr + P_sys,rr)^-1 (r_rep - r_sys) < gate,
+    d^2 = (r_rep - r_sys)^T (P_rep,rr + P_sys,rr + B_rr)^-1 (r_rep - r_sys) < gate,
 
-and that system track has no *fresh* member from the same nation (a nation's two
+(B allows for what the nations' covariances leave out, registration and
+over-confidence; `triwatch.fusion.gating`; every gate below has it too), and
+that system track has no *fresh* member from the same nation (a nation's two
 tracks are two objects, e.g. a warhead and its spent stage). Otherwise it starts
 a new system track.
 
@@ -28,7 +30,8 @@ poor first estimate) or two system tracks started by fragments of one object
 would stay apart for good; the merge rule (`triwatch.fusion.merge`) joins two
 system tracks whose fused states agree for `merge_after` updates in a row, into
 the older number. System track numbers are this node's own ("JPN-S001"), stable
-for the life of the system track; pedigree lists the nations that contributed.
+for the life of the system track; a number merged away ends, and `merged` maps
+it to the number that carries on. Pedigree lists the nations that contributed.
 """
 
 from __future__ import annotations
