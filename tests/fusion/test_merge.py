@@ -120,3 +120,19 @@ def test_a_second_track_of_a_nation_within_the_superseded_time_is_another_object
 def test_bad_settings_are_refused_by_name(kwargs, message):
     with pytest.raises(ValueError, match=message):
         AlliedPicture("JPN", **kwargs)
+
+
+def test_a_merge_drops_a_member_that_a_fragment_of_its_nation_superseded():
+    pic = AlliedPicture("USA", superseded_s=10.0, merge_after=3)
+    for k in range(6):
+        pic.ingest("JPN", report("JPN-0001", R0 + k * V0, V0, 100.0 + k))
+        pic.ingest("KOR", report("KOR-0001", R0 + k * V0, V0, 100.0 + k))
+    # JPN loses the object at 105 s and starts a new track from a poor fix 200 km off: its own system track.
+    assert pic.ingest("JPN", report("JPN-0002", R0 + 6 * V0 + FAR, V0, 106.0)).number == "USA-S002"
+    for k in range(7, 20):
+        pic.ingest("KOR", report("KOR-0001", R0 + k * V0, V0, 100.0 + k))
+        st = pic.ingest("JPN", report("JPN-0002", R0 + k * V0, V0, 100.0 + k))
+        if k <= 15:  # JPN-0001 was heard within 10 s: JPN holds two tracks, so no merge yet
+            assert st.number == "USA-S002"
+    assert list(pic.tracks) == ["USA-S001"]
+    assert set(pic.tracks["USA-S001"].members) == {("KOR", "KOR-0001"), ("JPN", "JPN-0002")}
