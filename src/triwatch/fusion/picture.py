@@ -5,18 +5,33 @@ track it was first assigned to. A new one joins the nearest system track when
 its position passes a chi-square gate (3 degrees of freedom) against the system
 track predicted to the report's time,
 
-    d^2 = (r_rep - r_sys)^T (P_rep,rr + P_sys,rr)^-1 (r_rep - r_sys) < gate,
+    d^2 = (r_rep - r_sys)^T (P_rep,rr + P_sys,rr + B_rr)^-1 (r_rep - r_sys) < gate,
 
-and that system track has no live member from the same nation (a nation's two
+(B allows for what the nations' covariances leave out, registration and
+over-confidence; `triwatch.fusion.gating`; every gate below has it too), and
+that system track has no *fresh* member from the same nation (a nation's two
 tracks are two objects, e.g. a warhead and its spent stage). Otherwise it starts
 a new system track.
+
+Rule of fragments: a nation's member not updated for longer than `superseded_s`
+(about three revisits, 10 s) no longer blocks that nation's new track, though it
+is still live (`stale_s`, 30 s): a tracker that lost an object and found it again
+reports a new track id for the same object. When the new track gates, it joins
+and replaces the old member in that system track (`merge.superseded_keys`).
 
 Objects that fly together at first (a warhead and its stages just after
 separation) can be correlated wrongly and drift apart later, so an assignment is
 re-checked on every update: when a member's report fails the same gate against
 the fusion of the *other* members for `split_after` updates in a row, it leaves
-that system track and is correlated anew. System track numbers are this node's own ("JPN-S001"), stable
-for the life of the system track; pedigree lists the nations that contributed.
+that system track and is correlated anew.
+
+Correlation happens once per national track, so a track that started far off (a
+poor first estimate) or two system tracks started by fragments of one object
+would stay apart for good; the merge rule (`triwatch.fusion.merge`) joins two
+system tracks whose fused states agree for `merge_after` updates in a row, into
+the older number. System track numbers are this node's own ("JPN-S001"), stable
+for the life of the system track; a number merged away ends, and `merged` maps
+it to the number that carries on. Pedigree lists the nations that contributed.
 """
 
 from __future__ import annotations
@@ -26,6 +41,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from triwatch.fusion.covariance_intersection import covariance_intersection
+from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
+from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
 from triwatch.fusion.predict import predict_state_cov
 from triwatch.messages import TrackReport
 
@@ -45,6 +62,7 @@ class SystemTrack:
     """A fused track: its number, members, fused state and who contributed."""
 
     number: str
+    serial: int = 0  # order of creation in this picture: the lower, the older
     members: dict[tuple[str, str], Member] = field(default_factory=dict)
     time_s: float = 0.0
     x: np.ndarray = field(default_factory=lambda: np.zeros(6))
@@ -67,14 +85,48 @@ class AlliedPicture:
     """System tracks of one node, fed by local and partner TrackReports."""
 
     def __init__(
-        self, nation: str, *, stale_s: float = 30.0, gate: float = GATE_CHI2_3DOF, split_after: int = 3
+        self,
+        nation: str,
+        *,
+        stale_s: float = 30.0,
+        gate: float = GATE_CHI2_3DOF,
+        split_after: int = 3,
+        superseded_s: float = 10.0,
+        merge_gate: float = GATE_CHI2_6DOF,
+        merge_gate_pos: float = MERGE_GATE_CHI2_3DOF,
+        merge_after: int = 3,
+        bias_sigma_m: float = BIAS_SIGMA_M,
+        bias_sigma_mps: float = BIAS_SIGMA_MPS,
     ) -> None:
+        for name, value in (
+            ("stale_s", stale_s),
+            ("superseded_s", superseded_s),
+            ("gate", gate),
+            ("merge_gate", merge_gate),
+            ("merge_gate_pos", merge_gate_pos),
+        ):
+            if not value > 0:
+                raise ValueError(f"AlliedPicture({nation!r}).{name}: must be > 0, got {value!r}")
+        for name, value in (("split_after", split_after), ("merge_after", merge_after)):
+            if value < 1:
+                raise ValueError(f"AlliedPicture({nation!r}).{name}: must be >= 1, got {value!r}")
+        if superseded_s > stale_s:
+            raise ValueError(
+                f"AlliedPicture({nation!r}).superseded_s: {superseded_s} s is longer than stale_s {stale_s} s"
+            )
         self.nation = nation
         self.stale_s = stale_s
         self.gate = gate
         self.split_after = split_after
+        self.superseded_s = superseded_s
+        self.merge_gate = merge_gate
+        self.merge_after = merge_after
+        self.merge_gate_pos = merge_gate_pos
+        self.allowance = gate_allowance(bias_sigma_m, bias_sigma_mps)
         self._misfits: dict[tuple[str, str], int] = {}
+        self._agreements: dict[frozenset[str], int] = {}
         self.tracks: dict[str, SystemTrack] = {}
+        self.merged: dict[str, str] = {}  # absorbed system track number -> the number it merged into
         self._assignment: dict[tuple[str, str], str] = {}
         self._next = 1
 
@@ -94,8 +146,54 @@ class AlliedPicture:
         st = self.tracks[number]
         st.members[key] = Member(origin, report, x, P)
         self._assignment[key] = number
+        self._retire_superseded(st)
         self._fuse(st)
-        return st
+        return self._merge_converging(st, report.time_s)
+
+    def _retire_superseded(self, st: SystemTrack) -> None:
+        """Drop members a newer fragment of the same nation replaced; their track ids correlate anew if heard again."""
+        for key in superseded_keys(st.members, self.superseded_s):
+            del st.members[key]
+            self._misfits.pop(key, None)
+            if self._assignment.get(key) == st.number:
+                del self._assignment[key]
+
+    def _merge_converging(self, st: SystemTrack, now_s: float) -> SystemTrack:
+        """Count, for st and each other active system track, updates in a row that pass the merge rule; merge at merge_after.
+
+        Returns the system track st's members now belong to (st, or the older one it merged into).
+        """
+        others = [o for o in self.active(now_s) if o is not st]
+        d2, d2_pos = state_distances(st.x, st.P + self.allowance, st.time_s, others)
+        mine = fresh_nations(st.members.values(), now_s, self.superseded_s)
+        ready: list[tuple[float, SystemTrack]] = []
+        for other, d, d_pos in zip(others, d2, d2_pos, strict=True):
+            pair = frozenset((st.number, other.number))
+            theirs = fresh_nations(other.members.values(), now_s, self.superseded_s)
+            if d < self.merge_gate and d_pos < self.merge_gate_pos and not mine & theirs:
+                self._agreements[pair] = self._agreements.get(pair, 0) + 1
+                if self._agreements[pair] >= self.merge_after:
+                    ready.append((float(d), other))
+            else:
+                self._agreements.pop(pair, None)
+        if not ready:
+            return st
+        _, other = min(ready, key=lambda pair: pair[0])
+        return self._merge(st, other)
+
+    def _merge(self, a: SystemTrack, b: SystemTrack) -> SystemTrack:
+        """Move the younger system track's members into the older one; the younger number ends."""
+        keep, gone = (a, b) if a.serial < b.serial else (b, a)
+        for key, m in gone.members.items():
+            keep.members[key] = m
+            self._assignment[key] = keep.number
+            self._misfits.pop(key, None)
+        del self.tracks[gone.number]
+        self._agreements = {p: n for p, n in self._agreements.items() if gone.number not in p}
+        self.merged[gone.number] = keep.number
+        self._retire_superseded(keep)
+        self._fuse(keep)
+        return keep
 
     def _still_fits(self, key: tuple[str, str], number: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> bool:
         """Whether a member's new report still gates with the fusion of the system track's other live members."""
@@ -110,7 +208,7 @@ class AlliedPicture:
         xs, Ps = zip(*(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s) for m in others), strict=True)
         xo, Po = covariance_intersection(np.array(xs), np.array(Ps))
         d = x[:3] - xo[:3]
-        d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3], d))
+        d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3] + self.allowance[:3, :3], d))
         if d2 < self.gate:
             self._misfits.pop(key, None)
             return True
@@ -124,18 +222,18 @@ class AlliedPicture:
         best, best_d2 = None, self.gate
         for number, st in self.tracks.items():
             live = st.live_members(report.time_s, self.stale_s)
-            if not live or any(m.origin == origin for m in live):
+            if not live or origin in fresh_nations(live, report.time_s, self.superseded_s):
                 continue
             xs, Ps = predict_state_cov(st.x, st.P, report.time_s - st.time_s)
             d = x[:3] - xs[:3]
-            S = P[:3, :3] + Ps[:3, :3]
+            S = P[:3, :3] + Ps[:3, :3] + self.allowance[:3, :3]
             d2 = float(d @ np.linalg.solve(S, d))
             if d2 < best_d2:
                 best, best_d2 = number, d2
         if best is None:
             best = f"{self.nation}-S{self._next:03d}"
+            self.tracks[best] = SystemTrack(best, serial=self._next)
             self._next += 1
-            self.tracks[best] = SystemTrack(best)
         return best
 
     def _fuse(self, st: SystemTrack) -> None:

@@ -6,7 +6,8 @@ terms (triwatch.physics.propagate). The covariance follows the linearised flow,
     P(t + dt) = Phi P Phi^T + Q,   Phi = d x(t + dt) / d x(t)
 
 with the state-transition matrix Phi found by finite differences: the nominal
-state and six perturbed states are flown together in one vectorised call.
+state and six perturbed states are flown together in one vectorised call, and
+`predict_many` flies several tracks (each over its own dt) in that same call.
 Q is white-acceleration noise of spectral density q (m^2/s^3):
 
     Q = q [[dt^3/3 I, dt^2/2 I], [dt^2/2 I, dt I]]
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triwatch.physics.propagate import propagate
+from triwatch.physics.propagate import rk4_step
 
 # Perturbation sizes: 10 m in position, 0.1 m/s in velocity (well inside the linear regime).
 _EPS = np.array([10.0, 10.0, 10.0, 0.1, 0.1, 0.1])
@@ -33,9 +34,34 @@ def predict_state_cov(x: np.ndarray, P: np.ndarray, dt: float, q: float = 1.0) -
     """(x, P) flown dt seconds ahead (or back, for dt < 0) with a finite-difference STM."""
     if dt == 0.0:
         return x.copy(), P.copy()
-    states = np.tile(x, (7, 1))
-    states[1:] += np.diag(_EPS)
-    r, v = propagate(states[:, :3], states[:, 3:], dt)
-    out = np.hstack([r, v])
-    phi = ((out[1:] - out[0]) / _EPS[:, None]).T
-    return out[0], phi @ P @ phi.T + white_acceleration_q(dt, q)
+    xs, Ps = predict_many(x[None], P[None], np.array([dt]), q)
+    return xs[0], Ps[0]
+
+
+def predict_many(xs: np.ndarray, Ps: np.ndarray, dts: np.ndarray, q: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """n states xs (n, 6) and covariances Ps (n, 6, 6), each flown its own dts[i] seconds.
+
+    All 7 n states (nominal + 6 perturbed per track) go through one RK4 loop:
+    every track takes the same number of steps, m = ceil(max |dt| / 5 s), of its
+    own length dt_i / m, so no step is longer than 5 s (as in `propagate`).
+    """
+    xs = np.asarray(xs, float)
+    Ps = np.asarray(Ps, float)
+    dts = np.asarray(dts, float)
+    n = xs.shape[0]
+    if xs.shape != (n, 6) or Ps.shape != (n, 6, 6) or dts.shape != (n,):
+        raise ValueError(
+            f"predict_many: shapes xs {xs.shape}, Ps {Ps.shape}, dts {dts.shape}; want (n, 6), (n, 6, 6), (n,)"
+        )
+    states = np.repeat(xs, 7, axis=0).reshape(n, 7, 6)
+    states[:, 1:] += np.diag(_EPS)
+    flat = states.reshape(-1, 6)
+    steps = max(1, int(np.ceil(np.max(np.abs(dts), initial=0.0) / 5.0)))
+    h = np.repeat(dts / steps, 7)
+    r, v = flat[:, :3], flat[:, 3:]
+    for _ in range(steps):
+        r, v = rk4_step(r, v, h)
+    out = np.hstack([r, v]).reshape(n, 7, 6)
+    phi = np.transpose((out[:, 1:] - out[:, :1]) / _EPS[None, :, None], (0, 2, 1))
+    Q = np.stack([white_acceleration_q(dt, q) for dt in dts])
+    return out[:, 0], phi @ Ps @ np.transpose(phi, (0, 2, 1)) + Q
