@@ -17,3 +17,8 @@ def test_points_surround_the_centre():
     assert lats.shape == (9,) and lats[-1] == lat
     assert lats[:-1].max() > lat > lats[:-1].min()
     assert lons[:-1].max() > lon > lons[:-1].min()
+
+
+def test_huge_ellipse_near_the_pole_stays_on_the_globe():
+    lats, lons = ellipse_points(np.radians(80.0), np.radians(179.0), np.diag([3000e3**2, 3000e3**2]), n=16)
+    assert np.all(np.abs(lats) <= np.pi / 2) and np.all(np.abs(lons) <= np.pi)

@@ -31,13 +31,17 @@ def ellipse_points(
     """Latitudes and longitudes (rad) of n points on the ellipse boundary plus its centre.
 
     Small-offset approximation on a sphere (east metres / (R cos lat), north / R):
-    good to well under 1 % for ellipses of a few hundred km.
+    good to well under 1 % for ellipses of a few hundred km. An early, very uncertain
+    prediction can give an ellipse thousands of km across: its points are kept on the
+    globe (latitude clamped to the poles, longitude wrapped), which is coarse but only
+    ever names more areas, never fewer.
     """
     a, b, theta = ellipse_axes(cov_en_m2, chi2)
     u = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
     # Major axis direction (east, north) = (sin theta, cos theta); minor is perpendicular.
     east = a * np.cos(u) * np.sin(theta) + b * np.sin(u) * np.cos(theta)
     north = a * np.cos(u) * np.cos(theta) - b * np.sin(u) * np.sin(theta)
-    lats = lat_rad + north / MEAN_RADIUS_M
-    lons = lon_rad + east / (MEAN_RADIUS_M * np.cos(lat_rad))
+    lats = np.clip(lat_rad + north / MEAN_RADIUS_M, -np.pi / 2, np.pi / 2)
+    lons = lon_rad + east / (MEAN_RADIUS_M * max(np.cos(lat_rad), 1e-6))
+    lons = np.mod(lons + np.pi, 2 * np.pi) - np.pi
     return np.append(lats, lat_rad), np.append(lons, lon_rad)
