@@ -67,3 +67,14 @@ def test_an_area_flown_over_is_released_with_an_all_clear_not_a_withdrawal():
     book.observe("S1", 8.0, overhead)
     out = book.observe("S1", 12.0, assessment(12.0)) + book.observe("S1", 16.0, assessment(16.0))
     assert kinds(out) == [("all-clear", ["JPN-land"])]
+
+
+def test_alert_follows_a_merged_track_or_is_superseded_explicitly():
+    book = AlertBook("USA", confirm_n=1)
+    book.observe("S1", 0.0, None)
+    book.observe("S1", 4.0, assessment(4.0, over=["JPN-land"]))
+    assert book.merged("S1", "S2", 8.0) == []  # S2 had no alert: S1's carries on under S2
+    assert book.alerts["S2"].warning_id == "USA-W001"
+    book.observe("S3", 8.0, None)
+    out = book.merged("S2", "S3", 12.0)
+    assert kinds(out) == [("withdrawal", ["JPN-land"])] and "Superseded by USA-W002" in out[0].text

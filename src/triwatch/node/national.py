@@ -196,6 +196,12 @@ class NationalNode:
         for st in active:
             for w in self._assess(st, now_s):
                 self._issue(w, now_s, st.number, x=st.x.tolist(), time_s=st.time_s, pedigree=st.pedigree)
+        for number in [n for n in self.alerts.alerts if n in self.picture.merged]:
+            survivor = number
+            while survivor in self.picture.merged:  # merges can chain: A -> B, then B -> C
+                survivor = self.picture.merged[survivor]
+            for w in self.alerts.merged(number, survivor, now_s):
+                self._issue(w, now_s, number)
         live = {st.number for st in active}
         for number in list(self.alerts.alerts):
             if number not in live:

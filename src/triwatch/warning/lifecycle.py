@@ -145,6 +145,26 @@ class AlertBook:
             out.append(self._message(alert, "impact", t_s, "Predicted impact time has passed", category=category))
         return out
 
+    def merged(self, old_track: str, survivor: str, t_s: float) -> list[WarningReport]:
+        """Fusion merged old_track into survivor: the alert follows the surviving track.
+
+        If the survivor has no alert yet, the old alert simply carries on under the survivor
+        (same warning id, nothing to announce). If both had alerts, the old one is withdrawn
+        explicitly, naming the alert that supersedes it, so no duplicate stays up.
+        """
+        alert = self.alerts.pop(old_track, None)
+        if alert is None or alert.closed:
+            return []
+        if survivor not in self.alerts:
+            alert.system_track = survivor
+            self.alerts[survivor] = alert
+            return []
+        keeper = self.alerts[survivor]
+        alert.closed = True
+        named = set(alert.standing)
+        alert.standing = set()
+        return [self._message(alert, "withdrawal", t_s, f"Superseded by {keeper.warning_id}", named)]
+
     def lost(self, system_track: str, t_s: float) -> list[WarningReport]:
         """The system track has ended; close its alert with an all-clear."""
         alert = self.alerts.get(system_track)
