@@ -97,14 +97,17 @@ def build_summary(run: ExerciseRun) -> dict:
 
 
 def _launch_point_error(run: ExerciseRun, alert_launch: dict, launch_id: str, truth: dict) -> float | None:
-    """Error of the latest launch-point estimate carried by a warning about this launch."""
-    best = None
-    for node in run.nodes.values():
-        for w in node.delivered_warnings:
-            if w.launch is not None and alert_launch.get((w.issuer, w.warning_id)) == launch_id:
-                best = w.launch
-    if best is None:
+    """Error of the most certain launch-point estimate (smallest covariance trace) that warnings about
+    this launch carried: the one a watch officer would act on, not a late fragment's guess."""
+    points = [
+        w.launch
+        for node in run.nodes.values()
+        for w in node.delivered_warnings
+        if w.launch is not None and alert_launch.get((w.issuer, w.warning_id)) == launch_id
+    ]
+    if not points:
         return None
+    best = min(points, key=lambda p: float(np.trace(np.asarray(p.cov_en_m2, float))))
     return round(ground_error_km(best.lat_deg, best.lon_deg, truth["launch_lat"], truth["launch_lon"]), 2)
 
 
