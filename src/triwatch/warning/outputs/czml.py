@@ -24,10 +24,10 @@ from datetime import datetime
 import numpy as np
 
 from triwatch.warning.outputs.areas import ThreatenedArea
-from triwatch.warning.outputs.cap_text import CANCELS, area_name
+from triwatch.warning.outputs.cap_text import area_name
 from triwatch.warning.outputs.clock import iso_z
 from triwatch.warning.outputs.errors import OutputError
-from triwatch.warning.outputs.geojson import impact_geometry
+from triwatch.warning.outputs.geojson import displayed_impacts
 from triwatch.warning.outputs.geometry import ellipse_ring_deg
 from triwatch.warning.outputs.run_view import DeliveredWarning, TrackPath
 
@@ -88,27 +88,14 @@ def impact_packets(
     warnings: Sequence[DeliveredWarning], epoch: datetime, end_s: float, skipped: list[str] | None = None
 ) -> list[dict]:
     """Packets of the predicted impacts, each available until the next revision of its warning."""
-    times: dict[tuple[str, str], list[float]] = {}
-    for dw in warnings:
-        times.setdefault((dw.report.issuer, dw.report.warning_id), []).append(dw.delivered_s)
     out = []
-    for dw in warnings:
+    for dw, geometry, until_s in displayed_impacts(warnings, end_s, skipped):
         w = dw.report
-        try:
-            geometry = impact_geometry(dw)
-        except OutputError as exc:
-            if skipped is None:
-                raise
-            skipped.append(str(exc))
-            continue
-        if geometry is None or w.kind in CANCELS:  # a cancel ends the last prediction's display
-            continue
-        later = [t for t in times[(w.issuer, w.warning_id)] if t > dw.delivered_s]
         packet = {
             "id": f"impact/{w.issuer}/{w.warning_id}/r{w.revision}",
             "name": f"{w.issuer} {w.warning_id} r{w.revision} {w.kind}",
             "description": f"areas: {', '.join(w.areas) or 'none'}",
-            "availability": f"{iso_z(epoch, dw.delivered_s)}/{iso_z(epoch, min(later) if later else end_s)}",
+            "availability": f"{iso_z(epoch, dw.delivered_s)}/{iso_z(epoch, until_s)}",
         }
         rgba = _IMPACT_RGBA.get(w.kind, [160, 160, 160, 90])
         if w.impact is not None and geometry["type"] != "Point":

@@ -16,13 +16,13 @@ without it, the first such item raises OutputError.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import numpy as np
 
 from triwatch.warning.outputs.areas import ThreatenedArea
-from triwatch.warning.outputs.cap_text import LANGUAGES, area_name
+from triwatch.warning.outputs.cap_text import CANCELS, LANGUAGES, area_name
 from triwatch.warning.outputs.clock import iso_z
 from triwatch.warning.outputs.errors import OutputError
 from triwatch.warning.outputs.geometry import (
@@ -109,6 +109,33 @@ def impact_geometry(dw: DeliveredWarning) -> dict | None:
             raise OutputError(f"{where}.impact: point must be finite, got {[lat, lon]}")
         return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
     return None
+
+
+def displayed_impacts(
+    warnings: Sequence[DeliveredWarning], end_s: float, skipped: list[str] | None = None
+) -> Iterator[tuple[DeliveredWarning, dict, float]]:
+    """(warning, impact geometry, shown-until time) of every revision whose predicted impact is shown.
+
+    A prediction is shown from its delivery until the next revision of the same warning (or end_s);
+    a cancel ends the last prediction's display and shows nothing itself. A revision whose geometry
+    cannot be made is left out with its reason in skipped (raised when skipped is None).
+    """
+    times: dict[tuple[str, str], list[float]] = {}
+    for dw in warnings:
+        times.setdefault((dw.report.issuer, dw.report.warning_id), []).append(dw.delivered_s)
+    for dw in warnings:
+        w = dw.report
+        try:
+            geometry = impact_geometry(dw)
+        except OutputError as exc:
+            if skipped is None:
+                raise
+            skipped.append(str(exc))
+            continue
+        if geometry is None or w.kind in CANCELS:
+            continue
+        later = [t for t in times[(w.issuer, w.warning_id)] if t > dw.delivered_s]
+        yield dw, geometry, (min(later) if later else end_s)
 
 
 def impacts_geojson(warnings: Sequence[DeliveredWarning], epoch: datetime, *, skipped: list[str] | None = None) -> dict:

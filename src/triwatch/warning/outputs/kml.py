@@ -23,10 +23,10 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from triwatch.warning.outputs.areas import ThreatenedArea
-from triwatch.warning.outputs.cap_text import CANCELS, area_name
+from triwatch.warning.outputs.cap_text import area_name
 from triwatch.warning.outputs.clock import iso_z
 from triwatch.warning.outputs.errors import OutputError
-from triwatch.warning.outputs.geojson import impact_geometry, track_geometry
+from triwatch.warning.outputs.geojson import displayed_impacts, track_geometry
 from triwatch.warning.outputs.run_view import DeliveredWarning, TrackPath
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -78,22 +78,9 @@ def _track_placemark(path: TrackPath, epoch: datetime):
 
 
 def _impact_placemarks(warnings: Sequence[DeliveredWarning], epoch: datetime, end_s: float, skipped) -> list:
-    times: dict[tuple[str, str], list[float]] = {}
-    for dw in warnings:
-        times.setdefault((dw.report.issuer, dw.report.warning_id), []).append(dw.delivered_s)
     out = []
-    for dw in warnings:
+    for dw, geometry, until_s in displayed_impacts(warnings, end_s, skipped):
         w = dw.report
-        try:
-            geometry = impact_geometry(dw)
-        except OutputError as exc:
-            if skipped is None:
-                raise
-            skipped.append(str(exc))
-            continue
-        if geometry is None or w.kind in CANCELS:  # a cancel ends the last prediction's display
-            continue
-        later = [t for t in times[(w.issuer, w.warning_id)] if t > dw.delivered_s]
         colour = _KIND_COLOURS.get(w.kind, RED)
         if geometry["type"] == "Point":
             shape = _K.Point(_K.coordinates(_coords([geometry["coordinates"]])))
@@ -101,7 +88,7 @@ def _impact_placemarks(warnings: Sequence[DeliveredWarning], epoch: datetime, en
             polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
             parts = [_polygon(p) for p in polygons]
             shape = parts[0] if len(parts) == 1 else _K.MultiGeometry(*parts)
-        span = _span(epoch, dw.delivered_s, min(later) if later else end_s)
+        span = _span(epoch, dw.delivered_s, until_s)
         out.append(_placemark(f"{w.issuer} {w.warning_id} r{w.revision} {w.kind}",
                               f"areas: {', '.join(w.areas) or 'none'}", span, _style(colour, "5a" + colour[2:]), shape))  # fmt: skip
     return out
