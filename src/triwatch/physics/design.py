@@ -52,25 +52,34 @@ def _first_up_crossing(values: np.ndarray, level: float) -> int | None:
     return int(hits[0]) + 1 if hits.size else None
 
 
-def cutoff_for_range(table: BoostTable, kick: float, range_m: float) -> float | None:
-    """Earliest cut-off time at which this kick's flight reaches range_m; None if it never does."""
-    rng, _ = table.scan(kick)
-    j = _first_up_crossing(rng, range_m)
+def _earliest_cutoff(table: BoostTable, kick: float, scanned: np.ndarray, field: str, level: float) -> float | None:
+    """Earliest cut-off time at which this kick's flight outcome `field` reaches `level`; None if never.
+
+    The table's scan (a spherical estimate on the time grid) brackets the first up-crossing; the
+    exact outcome, which differs from the scan by < 0.5 %, is then solved with brentq, widening
+    the bracket if the scan's crossing was a step off.
+    """
+    j = _first_up_crossing(scanned, level)
     if j is None:
         return None
 
     def miss(t: float) -> float:
-        return table.outcome(kick, t).range_m - range_m
+        return getattr(table.outcome(kick, t), field) - level
 
     t = table.t
     n = len(t)
-    # The scan's spherical range differs from the ellipsoidal one by < 0.5 %: widen the bracket if needed.
     for lo, hi in ((j - 1, j), (j - 2, j + 1), (j - 4, j + 3)):
         a, b = t[max(lo, 0)], t[min(hi, n - 1)]
         fa, fb = miss(a), miss(b)
         if np.isfinite(fa) and np.isfinite(fb) and fa < 0.0 <= fb:
             return brentq(miss, a, b, xtol=1e-6)
     return None
+
+
+def cutoff_for_range(table: BoostTable, kick: float, range_m: float) -> float | None:
+    """Earliest cut-off time at which this kick's flight reaches range_m; None if it never does."""
+    rng, _ = table.scan(kick)
+    return _earliest_cutoff(table, kick, rng, "range_m", range_m)
 
 
 def cutoff_for_apogee(table: BoostTable, kick: float, apogee_m: float) -> float | None:
@@ -79,21 +88,7 @@ def cutoff_for_apogee(table: BoostTable, kick: float, apogee_m: float) -> float 
     Apogee only grows while the engine burns along the velocity, so the root is unique.
     """
     _, apo = table.scan(kick)
-    j = _first_up_crossing(apo, apogee_m)
-    if j is None:
-        return None
-
-    def miss(t: float) -> float:
-        return table.outcome(kick, t).apogee_m - apogee_m
-
-    t = table.t
-    n = len(t)
-    for lo, hi in ((j - 1, j), (j - 2, j + 1), (j - 4, j + 3)):
-        a, b = t[max(lo, 0)], t[min(hi, n - 1)]
-        fa, fb = miss(a), miss(b)
-        if np.isfinite(fa) and np.isfinite(fb) and fa < 0.0 <= fb:
-            return brentq(miss, a, b, xtol=1e-6)
-    return None
+    return _earliest_cutoff(table, kick, apo, "apogee_m", apogee_m)
 
 
 def _range_at_apogee(table: BoostTable, apogee_m: float) -> np.ndarray:
