@@ -133,6 +133,10 @@ class NationalNode:
                 category=report.category,
             )
 
+    def fabric_stats(self) -> dict:
+        """What this node's endpoint sent, withheld, received and refused (the summary's nations block)."""
+        return self.endpoint.stats()
+
     # -- fabric -> picture, C2 ------------------------------------------------------------
     def receive(self, now_s: float) -> None:
         for delivery in self.endpoint.poll():
