@@ -10,8 +10,10 @@ the same warnings). The coordinator merges the nodes' events into the one run fo
 order they happened, and keeps the truth world for scoring only.
 
 Faults: ``kills`` lists ``(nation, down_at_s, up_at_s)``: the node process is killed
-(SIGKILL) at the start of tick ``down_at_s`` and a fresh process is started at ``up_at_s``;
-while it is down its partners' messages wait in its JetStream stream.
+(SIGKILL) in tick ``down_at_s`` right after it has taken its partners' messages, and a fresh
+process is started at the start of tick ``up_at_s`` (at once if ``up_at_s == down_at_s``).
+While it is down its partners' messages wait in its JetStream stream; the fresh process first
+rebuilds the state of the killed one (:mod:`triwatch.node.recovery`), then catches up.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import shutil
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,22 +57,44 @@ class NodeOutcome:
 
 
 class Lockstep:
-    """Steps the node processes through each phase and keeps the per-node count of envelopes in flight."""
+    """Steps the node processes through each phase; keeps what is in flight to each and each one's phase log.
+
+    The log (``[op, t, expect]`` per phase a node ran, ``["skip", t, 0]`` per tick it was down) and
+    what it reported sending per hop are what a restarted node needs to rebuild its state
+    (:func:`triwatch.exercise.node_process.recover`).
+    """
 
     def __init__(self, fleet: NodeFleet, run: ExerciseRun, timeout_s: float) -> None:
         self.fleet = fleet
         self.run = run
         self.timeout_s = timeout_s
-        self.in_flight: dict[str, int] = {n: 0 for n in run.scenario.nations}
+        nations = run.scenario.nations
+        self.in_flight: dict[str, int] = {n: 0 for n in nations}
+        self.log: dict[str, list[list]] = {n: [] for n in nations}
+        self.sent: dict[str, Counter[str]] = {n: Counter() for n in nations}
 
-    def phase(self, op: str, t: float, nations: list[str]) -> None:
-        """Run one phase on each of ``nations`` in turn (receive phases take what is in flight to them)."""
+    def phase(self, op: str, t: float, nations: list[str], *, then: Callable[[str], None] | None = None) -> None:
+        """Run one phase on each of ``nations`` in turn (receive phases take what is in flight to them);
+        ``then(nation)`` runs right after each node's turn, before the next node's."""
         for nation in nations:
             msg: dict = {"op": op, "t": t}
             if op == "receive":
                 msg["expect"] = self.in_flight[nation]
                 self.in_flight[nation] = 0
-            self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s))
+            reply = self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s))
+            self.sent[nation].update(reply.get("sent", {}))
+            self.log[nation].append([op, t, msg.get("expect", 0)])
+            if then is not None:
+                then(nation)
+
+    def skip(self, nation: str, t: float) -> None:
+        """The nation's node is down for tick t: its sensors still observe (the draws go on)."""
+        self.log[nation].append(["skip", t, 0])
+
+    def recover(self, nation: str) -> dict:
+        """Have a freshly started node rebuild its state from its log and its JetStream stream."""
+        msg = {"op": "recover", "log": self.log[nation], "sent": dict(self.sent[nation])}
+        return self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s * 4))
 
     def absorb(self, reply: dict) -> dict:
         for hop, count in reply.get("sent", {}).items():
@@ -130,7 +155,14 @@ def run_distributed(
             _write_processes(out_dir, server, fleet)
             fleet.connect()
             step = Lockstep(fleet, run, timeout_s)
-            _drive(sc, step, fleet, configs, server, out_dir, kills, progress, speed, wall0)
+
+            def restart(nation: str) -> None:
+                fleet.start(nation, configs[nation])
+                _write_processes(out_dir, server, fleet)
+                fleet.connect()
+                step.recover(nation)
+
+            _drive(sc, step, fleet, restart, kills, progress, speed, wall0)
             step.phase("receive", sc.duration_s, nations)
             run.nodes = {n: step.finish(n) for n in nations}
             for handle in fleet.nodes.values():
@@ -143,30 +175,48 @@ def run_distributed(
     return run
 
 
-def _drive(sc, step: Lockstep, fleet: NodeFleet, configs, server, out_dir, kills, progress, speed, wall0) -> None:
+@dataclass
+class Kill:
+    """A node process crash: killed (SIGKILL) at tick ``down_at_s`` right after it took its partners'
+    messages, and started afresh at tick ``up_at_s`` (at once, within the same tick, if equal)."""
+
+    nation: str
+    down_at_s: float
+    up_at_s: float
+    done: bool = False
+
+
+def _drive(sc, step: Lockstep, fleet: NodeFleet, restart, kills: list[Kill], progress, speed, wall0) -> None:
     nations = list(sc.nations)
-    down: set[str] = set()
+    down: dict[str, Kill] = {}
     n_ticks = int(np.floor(sc.duration_s / sc.tick_s)) + 1
     snapshot_every = max(1, round(PICTURE_PERIOD_S / sc.tick_s))
+
+    def crash_after_receiving(t: float):
+        def then(nation: str) -> None:
+            for kill in kills:
+                if kill.nation == nation and not kill.done and t >= kill.down_at_s:
+                    kill.done = True
+                    fleet.kill(nation)
+                    down[nation] = kill
+                    if kill.up_at_s <= t:
+                        restart(nation)
+                        down.pop(nation)
+
+        return then
+
     for k in range(n_ticks):
         t = k * sc.tick_s
-        for nation, down_at, up_at in kills:
-            if down_at <= t < up_at and nation not in down:
-                fleet.kill(nation)
-                down.add(nation)
-            elif t >= up_at and nation in down:
-                fleet.start(nation, configs[nation])
-                _write_processes(out_dir, server, fleet)
-                fleet.connect()
-                down.discard(nation)
-        up = [n for n in nations if n not in down]
-        step.phase("track", t, up)
-        step.phase("receive", t, up)
-        step.phase("warn", t, up)
-        step.phase("receive", t, up)
-        step.phase("command", t, up)
-        if k % snapshot_every == 0:
-            step.phase("snapshot", t, up)
+        for nation, kill in list(down.items()):
+            if t >= kill.up_at_s:
+                restart(nation)
+                down.pop(nation)
+        for nation in down:
+            step.skip(nation, t)
+        step.phase("track", t, [n for n in nations if n not in down])
+        step.phase("receive", t, [n for n in nations if n not in down], then=crash_after_receiving(t))
+        for op in ("warn", "receive", "command") + (("snapshot",) if k % snapshot_every == 0 else ()):
+            step.phase(op, t, [n for n in nations if n not in down])
         if progress:
             progress(t, step.run)
         if speed:
@@ -177,13 +227,17 @@ def _drive(sc, step: Lockstep, fleet: NodeFleet, configs, server, out_dir, kills
         raise NodeProcessError(f"{', '.join(sorted(down))} still down at the end of the run (kill plan)")
 
 
-def _check_kills(kills: list[tuple[str, float, float]], nations: list[str], duration_s: float):
+def _check_kills(kills: list[tuple[str, float, float]], nations: list[str], duration_s: float) -> list[Kill]:
+    out = []
     for i, (nation, down_at, up_at) in enumerate(kills):
         if nation not in nations:
             raise ValueError(f"kills[{i}]: {nation} is not one of the scenario's nations {nations}")
-        if not 0 <= down_at < up_at <= duration_s:
-            raise ValueError(f"kills[{i}]: need 0 <= down_at_s < up_at_s <= duration_s, got {down_at}, {up_at}")
-    return list(kills)
+        if not 0 <= down_at <= up_at <= duration_s:
+            raise ValueError(f"kills[{i}]: need 0 <= down_at_s <= up_at_s <= duration_s, got {down_at}, {up_at}")
+        if any(k.nation == nation for k in out):
+            raise ValueError(f"kills[{i}]: one kill per nation and run ({nation} twice)")
+        out.append(Kill(nation, float(down_at), float(up_at)))
+    return out
 
 
 def _write_processes(out_dir: Path, server: LocalNatsServer, fleet: NodeFleet) -> None:

@@ -11,6 +11,7 @@ process whose coordinator disappears sees its control connection close and exits
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -62,28 +63,30 @@ class NodeHandle:
         """Send one command and wait for the answer (NodeProcessError if it fails, dies or times out)."""
         if self.conn is None:
             raise NodeProcessError(f"{self.nation}: not connected")
-        self.conn.send_bytes(json.dumps(msg).encode())
-        deadline = time.monotonic() + timeout_s
-        while not self.conn.poll(0.2):
-            if self.process.poll() is not None:
-                raise NodeProcessError(
-                    f"{self.nation} node process exited (code {self.process.returncode}) during {msg.get('op')} "
-                    f"at t={msg.get('t')}:\n{self.tail()}"
-                )
-            if time.monotonic() > deadline:
-                raise NodeProcessError(
-                    f"{self.nation}: no answer to {msg.get('op')} at t={msg.get('t')} in {timeout_s} s"
-                )
+        what = f"{msg.get('op')} at t={msg.get('t')}"
         try:
+            self.conn.send_bytes(json.dumps(msg).encode())
+            deadline = time.monotonic() + timeout_s
+            while not self.conn.poll(0.2):
+                if self.process.poll() is not None:
+                    raise self._died(what)
+                if time.monotonic() > deadline:
+                    raise NodeProcessError(f"{self.nation}: no answer to {what} in {timeout_s} s")
             reply = json.loads(self.conn.recv_bytes())
-        except EOFError:
-            raise NodeProcessError(f"{self.nation}: control connection closed:\n{self.tail()}") from None
+        except (OSError, EOFError):  # the connection broke: the process is gone or going
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(GRACE_S)
+            raise self._died(what) from None
         if not reply.get("ok"):
-            raise NodeProcessError(
-                f"{self.nation} failed in {msg.get('op')} at t={msg.get('t')}: {reply.get('error')}\n"
-                f"{reply.get('trace', '')}"
-            )
+            raise NodeProcessError(f"{self.nation} failed in {what}: {reply.get('error')}\n{reply.get('trace', '')}")
         return reply
+
+    def _died(self, what: str) -> NodeProcessError:
+        code = self.process.poll()
+        status = "is still running" if code is None else f"exited (code {code})"
+        return NodeProcessError(
+            f"{self.nation} node process {status}, control connection lost during {what}:\n{self.tail()}"
+        )
 
 
 class NodeFleet:

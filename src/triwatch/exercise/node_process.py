@@ -25,6 +25,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Client, Connection
+from pathlib import Path
 
 import numpy as np
 
@@ -36,13 +37,14 @@ from triwatch.fabric import AuditLog, ReleasePolicy
 from triwatch.fabric.deploy import connect_endpoint
 from triwatch.messages import to_payload
 from triwatch.node.events import EventSink, to_json
-from triwatch.node.lockstep import LockstepInbox
+from triwatch.node.lockstep import LockstepError, LockstepInbox
 from triwatch.node.national import NationalNode
 from triwatch.node.process_config import NodeConfigError, NodeProcessConfig, WallClock
+from triwatch.node.recovery import ReplayInbox, read_inbound
 from triwatch.scenario.loader import load_scenario
 from triwatch.scenario.schema import Scenario
 
-AUDIT_BATCH = 256  # audit rows written per transaction; the log is also flushed after every tick
+AUDIT_BATCH = 256  # audit rows written per transaction at most; lockstep also flushes after every phase
 
 
 @dataclass
@@ -56,7 +58,8 @@ class NodeProcess:
     clock: SimClock
     audit: AuditLog
     events: EventSink
-    inbox: LockstepInbox
+    inbox: LockstepInbox | ReplayInbox
+    fabric: Path
 
     def close(self) -> None:
         try:
@@ -87,7 +90,7 @@ def open_node_process(cfg: NodeProcessConfig) -> NodeProcess:
     cfg.run_dir.mkdir(parents=True, exist_ok=True)
     events = EventSink(cfg.run_dir / "events.jsonl")
     node = make_node(sc, cfg.nation, endpoint, events, rng, feed.all_sensors)
-    return NodeProcess(sc, cfg.nation, node, feed, clock, audit, events, inbox)
+    return NodeProcess(sc, cfg.nation, node, feed, clock, audit, events, inbox, cfg.fabric)
 
 
 def run_node(proc: NodeProcess, cfg: NodeProcessConfig) -> None:
@@ -124,6 +127,7 @@ def serve_lockstep(proc: NodeProcess, conn: Connection, timeout_s: float) -> Non
             failure = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-4000:]}
             conn.send_bytes(json.dumps(failure).encode())
             raise
+        proc.audit.flush()  # what this phase did is on disk before the coordinator hears of it (a crash loses nothing)
         # The events are JSON text already (as the node's events.jsonl has them): splice them in.
         text = json.dumps(reply)[:-1] + ', "events": [' + ",".join(outbox) + "]}"
         outbox.clear()
@@ -147,11 +151,11 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
         node.warn(t)
     elif op == "command":
         node.command(t)
-        proc.audit.flush()  # a tick's audit rows are on disk before the next tick starts
     elif op == "snapshot":
         node.snapshot(t)
+    elif op == "recover":
+        reply.update(recover(proc, msg["log"], msg["sent"]))
     elif op == "finish":
-        proc.audit.flush()
         reply.update(
             reports_processed=node.reports_processed,
             stats=node.fabric_stats(),
@@ -161,6 +165,36 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
         raise ValueError(f"lockstep: unknown op {op!r}")
     reply["sent"] = proc.inbox.take_sent()
     return reply
+
+
+def recover(proc: NodeProcess, log: list, sent_before: dict[str, int]) -> dict:
+    """Rebuild the state of this node's earlier life by replaying ``log`` (see :mod:`triwatch.node.recovery`).
+
+    ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, expect]``, with
+    ``["skip", t, 0]`` for ticks it was down (its sensors observed; nobody listened).
+    ``sent_before`` is what it had reported sending per hop: the replay must send the same.
+    """
+    node = proc.node
+    total = sum(int(expect) for op, _, expect in log if op == "receive")
+    replay = ReplayInbox(proc.nation, read_inbound(proc.fabric, total))
+    live = (proc.inbox, node.endpoint.transport, node.endpoint.audit, node.events)
+    proc.inbox = node.endpoint.transport = replay
+    node.endpoint.audit = AuditLog(":memory:")  # its rows are in the run's audit log already
+    node.events = EventSink(None)  # and its events in the run's event log
+    try:
+        for op, t, expect in log:
+            if op == "skip":
+                proc.clock.now_s = float(t)
+                proc.feed.step(float(t))
+            else:
+                _phase(proc, op, float(t), {"expect": expect}, 0.0)
+    finally:
+        proc.inbox, node.endpoint.transport, node.endpoint.audit, node.events = live
+    if dict(replay.total_sent) != {k: v for k, v in sent_before.items() if v}:
+        raise LockstepError(
+            f"{proc.nation} replay sent {dict(replay.total_sent)}, its earlier life had sent {sent_before}"
+        )
+    return {"replayed_phases": len(log), "replayed_messages": total}
 
 
 # -- free-running --------------------------------------------------------------------------
