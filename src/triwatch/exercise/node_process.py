@@ -97,7 +97,8 @@ def run_node(proc: NodeProcess, cfg: NodeProcessConfig) -> None:
     """Run an opened node to the end of its exercise, stepped by a coordinator or by the wall clock; close it."""
     try:
         if isinstance(cfg.clock, WallClock):
-            run_free(proc, cfg.clock.speed)
+            start = cfg.clock.start_utc.timestamp() if cfg.clock.start_utc else time.time()
+            run_free(proc, cfg.clock.speed, start)
         else:
             host, port = cfg.clock.address()
             conn = Client((host, port), authkey=bytes.fromhex(cfg.clock.authkey))
@@ -198,18 +199,20 @@ def recover(proc: NodeProcess, log: list, sent_before: dict[str, int]) -> dict:
 
 
 # -- free-running --------------------------------------------------------------------------
-def run_free(proc: NodeProcess, speed: float) -> None:
-    """Step through the scenario as the wall clock passes (scenario time = speed x elapsed)."""
+def run_free(proc: NodeProcess, speed: float, start_s: float) -> None:
+    """Step through the scenario as the wall clock passes: scenario time = speed x (time.time() - start_s).
+
+    A node that starts late, or falls behind, runs the ticks it owes as fast as it can.
+    """
     sc = proc.scenario
     node = proc.node
-    wall0 = time.monotonic()
     n_ticks = int(np.floor(sc.duration_s / sc.tick_s)) + 1
     snapshot_every = max(1, round(PICTURE_PERIOD_S / sc.tick_s))
     inner = proc.inbox.inner  # no coordinator: take whatever has arrived
     proc.node.endpoint.transport = inner
     for k in range(n_ticks):
         t = k * sc.tick_s
-        lag = t / speed - (time.monotonic() - wall0)
+        lag = t / speed - (time.time() - start_s)
         if lag > 0:
             time.sleep(lag)
         proc.clock.now_s = t

@@ -13,7 +13,10 @@ JSON or YAML (JSON is YAML), one mapping::
       authkey: 5f0c...                 #   authenticated with this shared secret (hex, >= 32 digits)
       timeout_s: 60                    #   longest wait for partners' messages in one phase
     # or
-    clock: {mode: wall, speed: 1.0}    # free-running: scenario time = speed x wall time since start
+    clock:                             # free-running, as a real deployment:
+      mode: wall                       #   scenario time = speed x wall time since start_utc
+      speed: 1.0
+      start_utc: 2026-11-21T09:00:00Z  #   shared by all nodes (default: when this node starts)
 
 Relative paths are taken from the folder of the configuration file. A problem raises
 :class:`NodeConfigError` listing each with its field (``clock.authkey: ...``).
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from triwatch.fabric.labels import is_nation_code
 
@@ -65,10 +68,14 @@ class LockstepClock(_Strict):
 
 
 class WallClock(_Strict):
-    """Free-running: scenario time is ``speed`` x the wall time since the node started."""
+    """Free-running: scenario time is ``speed`` x the wall time since ``start_utc`` (default: the node's start).
+
+    Nodes of one deployment share a ``start_utc`` so that they agree on scenario time whenever each starts.
+    """
 
     mode: Literal["wall"]
     speed: Annotated[float, Field(gt=0.0)] = 1.0
+    start_utc: AwareDatetime | None = None
 
 
 class NodeProcessConfig(_Strict):
