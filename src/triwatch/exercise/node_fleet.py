@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, answer_challenge, deliver_challenge
 from pathlib import Path
 
+import triwatch
+
 GRACE_S = 5.0
 
 
@@ -131,9 +133,13 @@ class NodeFleet:
     def start(self, nation: str, config: Path) -> NodeHandle:
         """Spawn `python -m triwatch node --nation N --config F` (it connects back: see :meth:`connect`)."""
         log = config.parent / "node.log"
+        # The node runs the very triwatch the coordinator runs (a checkout on PYTHONPATH included).
+        package_root = str(Path(triwatch.__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         with log.open("ab") as fh:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "triwatch", "node", "--nation", nation, "--config", str(config)],
+                env=env,
                 stdout=fh,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
