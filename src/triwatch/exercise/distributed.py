@@ -5,8 +5,8 @@ writes each nation's deployment files and node configuration, spawns one `triwat
 per nation and steps them in lockstep on the scenario clock, exactly as
 :func:`~triwatch.exercise.run.run_exercise` steps its in-process nodes: per tick every
 node tracks, then every node receives, warns, receives again and commands, one node at a
-time in nation order (see :mod:`triwatch.node.lockstep` for why that makes both runs issue
-the same warnings). The coordinator merges the nodes' events into the one run folder in the
+time in nation order -- the phases that only send on all nodes at once (see
+:mod:`triwatch.node.lockstep` for why that makes both runs issue the same warnings). The coordinator merges the nodes' events into the one run folder in the
 order they happened, and keeps the truth world for scoring only.
 
 Faults: ``kills`` lists ``(nation, down_at_s, up_at_s)``: the node process is killed
@@ -56,11 +56,17 @@ class NodeOutcome:
         return self.stats
 
 
+#: Phases in which nodes only send, never take from the fabric: every node runs them at once.
+CONCURRENT_PHASES = frozenset({"track", "warn", "command", "snapshot"})
+
+
 class Lockstep:
     """Steps the node processes through each phase; keeps what is in flight to each and each one's phase log.
 
-    The log (``[op, t, expect]`` per phase a node ran, ``["skip", t, 0]`` per tick it was down) and
-    what it reported sending per hop are what a restarted node needs to rebuild its state
+    In flight to a node: segments ``[link sender, count]`` in the order the in-process bus would
+    have queued them (phase by phase, senders in nation order; see :mod:`triwatch.node.lockstep`).
+    The log (``[op, t, segments]`` per phase a node ran, ``["skip", t, []]`` per tick it was down)
+    and what it reported sending per hop are what a restarted node needs to rebuild its state
     (:func:`triwatch.exercise.node_process.recover`).
     """
 
@@ -69,36 +75,47 @@ class Lockstep:
         self.run = run
         self.timeout_s = timeout_s
         nations = run.scenario.nations
-        self.in_flight: dict[str, int] = {n: 0 for n in nations}
+        self.in_flight: dict[str, list[list]] = {n: [] for n in nations}
         self.log: dict[str, list[list]] = {n: [] for n in nations}
         self.sent: dict[str, Counter[str]] = {n: Counter() for n in nations}
 
     def phase(self, op: str, t: float, nations: list[str], *, then: Callable[[str], None] | None = None) -> None:
-        """Run one phase on each of ``nations`` in turn (receive phases take what is in flight to them);
-        ``then(nation)`` runs right after each node's turn, before the next node's."""
+        """Run one phase on ``nations``: all at once if it only sends, else one after the other
+        (receive phases take what is in flight to them); ``then(nation)`` runs after each node's
+        turn, before the next node's (sequential phases only)."""
+        if op in CONCURRENT_PHASES and then is None:
+            msgs = {n: {"op": op, "t": t} for n in nations}
+            for n in nations:
+                self.fleet.nodes[n].send(msgs[n])
+            for n in nations:  # answers taken in nation order: events and segments in the one-process order
+                self._done(n, msgs[n], self.fleet.nodes[n].result(msgs[n], self.timeout_s))
+            return
         for nation in nations:
             msg: dict = {"op": op, "t": t}
             if op == "receive":
-                msg["expect"] = self.in_flight[nation]
-                self.in_flight[nation] = 0
-            reply = self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s))
-            self.sent[nation].update(reply.get("sent", {}))
-            self.log[nation].append([op, t, msg.get("expect", 0)])
+                msg["segments"], self.in_flight[nation] = self.in_flight[nation], []
+            self._done(nation, msg, self.fleet.nodes[nation].call(msg, self.timeout_s))
             if then is not None:
                 then(nation)
 
+    def _done(self, nation: str, msg: dict, reply: dict) -> None:
+        self.absorb(reply, nation)
+        self.sent[nation].update(reply.get("sent", {}))
+        self.log[nation].append([msg["op"], msg["t"], msg.get("segments", [])])
+
     def skip(self, nation: str, t: float) -> None:
         """The nation's node is down for tick t: its sensors still observe (the draws go on)."""
-        self.log[nation].append(["skip", t, 0])
+        self.log[nation].append(["skip", t, []])
 
     def recover(self, nation: str) -> dict:
         """Have a freshly started node rebuild its state from its log and its JetStream stream."""
         msg = {"op": "recover", "log": self.log[nation], "sent": dict(self.sent[nation])}
-        return self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s * 4))
+        return self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s * 4), nation)
 
-    def absorb(self, reply: dict) -> dict:
+    def absorb(self, reply: dict, sender: str) -> dict:
         for hop, count in reply.get("sent", {}).items():
-            self.in_flight[hop] += count
+            if count:
+                self.in_flight[hop].append([sender, count])
         for event in reply.get("events", []):
             self.run.events.append(event)
         for time_s, nation, sensor, truth_id in reply.get("observations", []):
@@ -106,7 +123,7 @@ class Lockstep:
         return reply
 
     def finish(self, nation: str) -> NodeOutcome:
-        reply = self.absorb(self.fleet.nodes[nation].call({"op": "finish"}, self.timeout_s))
+        reply = self.absorb(self.fleet.nodes[nation].call({"op": "finish"}, self.timeout_s), nation)
         return NodeOutcome(
             nation,
             reply["reports_processed"],

@@ -63,11 +63,24 @@ class NodeHandle:
 
     def call(self, msg: dict, timeout_s: float) -> dict:
         """Send one command and wait for the answer (NodeProcessError if it fails, dies or times out)."""
+        self.send(msg)
+        return self.result(msg, timeout_s)
+
+    def send(self, msg: dict) -> None:
+        """Send one command (take its answer with :meth:`result`)."""
         if self.conn is None:
             raise NodeProcessError(f"{self.nation}: not connected")
-        what = f"{msg.get('op')} at t={msg.get('t')}"
         try:
             self.conn.send_bytes(json.dumps(msg).encode())
+        except OSError:  # the connection broke: the process is gone or going
+            raise self._lost(msg) from None
+
+    def result(self, msg: dict, timeout_s: float) -> dict:
+        """The answer to the command ``msg`` sent last (NodeProcessError if it fails, dies or times out)."""
+        what = f"{msg.get('op')} at t={msg.get('t')}"
+        if self.conn is None:
+            raise NodeProcessError(f"{self.nation}: not connected")
+        try:
             deadline = time.monotonic() + timeout_s
             while not self.conn.poll(0.2):
                 if self.process.poll() is not None:
@@ -75,13 +88,16 @@ class NodeHandle:
                 if time.monotonic() > deadline:
                     raise NodeProcessError(f"{self.nation}: no answer to {what} in {timeout_s} s")
             reply = json.loads(self.conn.recv_bytes())
-        except (OSError, EOFError):  # the connection broke: the process is gone or going
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(GRACE_S)
-            raise self._died(what) from None
+        except (OSError, EOFError):
+            raise self._lost(msg) from None
         if not reply.get("ok"):
             raise NodeProcessError(f"{self.nation} failed in {what}: {reply.get('error')}\n{reply.get('trace', '')}")
         return reply
+
+    def _lost(self, msg: dict) -> NodeProcessError:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(GRACE_S)
+        return self._died(f"{msg.get('op')} at t={msg.get('t')}")
 
     def _died(self, what: str) -> NodeProcessError:
         code = self.process.poll()

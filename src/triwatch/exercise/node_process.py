@@ -6,8 +6,8 @@ the node only ever gets their Detections). Scenario time advances in one of two 
 
 - **lockstep**: an exercise coordinator (:mod:`triwatch.exercise.distributed`) sends one
   command per phase -- ``{"op": "track" | "receive" | "warn" | "command" | "snapshot", "t": t}``
-  (``receive`` also carries ``expect``, the number of envelopes partners sent it since its
-  last receive) -- and the node answers ``{"ok": true, "sent": {hop: n}, "events": [...],
+  (``receive`` also carries ``segments``, ``[[link sender, count], ...]``: what partners sent it
+  since its last receive, in the order the in-process bus would deliver it) -- and the node answers ``{"ok": true, "sent": {hop: n}, "events": [...],
   "observations": [...]}``. ``{"op": "finish"}`` closes the run: the node answers with what
   the run summary needs (reports processed, fabric stats, warnings delivered) and exits.
   The control connection is a ``multiprocessing.connection`` socket (HMAC challenge with the
@@ -37,10 +37,10 @@ from triwatch.fabric import AuditLog, ReleasePolicy
 from triwatch.fabric.deploy import connect_endpoint
 from triwatch.messages import to_payload
 from triwatch.node.events import EventSink, to_json
-from triwatch.node.lockstep import LockstepError, LockstepInbox
+from triwatch.node.lockstep import LockstepError, LockstepInbox, link_sender_rule
 from triwatch.node.national import NationalNode
 from triwatch.node.process_config import NodeConfigError, NodeProcessConfig, WallClock
-from triwatch.node.recovery import ReplayInbox, read_inbound
+from triwatch.node.recovery import StreamHistory, read_inbound
 from triwatch.scenario.loader import load_scenario
 from triwatch.scenario.schema import Scenario
 
@@ -58,7 +58,7 @@ class NodeProcess:
     clock: SimClock
     audit: AuditLog
     events: EventSink
-    inbox: LockstepInbox | ReplayInbox
+    inbox: LockstepInbox
     fabric: Path
 
     def close(self) -> None:
@@ -85,7 +85,7 @@ def open_node_process(cfg: NodeProcessConfig) -> NodeProcess:
     if endpoint.nation != cfg.nation:
         endpoint.transport.close()
         raise NodeConfigError(str(cfg.fabric), [f"nation: fabric file is {endpoint.nation}'s, not {cfg.nation}'s"])
-    inbox = LockstepInbox(endpoint.transport, cfg.nation)
+    inbox = LockstepInbox(endpoint.transport, cfg.nation, link_sender_rule(cfg.nation, policy.topology, policy.hub))
     endpoint.transport = inbox
     cfg.run_dir.mkdir(parents=True, exist_ok=True)
     events = EventSink(cfg.run_dir / "events.jsonl")
@@ -146,7 +146,7 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
         node.track(t, due.get(proc.nation, []))
         reply["observations"] = [[r.time_s, r.nation, r.sensor_id, r.truth_id] for r in records]
     elif op == "receive":
-        proc.inbox.stage(int(msg["expect"]), timeout_s)
+        proc.inbox.stage(msg["segments"], timeout_s)
         node.receive(t)
     elif op == "warn":
         node.warn(t)
@@ -171,26 +171,29 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
 def recover(proc: NodeProcess, log: list, sent_before: dict[str, int]) -> dict:
     """Rebuild the state of this node's earlier life by replaying ``log`` (see :mod:`triwatch.node.recovery`).
 
-    ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, expect]``, with
-    ``["skip", t, 0]`` for ticks it was down (its sensors observed; nobody listened).
+    ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, segments]``, with
+    ``["skip", t, []]`` for ticks it was down (its sensors observed; nobody listened).
     ``sent_before`` is what it had reported sending per hop: the replay must send the same.
     """
     node = proc.node
-    total = sum(int(expect) for op, _, expect in log if op == "receive")
-    replay = ReplayInbox(proc.nation, read_inbound(proc.fabric, total))
+    total = sum(int(count) for op, _, segments in log if op == "receive" for _, count in segments)
+    history = StreamHistory(read_inbound(proc.fabric, total))
+    replay = LockstepInbox(history, proc.nation, proc.inbox.link_sender, strict=False)
     live = (proc.inbox, node.endpoint.transport, node.endpoint.audit, node.events)
     proc.inbox = node.endpoint.transport = replay
     node.endpoint.audit = AuditLog(":memory:")  # its rows are in the run's audit log already
     node.events = EventSink(None)  # and its events in the run's event log
     try:
-        for op, t, expect in log:
+        for op, t, segments in log:
             if op == "skip":
                 proc.clock.now_s = float(t)
                 proc.feed.step(float(t))
             else:
-                _phase(proc, op, float(t), {"expect": expect}, 0.0)
+                _phase(proc, op, float(t), {"segments": segments}, 0.0)
     finally:
         proc.inbox, node.endpoint.transport, node.endpoint.audit, node.events = live
+    if replay.waiting():
+        raise LockstepError(f"{proc.nation} replay: {replay.waiting()} of the {total} recorded messages left over")
     if dict(replay.total_sent) != {k: v for k, v in sent_before.items() if v}:
         raise LockstepError(
             f"{proc.nation} replay sent {dict(replay.total_sent)}, its earlier life had sent {sent_before}"

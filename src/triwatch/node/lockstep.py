@@ -2,28 +2,35 @@
 
 In one process the exercise steps every node through each tick's phases in nation order
 (track, receive, warn, receive, command), and the in-process bus delivers synchronously: when
-a node polls, its inbox holds exactly what was sent to it before, in the order it was sent.
-Node processes on NATS reproduce that under a coordinator:
+a node polls, its inbox holds exactly what was sent to it before, in the order it was sent:
+phase by phase, and within a phase sender by sender in nation order. Node processes on NATS
+reproduce that under a coordinator:
 
-- the coordinator runs the phases one node at a time, in nation order, as the one-process run does;
+- phases that only send (track, warn, command, snapshot) run on all nodes at once; receive
+  phases run one node at a time in nation order (the hub relays while it receives);
 - after each phase a node reports how many envelopes it handed the transport per next hop
-  (relays included: the hub forwards while it polls), and the coordinator adds them up;
-- a node's receive phase is told how many envelopes wait for it, and takes exactly that many:
-  it waits until all have arrived, so none is left for a later phase and none taken early.
+  (relays included); the coordinator appends, per receiving node, one *segment*
+  ``(link sender, count)`` per sender in nation order;
+- a node's receive phase gets those segments and takes exactly that many envelopes from each
+  link sender, in segment order: it waits until all have arrived, so none is left for a later
+  phase and none taken early, whatever order concurrent senders' messages reached its stream in.
 
-Each sender publishes and awaits the stream's acknowledgement one message at a time, and no two
-nodes send at once, so a node's inbound stream holds the messages in the order they were sent:
-the same order the in-process bus keeps. A node therefore processes the same deliveries in the
-same order in both runs, and issues the same warnings.
+The link sender of an envelope is the hub for a spoke in hub topology (spokes hear only the
+hub) and otherwise the envelope's origin (nobody else relays). One sender's messages to one
+node stay in order: it publishes them one at a time and awaits the stream's acknowledgement.
+So a node processes the same deliveries in the same order in both runs, and issues the same
+warnings.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from triwatch.fabric import Transport
+from triwatch.fabric import MalformedEnvelopeError, Transport
+from triwatch.fabric.envelope import decode
 
 #: The phases a coordinator steps a node through, in tick order (snapshot every picture period).
 PHASES = ("track", "receive", "warn", "command", "snapshot")
@@ -33,26 +40,58 @@ class LockstepError(RuntimeError):
     """The fabric did not deliver what the coordinator said was sent (lost, late or extra messages)."""
 
 
+LinkSender = Callable[[bytes], str]
+
+
+def link_sender_rule(nation: str, topology: str, hub: str) -> LinkSender:
+    """Which partner handed ``nation`` an envelope: the hub for a spoke in hub topology, else its origin."""
+    if topology == "hub" and nation != hub:
+        return lambda data: hub
+
+    def origin(data: bytes) -> str:
+        try:
+            return decode(data).origin
+        except MalformedEnvelopeError as exc:
+            raise LockstepError(f"{nation}: a message whose sender cannot be told: {exc}") from None
+
+    return origin
+
+
 class LockstepInbox:
     """Wraps a node's transport: counts what it sends per hop; hands over only staged messages.
 
-    ``stage(n)`` pulls from the wrapped transport until exactly ``n`` messages have arrived (the
-    Endpoint's next ``poll`` then receives those ``n``); ``take_sent()`` returns and resets the
-    per-hop send counts. Every other attribute is the wrapped transport's.
+    ``stage(segments)`` pulls from the wrapped transport until, for each ``(sender, count)``,
+    that many messages from that link sender have arrived, and stages them in segment order
+    (the Endpoint's next ``poll`` receives them); ``take_sent()`` returns and resets the per-hop
+    send counts. With ``strict`` (live), a message beyond the segments is an error; without
+    (a replay of a recorded stream), later messages wait for later segments. Every other
+    attribute is the wrapped transport's.
     """
 
-    def __init__(self, inner: Transport, nation: str, *, poll_interval_s: float = 0.0005) -> None:
+    def __init__(
+        self,
+        inner: Transport,
+        nation: str,
+        link_sender: LinkSender,
+        *,
+        strict: bool = True,
+        poll_interval_s: float = 0.0005,
+    ) -> None:
         self.inner = inner
         self.nation = nation
+        self.link_sender = link_sender
+        self.strict = strict
         self.poll_interval_s = poll_interval_s
-        self._arrived: deque[bytes] = deque()
+        self._arrived: dict[str, deque[bytes]] = defaultdict(deque)
         self._staged: list[bytes] = []
         self._sent: Counter[str] = Counter()
+        self.total_sent: Counter[str] = Counter()
 
     # -- the Transport interface the Endpoint uses -----------------------------------------
     def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
         self.inner.send(sender, to, kind, data)
         self._sent[to] += 1
+        self.total_sent[to] += 1
 
     def receive(self, nation: str) -> list[bytes]:
         if nation != self.nation:
@@ -61,30 +100,48 @@ class LockstepInbox:
         return out
 
     # -- lockstep --------------------------------------------------------------------------
-    def stage(self, expect: int, timeout_s: float) -> None:
-        """Wait until ``expect`` messages have arrived and stage them for the next poll.
+    def _take_in(self, messages: list[bytes]) -> None:
+        for data in messages:
+            self._arrived[self.link_sender(data)].append(data)
 
-        LockstepError if they do not all arrive within ``timeout_s``, or if more arrived than
-        partners sent (the runs would no longer match).
+    def stage(self, segments: Sequence[Sequence], timeout_s: float) -> None:
+        """Wait until every segment's messages have arrived and stage them for the next poll.
+
+        LockstepError if they do not all arrive within ``timeout_s``, or (strict) if more arrived
+        than partners sent (the runs would no longer match).
         """
-        if expect < 0:
-            raise ValueError(f"LockstepInbox.stage: expect must be >= 0, got {expect}")
+        need: Counter[str] = Counter()
+        for sender, count in segments:
+            if count < 0:
+                raise ValueError(f"LockstepInbox.stage: count from {sender} must be >= 0, got {count}")
+            need[sender] += int(count)
         deadline = time.monotonic() + timeout_s
-        while len(self._arrived) < expect:
+        while short := {s: n - len(self._arrived[s]) for s, n in need.items() if len(self._arrived[s]) < n}:
             got = self.inner.receive(self.nation)
             if got:
-                self._arrived.extend(got)
+                self._take_in(got)
                 continue
             if time.monotonic() > deadline:
                 raise LockstepError(
-                    f"{self.nation}: {len(self._arrived)} of {expect} expected messages arrived within {timeout_s} s"
+                    f"{self.nation}: messages still missing after {timeout_s} s: "
+                    + ", ".join(f"{n} from {s}" for s, n in sorted(short.items()))
                 )
             time.sleep(self.poll_interval_s)
-        self._arrived.extend(self.inner.receive(self.nation))
-        if len(self._arrived) > expect:
-            raise LockstepError(f"{self.nation}: {len(self._arrived)} messages arrived, partners sent {expect}")
-        self._staged.extend(self._arrived)
-        self._arrived.clear()
+        if self.strict:
+            self._take_in(self.inner.receive(self.nation))
+            extra = {s: len(q) - need[s] for s, q in self._arrived.items() if len(q) > need[s]}
+            if extra:
+                raise LockstepError(
+                    f"{self.nation}: more messages arrived than partners sent: "
+                    + ", ".join(f"{n} more from {s}" for s, n in sorted(extra.items()))
+                )
+        for sender, count in segments:
+            queue = self._arrived[sender]
+            self._staged.extend(queue.popleft() for _ in range(int(count)))
+
+    def waiting(self) -> int:
+        """Messages arrived but not yet staged."""
+        return sum(len(q) for q in self._arrived.values())
 
     def take_sent(self) -> dict[str, int]:
         """Envelopes handed to the transport per next hop since the last call."""

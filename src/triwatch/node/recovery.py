@@ -18,13 +18,11 @@ it was down, and it carries on.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, deque
 from pathlib import Path
 
 from triwatch.fabric.deploy import load_node_config
 from triwatch.fabric.nats_server import stream_name
 from triwatch.fabric.nats_transport import tls_context
-from triwatch.node.lockstep import LockstepError
 
 
 def read_inbound(fabric_json: str | Path, count: int, *, timeout_s: float = 10.0) -> list[bytes]:
@@ -51,43 +49,19 @@ def read_inbound(fabric_json: str | Path, count: int, *, timeout_s: float = 10.0
     return asyncio.run(read())
 
 
-class ReplayInbox:
-    """A transport for the replay: hands over recorded messages as staged, and lets nothing leave.
+class StreamHistory:
+    """A transport over recorded messages, for the replay: ``receive`` hands them all over once,
+    ``send`` lets nothing leave (the partners have what the node sent in its earlier life)."""
 
-    It has the calls of :class:`~triwatch.node.lockstep.LockstepInbox` that a phase uses
-    (``stage``, ``take_sent``) and counts what the node would have sent per hop, so the replay
-    can be checked against what the crashed process had reported sending.
-    """
-
-    def __init__(self, nation: str, history: list[bytes]) -> None:
-        self.nation = nation
-        self._history = deque(history)
-        self._staged: list[bytes] = []
-        self._sent: Counter[str] = Counter()
-        self.total_sent: Counter[str] = Counter()
+    def __init__(self, history: list[bytes]) -> None:
+        self._history = list(history)
 
     def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
-        self._sent[to] += 1
-        self.total_sent[to] += 1
+        return None
 
     def receive(self, nation: str) -> list[bytes]:
-        out, self._staged = self._staged, []
+        out, self._history = self._history, []
         return out
-
-    def stage(self, expect: int, timeout_s: float = 0.0) -> None:
-        if expect > len(self._history):
-            raise LockstepError(
-                f"{self.nation} replay: {expect} messages wanted, {len(self._history)} left in the stream"
-            )
-        self._staged.extend(self._history.popleft() for _ in range(expect))
-
-    def take_sent(self) -> dict[str, int]:
-        out = dict(self._sent)
-        self._sent.clear()
-        return out
-
-    def remaining(self) -> int:
-        return len(self._history)
 
     def close(self) -> None:
         return None
