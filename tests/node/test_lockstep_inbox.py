@@ -27,6 +27,19 @@ def test_segments_restore_the_one_process_order_whatever_the_arrival_order():
     assert inbox.receive("USA") == []
 
 
+def test_a_redelivered_copy_is_dropped_not_counted_as_extra():
+    bus = MemoryBus()
+    inbox = LockstepInbox(bus, "JPN", by_prefix)
+    bus.send("USA", "JPN", "tracks", b"USA:t0")
+    inbox.stage([["USA", 1]], timeout_s=1.0)
+    assert inbox.receive("JPN") == [b"USA:t0"]
+    bus.send("USA", "JPN", "tracks", b"USA:t0")  # the server hands it out again (its ack waited too long)
+    bus.send("USA", "JPN", "tracks", b"USA:t1")
+    inbox.stage([["USA", 1]], timeout_s=1.0)
+    assert inbox.receive("JPN") == [b"USA:t1"]
+    assert inbox.redelivered == 1 and inbox.waiting() == 0
+
+
 def test_sends_are_counted_per_hop_and_passed_on():
     bus = MemoryBus()
     inbox = LockstepInbox(bus, "USA", by_prefix)
