@@ -1,9 +1,10 @@
 """A node process killed mid-exercise and started again catches up, and no warning is lost or duplicated.
 
 Over NATS, in lockstep, on the flagship cut to 140 s (launch alerts at 100 s): KOR's process is
-killed at 40 s and restarted at once; JPN's is killed at 90 s and restarted at 110 s, so the
-partners' launch alerts of 100 s wait for it in its JetStream stream. A restarted process
-rebuilds the state of the killed one from its stream before it carries on.
+killed at the start of tick 40 s and restarted at once; JPN's is killed at the start of tick 90 s
+and restarted at 110 s, so the partners' launch alerts of 100 s wait for it in its JetStream
+stream. A restarted process rebuilds the state of the killed one from its stream before it
+carries on.
 """
 
 import json

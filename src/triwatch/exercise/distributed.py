@@ -10,8 +10,8 @@ time in nation order -- the phases that only send on all nodes at once (see
 order they happened, and keeps the truth world for scoring only.
 
 Faults: ``kills`` lists ``(nation, down_at_s, up_at_s)``: the node process is killed
-(SIGKILL) in tick ``down_at_s`` right after it has taken its partners' messages, and a fresh
-process is started at the start of tick ``up_at_s`` (at once if ``up_at_s == down_at_s``).
+(SIGKILL) at the start of tick ``down_at_s`` and a fresh process is started at the start of
+tick ``up_at_s`` (at once if ``up_at_s == down_at_s``).
 While it is down its partners' messages wait in its JetStream stream; the fresh process first
 rebuilds the state of the killed one (:mod:`triwatch.node.recovery`), then catches up.
 """
@@ -79,11 +79,10 @@ class Lockstep:
         self.log: dict[str, list[list]] = {n: [] for n in nations}
         self.sent: dict[str, Counter[str]] = {n: Counter() for n in nations}
 
-    def phase(self, op: str, t: float, nations: list[str], *, then: Callable[[str], None] | None = None) -> None:
-        """Run one phase on ``nations``: all at once if it only sends, else one after the other
-        (receive phases take what is in flight to them); ``then(nation)`` runs after each node's
-        turn, before the next node's (sequential phases only)."""
-        if op in CONCURRENT_PHASES and then is None:
+    def phase(self, op: str, t: float, nations: list[str]) -> None:
+        """Run one phase on ``nations``: all at once if it only sends, else one after the other in
+        nation order (receive phases take what is in flight to them)."""
+        if op in CONCURRENT_PHASES:
             msgs = {n: {"op": op, "t": t} for n in nations}
             for n in nations:
                 self.fleet.nodes[n].send(msgs[n])
@@ -95,8 +94,6 @@ class Lockstep:
             if op == "receive":
                 msg["segments"], self.in_flight[nation] = self.in_flight[nation], []
             self._done(nation, msg, self.fleet.nodes[nation].call(msg, self.timeout_s))
-            if then is not None:
-                then(nation)
 
     def _done(self, nation: str, msg: dict, reply: dict) -> None:
         self.absorb(reply, nation)
@@ -109,7 +106,8 @@ class Lockstep:
 
     def recover(self, nation: str) -> dict:
         """Have a freshly started node rebuild its state from its log and its JetStream stream."""
-        msg = {"op": "recover", "log": self.log[nation], "sent": dict(self.sent[nation])}
+        backlog = sum(count for _, count in self.in_flight[nation])
+        msg = {"op": "recover", "log": self.log[nation], "sent": dict(self.sent[nation]), "backlog": backlog}
         return self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s * 4), nation)
 
     def absorb(self, reply: dict, sender: str) -> dict:
@@ -194,8 +192,9 @@ def run_distributed(
 
 @dataclass
 class Kill:
-    """A node process crash: killed (SIGKILL) at tick ``down_at_s`` right after it took its partners'
-    messages, and started afresh at tick ``up_at_s`` (at once, within the same tick, if equal)."""
+    """A node process crash: killed (SIGKILL) at the start of tick ``down_at_s`` and started afresh at
+    the start of tick ``up_at_s`` (at once if equal); in between the node does nothing (its sensors'
+    reports that come due are lost), as a scenario's ``node-down`` fault over ``[down_at_s, up_at_s)``."""
 
     nation: str
     down_at_s: float
@@ -208,32 +207,24 @@ def _drive(sc, step: Lockstep, fleet: NodeFleet, restart, kills: list[Kill], pro
     down: dict[str, Kill] = {}
     n_ticks = int(np.floor(sc.duration_s / sc.tick_s)) + 1
     snapshot_every = max(1, round(PICTURE_PERIOD_S / sc.tick_s))
-
-    def crash_after_receiving(t: float):
-        def then(nation: str) -> None:
-            for kill in kills:
-                if kill.nation == nation and not kill.done and t >= kill.down_at_s:
-                    kill.done = True
-                    fleet.kill(nation)
-                    down[nation] = kill
-                    if kill.up_at_s <= t:
-                        restart(nation)
-                        down.pop(nation)
-
-        return then
-
     for k in range(n_ticks):
         t = k * sc.tick_s
+        for kill in kills:
+            if not kill.done and t >= kill.down_at_s:
+                kill.done = True
+                fleet.kill(kill.nation)
+                down[kill.nation] = kill
         for nation, kill in list(down.items()):
             if t >= kill.up_at_s:
                 restart(nation)
                 down.pop(nation)
         for nation in down:
             step.skip(nation, t)
-        step.phase("track", t, [n for n in nations if n not in down])
-        step.phase("receive", t, [n for n in nations if n not in down], then=crash_after_receiving(t))
-        for op in ("warn", "receive", "command") + (("snapshot",) if k % snapshot_every == 0 else ()):
-            step.phase(op, t, [n for n in nations if n not in down])
+        up = [n for n in nations if n not in down]
+        for op in ("track", "receive", "warn", "receive", "command") + (
+            ("snapshot",) if k % snapshot_every == 0 else ()
+        ):
+            step.phase(op, t, up)
         if progress:
             progress(t, step.run)
         if speed:

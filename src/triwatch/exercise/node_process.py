@@ -155,7 +155,7 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
     elif op == "snapshot":
         node.snapshot(t)
     elif op == "recover":
-        reply.update(recover(proc, msg["log"], msg["sent"]))
+        reply.update(recover(proc, msg["log"], msg["sent"], int(msg["backlog"])))
     elif op == "finish":
         reply.update(
             reports_processed=node.reports_processed,
@@ -168,17 +168,20 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
     return reply
 
 
-def recover(proc: NodeProcess, log: list, sent_before: dict[str, int]) -> dict:
+def recover(proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: int) -> dict:
     """Rebuild the state of this node's earlier life by replaying ``log`` (see :mod:`triwatch.node.recovery`).
 
     ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, segments]``, with
     ``["skip", t, []]`` for ticks it was down (its sensors observed; nobody listened).
     ``sent_before`` is what it had reported sending per hop: the replay must send the same.
+    ``backlog`` is the number of messages sent to it since it last received: they are read from
+    the stream too, in stream order, and wait for its next receive (the consumer's copies of them,
+    and of anything the killed process had fetched but not acknowledged, are dropped).
     """
     node = proc.node
     total = sum(int(count) for op, _, segments in log if op == "receive" for _, count in segments)
-    history = StreamHistory(read_inbound(proc.fabric, total))
-    replay = LockstepInbox(history, proc.nation, proc.inbox.link_sender, strict=False)
+    messages = read_inbound(proc.fabric, total + backlog)
+    replay = LockstepInbox(StreamHistory(messages[:total]), proc.nation, proc.inbox.link_sender, strict=False)
     live = (proc.inbox, node.endpoint.transport, node.endpoint.audit, node.events)
     proc.inbox = node.endpoint.transport = replay
     node.endpoint.audit = AuditLog(":memory:")  # its rows are in the run's audit log already
@@ -198,7 +201,9 @@ def recover(proc: NodeProcess, log: list, sent_before: dict[str, int]) -> dict:
         raise LockstepError(
             f"{proc.nation} replay sent {dict(replay.total_sent)}, its earlier life had sent {sent_before}"
         )
-    return {"replayed_phases": len(log), "replayed_messages": total}
+    proc.inbox.seen(messages[:total])
+    proc.inbox.preload(messages[total:])
+    return {"replayed_phases": len(log), "replayed_messages": total, "backlog": backlog}
 
 
 # -- free-running --------------------------------------------------------------------------

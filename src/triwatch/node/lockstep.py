@@ -151,6 +151,15 @@ class LockstepInbox:
             queue = self._arrived[sender]
             self._staged.extend(queue.popleft() for _ in range(int(count)))
 
+    def preload(self, messages: list[bytes]) -> None:
+        """Take in messages read from the stream by other means (a restarted node's backlog, in stream
+        order): they wait for their segments, and the copies the consumer delivers later are dropped."""
+        self._take_in(messages)
+
+    def seen(self, messages: list[bytes]) -> None:
+        """Mark messages as already taken (a restarted node's replayed history): copies are dropped."""
+        self._seen.update(hashlib.blake2b(m, digest_size=16).digest() for m in messages)
+
     def waiting(self) -> int:
         """Messages arrived but not yet staged."""
         return sum(len(q) for q in self._arrived.values())
