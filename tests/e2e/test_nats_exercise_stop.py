@@ -28,7 +28,14 @@ def scenario(tmp_path_factory):
 def start_run(scenario: Path, out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     cmd = [sys.executable, "-m", "triwatch", "exercise", "run", str(scenario), "--fabric", "nats", "--out", str(out)]
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    # As from a terminal: Ctrl-C raises KeyboardInterrupt (a background job of a script inherits it ignored).
+    def interruptible() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    return subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible
+    )
 
 
 def wait_until_stepping(proc: subprocess.Popen, out: Path, timeout_s: float = 90.0) -> dict[str, int]:
