@@ -1,0 +1,69 @@
+"""Where the time to warn goes: per nation, from launch to the first area-naming warning delivered.
+
+    python bench/warning_timeline.py                    # the flagship overflight
+    python bench/warning_timeline.py srbm-salvo-crossing
+
+For the first launch of a scenario it prints, per nation (scenario seconds after launch):
+first detection entering the node, first national track published, first partner track
+received, first warning issued by the node (launch), first area-naming warning issued,
+first area-naming warning delivered, and the first boost-phase (thrusting) assessment the
+node made. Nothing here is a test: it reads one run's events.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from triwatch.exercise.run import run_exercise
+from triwatch.scenario.loader import load_scenario
+
+LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
+NAMING = ("threat", "overflight", "correction")
+
+
+def _first(events: list[dict], node: str, t0: float, pred=lambda e: True) -> str:
+    for e in events:
+        if e["node"] == node and pred(e):
+            return f"{e['t_s'] - t0:6.0f}"
+    return "     -"
+
+
+def main(name: str) -> None:
+    sc = load_scenario(LIBRARY / f"{name}.yaml")
+    run = run_exercise(sc, None)
+    t0 = min(la.time_s for la in sc.launches)
+    ev = run.events.of_type
+    det, trk, rcv = ev("detection"), ev("track"), ev("track-received")
+    issued, delivered = ev("warning-issued"), ev("warning-delivered")
+    cols = ["detected", "track out", "partner trk", "launch issued", "area issued", "area delivered"]
+    print(f"{name}: seconds after the first launch")
+    print("nation " + " ".join(f"{c:>14}" for c in cols))
+    for nation in sc.nations:
+        row = [
+            _first(det, nation, t0),
+            _first(trk, nation, t0),
+            _first(rcv, nation, t0),
+            _first(issued, nation, t0, lambda e: e["kind"] == "launch"),
+            _first(issued, nation, t0, lambda e: e["kind"] in NAMING and e["areas"]),
+            _first(delivered, nation, t0, lambda e: e["kind"] in NAMING and e["areas"]),
+        ]
+        print(f"{nation:6} " + " ".join(f"{c:>14}" for c in row))
+    print("area-naming warnings delivered (first per issuer and nation):")
+    seen = set()
+    for e in delivered:
+        key = (e["node"], e["issuer"], e["warning_id"])
+        if e["kind"] in NAMING and e["areas"] and key not in seen:
+            seen.add(key)
+            print(
+                f"  {e['t_s'] - t0:6.0f} s  to {e['node']} from {e['issuer']} {e['warning_id']} {e['kind']} {e['areas']}"
+            )
+    thr = [e for e in trk if e["node"] == sc.nations[0]]
+    if thr:
+        print(
+            f"{sc.nations[0]} track updates: first {thr[0]['t_s'] - t0:.0f} s (state time {thr[0]['time_s'] - t0:.0f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "irbm-2022-10-04")
