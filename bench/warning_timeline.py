@@ -4,10 +4,11 @@
     python bench/warning_timeline.py srbm-salvo-crossing
 
 For the first launch of a scenario it prints, per nation (scenario seconds after launch):
-first detection entering the node, first national track published, first partner track
-received, first warning issued by the node (launch), first area-naming warning issued,
-first area-naming warning delivered, and the first boost-phase (thrusting) assessment the
-node made. Nothing here is a test: it reads one run's events.
+first true detection by the nation's sensors (scoring's observation log), first national
+track published, first partner track received, launch alert delivered, the state time of the
+fused track whose assessment first named an area, that warning issued, and delivered; then
+every first area-naming warning per issuer and recipient. Nothing here is a test: it reads
+one run's events.
 """
 
 from __future__ import annotations
@@ -34,21 +35,26 @@ def main(name: str) -> None:
     run = run_exercise(sc, None)
     t0 = min(la.time_s for la in sc.launches)
     ev = run.events.of_type
-    det, trk, rcv = ev("detection"), ev("track"), ev("track-received")
+    trk, rcv = ev("track"), ev("track-received")
     issued, delivered = ev("warning-issued"), ev("warning-delivered")
-    cols = ["detected", "track out", "partner trk", "launch issued", "area issued", "area delivered"]
+    cols = ["true det", "track out", "partner trk", "launch dlvd", "named state", "area issued", "area dlvd"]
     print(f"{name}: seconds after the first launch")
-    print("nation " + " ".join(f"{c:>14}" for c in cols))
+    print("nation " + " ".join(f"{c:>12}" for c in cols))
     for nation in sc.nations:
+        true_det = [o.time_s for o in run.observations if o.nation == nation and o.truth_id is not None]
+        named = [e for e in issued if e["node"] == nation and e["kind"] in NAMING and e["areas"]]
         row = [
-            _first(det, nation, t0),
-            _first(trk, nation, t0),
+            f"{min(true_det) - t0:6.0f}" if true_det else "     -",
+            _first(trk, nation, t0, lambda e: e["time_s"] >= t0),
             _first(rcv, nation, t0),
-            _first(issued, nation, t0, lambda e: e["kind"] == "launch"),
+            _first(delivered, nation, t0, lambda e: e["kind"] == "launch"),
+            f"{named[0]['time_s'] - t0:6.0f}" if named else "     -",
             _first(issued, nation, t0, lambda e: e["kind"] in NAMING and e["areas"]),
             _first(delivered, nation, t0, lambda e: e["kind"] in NAMING and e["areas"]),
         ]
-        print(f"{nation:6} " + " ".join(f"{c:>14}" for c in row))
+        print(f"{nation:6} " + " ".join(f"{c:>12}" for c in row))
+    print("'named state': time of the fused state whose assessment first named an area (then the")
+    print("alert book's confirm count adds one more assessment before the warning is issued)")
     print("area-naming warnings delivered (first per issuer and nation):")
     seen = set()
     for e in delivered:

@@ -31,6 +31,12 @@ def srbm_into_sea_of_japan():
     return design_flight(*WONSAN, "srbm", azimuth_rad=math.radians(90.0), range_m=450e3, profile="minimum-energy")
 
 
+@pytest.fixture(scope="module")
+def mrbm_short_of_japan():
+    """Nodong class MRBM flown east on a minimum-energy path, landing in the Sea of Japan short of Honshu."""
+    return design_flight(*WONSAN, "mrbm", azimuth_rad=math.radians(90.0), range_m=900e3, profile="minimum-energy")
+
+
 def _assess(flight, tau_s: float):
     r, v, *_ = flight.objects[0].state_at(np.array([float(tau_s)]))
     x = np.concatenate([r[0], v[0]])
@@ -53,6 +59,17 @@ def test_srbm_into_the_sea_of_japan_is_never_named_over_japanese_land(srbm_into_
     for tau in np.arange(20.0, burn, 10.0):
         a = _assess(srbm_into_sea_of_japan, tau)
         assert a is None or "JPN-land" not in a.areas, tau
+
+
+def test_mrbm_heading_for_japan_but_falling_short_is_never_named_over_japanese_land(mrbm_short_of_japan):
+    # A corridor along the heading out to the vehicle's reach would name Japan here: the missile
+    # points at Honshu all through its burn and cuts off early.
+    s = mrbm_short_of_japan.summary
+    true_impact = str(area_at(s.impact_lat_rad, s.impact_lon_rad))
+    for tau in np.arange(30.0, s.burnout_time_s, 10.0):
+        a = _assess(mrbm_short_of_japan, tau)
+        assert a is None or set(a.areas) <= {true_impact}, (tau, a.areas, true_impact)
+        assert a is None or (np.isfinite(a.impact_time_s) and a.impact_time_s > tau)
 
 
 def test_areas_named_late_in_the_burn_are_only_ones_the_flight_truly_threatens(srbm_into_sea_of_japan):

@@ -3,7 +3,8 @@
 The candidate flights (``boost_candidates``) span what the track allows: the state anywhere in
 its confidence ellipsoid (95 % by default), any library vehicle that can be where it is, and
 any cut-off from now to that vehicle's full burn-out. The truth is one of them (to the stated
-confidence, and as long as the threat is no more energetic than the library), so:
+confidence, as long as the track's covariance is honest and the threat is no more energetic
+than the library), so:
 
 - overflight: a protected nation's *land* is named when every candidate's path crosses it
   while still above the ground (or lands on it). The shortest candidate, cut off now, decides
@@ -12,8 +13,8 @@ confidence, and as long as the threat is no more energetic than the library), so
   second, and then the missile falls short.
 - impact: a protected area is named as the impact area only when every candidate lands in it
   (late in the burn of a short-range missile, for example); the warning then carries the 95 %
-  ellipse of the candidates' impact points. Otherwise the impact is unknown and the warning
-  carries none.
+  ellipse of the candidates' impact points. Otherwise the impact point is unknown and the
+  warning carries no ellipse; its impact time is the earliest any candidate comes down.
 
 Everything named here is a subset of what the true flight threatens (when the truth is among
 the candidates), so the ballistic assessment that takes over at burn-out only adds areas or
@@ -45,7 +46,7 @@ def _protected_codes(protected_nations: set[str], land_only: bool) -> np.ndarray
 
 def common_overflown_land(c: CandidatePaths, protected_nations: set[str]) -> list[str]:
     """Protected land areas that every candidate path crosses above the ground or lands on."""
-    codes = np.asarray(area_codes_at(c.lat, c.lon), int)
+    codes = c.area_code
     aloft_or_end = c.h > -1.0
     out = []
     for code in _protected_codes(protected_nations, land_only=True):
@@ -94,25 +95,33 @@ def assess_boost(
     None when no library vehicle can be burning where and how fast the track is (nothing can
     be said); otherwise an Assessment whose areas all candidates agree on (possibly none).
     """
-    c = candidate_paths(
-        x, P, t_s, launch_lat_rad, launch_lon_rad, launch_time_s, launch_time_sigma_s, confidence=confidence
-    )
+    args = (x, P, t_s, launch_lat_rad, launch_lon_rad, launch_time_s, launch_time_sigma_s)
+    # First the cut-off-now flights alone: an area they do not all name, no superset of
+    # candidates names either, so the full set (every later cut-off) is flown only when needed.
+    c = candidate_paths(*args, confidence=confidence, cutoff_step_s=None)
     if c is None:
         return None
     over = common_overflown_land(c, protected_nations)
     impact = common_impact_area(c, protected_nations)
+    if over or impact:
+        c = candidate_paths(*args, confidence=confidence)
+        over = common_overflown_land(c, protected_nations)
+        impact = common_impact_area(c, protected_nations)
     ellipse, ilat, ilon = (None, float("nan"), float("nan"))
     if impact:
         ellipse, ilat, ilon = impact_spread_ellipse(c)
     subregions: set[str] = set()
     if over:
-        named = np.isin(np.asarray(area_codes_at(c.lat, c.lon), int), [AREAS.index(a) for a in over]) & (c.h > -1.0)
+        named = np.isin(c.area_code, [AREAS.index(a) for a in over]) & (c.h > -1.0)
         subregions = {s for s in np.atleast_1d(subregion_at(c.lat[named], c.lon[named])).tolist() if s}
     x = np.asarray(x, float)
-    now = np.asarray(area_codes_at(c.lat[c.path == 0][:1], c.lon[c.path == 0][:1]), int)
+    now = c.area_code[c.path == 0][:1]
     over_now = [str(_AREA_NAMES[k]) for k in now.tolist() if str(_AREA_NAMES[k]) in over]
-    # Latest possible impact among the candidates: no "impact" message can fall due before it.
-    impact_time = float(np.max(c.impact_t)) if c.landed.all() else float(t_s + 1e4)
+    # The earliest the missile could come down (the cut-off-now flights land first): the danger
+    # can start then. It lies minutes ahead during boost, so the alert book's "impact" message
+    # never falls due before the ballistic assessment takes over and states the real one.
+    landed = c.impact_t[c.landed]
+    impact_time = float(np.min(landed)) if landed.size else float(t_s + 5000.0)
     return Assessment(
         time_s=t_s,
         impact_lat_rad=ilat,

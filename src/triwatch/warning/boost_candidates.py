@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import chi2
 
+from triwatch.geo.areas import area_codes_at
 from triwatch.geo.frames import ecef_to_geodetic, enu_rotation
 from triwatch.geo.wgs84 import G0_M_S2
 from triwatch.physics.boost import LaunchFrame, run_boost, stage_times
@@ -47,6 +48,7 @@ class CandidatePaths:
     """Ground paths of all candidate flights, concatenated.
 
     lat, lon, h (M,): samples of every path (rad, rad, m), each path ending at its impact;
+    area_code (M,): the geo.areas code of each sample (index into geo.areas.AREAS);
     path (M,): which candidate each sample belongs to; landed (K,): the candidate reached the
     ground within the horizon; impact_lat, impact_lon, impact_t (K,): its last sample;
     cutoff_t (K,): scenario time of its cut-off; vehicles: names of the vehicles that passed the gate.
@@ -55,6 +57,7 @@ class CandidatePaths:
     lat: np.ndarray
     lon: np.ndarray
     h: np.ndarray
+    area_code: np.ndarray
     path: np.ndarray
     landed: np.ndarray
     impact_lat: np.ndarray
@@ -119,7 +122,12 @@ def _nodes(vehicle: Vehicle, tau_s: float, step_s: float) -> tuple[np.ndarray, n
 
 
 def _continue_boost(vehicle: Vehicle, tau_s: float, states: np.ndarray, launch_lat: float, launch_lon: float, step_s):
-    """Thrust on from the states (K, 6) at tau to full burn: cut-off states (K, N, 6) and node times (N,)."""
+    """Thrust on from the states (K, 6) at tau to full burn: cut-off states (K, N, 6) and node times (N,).
+
+    step_s None: only the cut-off now (N = 1).
+    """
+    if step_s is None:
+        return states[:, None, :], np.array([tau_s])
     rot = enu_rotation(launch_lat, launch_lon)
     v_enu = states[:, 3:] @ rot.T
     az = float(np.arctan2(v_enu[0, 0], v_enu[0, 1]))
@@ -145,11 +153,15 @@ def candidate_paths(
     launch_time_sigma_s: float,
     *,
     confidence: float = 0.95,
-    cutoff_step_s: float = 10.0,
+    cutoff_step_s: float | None = 10.0,
     max_time_s: float = 5000.0,
     library: dict[str, Vehicle] = VEHICLES,
 ) -> CandidatePaths | None:
-    """Candidate flights of a thrusting track (state x, P at t_s); None if no library vehicle fits it."""
+    """Candidate flights of a thrusting track (state x, P at t_s); None if no library vehicle fits it.
+
+    cutoff_step_s: spacing of the cut-off nodes; None for the cut-off now only (the shortest
+    flights, a cheap first look: what they do not agree on, no longer flight can make common).
+    """
     x = np.asarray(x, float)
     P = np.asarray(P, float)
     if x.shape != (6,) or P.shape != (6, 6) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(P))):
@@ -186,7 +198,6 @@ def candidate_paths(
 
 def _paths(res, cutoff_t: np.ndarray, vehicles: tuple[str, ...]) -> CandidatePaths:
     """Concatenate the coast results, subdividing each step so the samples are ~10 km apart or less."""
-    k = len(res.r)
     r = np.concatenate(res.r)
     pid = np.concatenate([np.full(len(rr), j) for j, rr in enumerate(res.r)])
     same = pid[:-1] == pid[1:]
@@ -196,21 +207,17 @@ def _paths(res, cutoff_t: np.ndarray, vehicles: tuple[str, ...]) -> CandidatePat
     r_all = np.concatenate([r, mid])
     pid_all = np.concatenate([pid, np.repeat(pid[:-1][same], f.size)])
     lat, lon, h = ecef_to_geodetic(r_all)
-    ends = np.array([rr[-1] for rr in res.r])
-    ilat, ilon, _ = ecef_to_geodetic(ends)
-    return (
-        CandidatePaths(
-            lat=lat,
-            lon=lon,
-            h=h,
-            path=pid_all,
-            landed=np.asarray(res.landed, bool),
-            impact_lat=np.atleast_1d(ilat),
-            impact_lon=np.atleast_1d(ilon),
-            impact_t=np.array([tt[-1] for tt in res.t_s]),
-            cutoff_t=cutoff_t,
-            vehicles=vehicles,
-        )
-        if k
-        else None
+    ilat, ilon, _ = ecef_to_geodetic(np.array([rr[-1] for rr in res.r]))
+    return CandidatePaths(
+        lat=lat,
+        lon=lon,
+        h=h,
+        area_code=np.asarray(area_codes_at(lat, lon), int),
+        path=pid_all,
+        landed=np.asarray(res.landed, bool),
+        impact_lat=np.atleast_1d(ilat),
+        impact_lon=np.atleast_1d(ilon),
+        impact_t=np.array([tt[-1] for tt in res.t_s]),
+        cutoff_t=cutoff_t,
+        vehicles=vehicles,
     )
