@@ -14,9 +14,14 @@ one run's events.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
+import numpy as np
+from scipy.stats import chi2
+
 from triwatch.exercise.run import run_exercise
+from triwatch.node import national
 from triwatch.scenario.loader import load_scenario
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
@@ -30,9 +35,57 @@ def _first(events: list[dict], node: str, t0: float, pred=lambda e: True) -> str
     return "     -"
 
 
+def boost_consistency(run, nation: str) -> str:
+    """How honest the nation's track covariances are while the missile thrusts (NEES against truth).
+
+    NEES = e' P^-1 e over the 6-D state error e of each published track state whose nearest truth
+    object (within 50 km) was thrusting; for an honest covariance its mean is 6 and 95 % of the
+    states fall inside chi-square(6, 0.95) = 12.59, the ellipsoid the boost assessment's
+    candidates span.
+    """
+    nees = []
+    for e in run.events.of_type("track"):
+        if e["node"] != nation:
+            continue
+        scene = run.world.scene_at(e["time_s"])
+        if not scene.object_ids:
+            continue
+        x = np.asarray(e["x"], float)
+        d = np.linalg.norm(scene.r_ecef - x[:3], axis=1)
+        i = int(np.argmin(d))
+        if d[i] > 50e3 or not scene.thrusting[i]:
+            continue
+        err = x - np.concatenate([scene.r_ecef[i], scene.v_ecef[i]])
+        nees.append(float(err @ np.linalg.solve(np.asarray(e["P"], float), err)))
+    if not nees:
+        return f"{nation}: no thrusting track states"
+    a = np.array(nees)
+    return (
+        f"{nation}: {a.size} thrusting states, NEES mean {a.mean():.1f} (honest: 6), median {np.median(a):.1f}, "
+        f"inside the 95 % ellipsoid {np.mean(a <= chi2.ppf(0.95, 6)):.0%} (honest: 95 %)"
+    )
+
+
+def _timed(fn, spent: list[float]):
+    """fn, adding its wall time to spent[0] on every call."""
+
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - t
+
+    return wrapper
+
+
 def main(name: str) -> None:
     sc = load_scenario(LIBRARY / f"{name}.yaml")
+    spent = [0.0]
+    national.assess_boost = _timed(national.assess_boost, spent)
+    wall = time.perf_counter()
     run = run_exercise(sc, None)
+    wall = time.perf_counter() - wall
     t0 = min(la.time_s for la in sc.launches)
     ev = run.events.of_type
     trk, rcv = ev("track"), ev("track-received")
@@ -64,11 +117,10 @@ def main(name: str) -> None:
             print(
                 f"  {e['t_s'] - t0:6.0f} s  to {e['node']} from {e['issuer']} {e['warning_id']} {e['kind']} {e['areas']}"
             )
-    thr = [e for e in trk if e["node"] == sc.nations[0]]
-    if thr:
-        print(
-            f"{sc.nations[0]} track updates: first {thr[0]['t_s'] - t0:.0f} s (state time {thr[0]['time_s'] - t0:.0f} s)"
-        )
+    print(f"wall {wall:.0f} s, of which boost-phase assessment {spent[0]:.1f} s ({spent[0] / wall:.0%})")
+    print("boost-phase track covariance consistency:")
+    for nation in sc.nations:
+        print("  " + boost_consistency(run, nation))
 
 
 if __name__ == "__main__":
