@@ -1,9 +1,9 @@
 """Where the time to warn goes: per nation, from launch to the first area-naming warning delivered.
 
     python bench/warning_timeline.py                    # the flagship overflight
-    python bench/warning_timeline.py srbm-salvo-crossing
+    python bench/warning_timeline.py srbm-salvo-crossing S2     # times after launch S2
 
-For the first launch of a scenario it prints, per nation (scenario seconds after launch):
+For one launch of a scenario (the first unless named) it prints, per nation (scenario seconds after launch):
 first true detection by the nation's sensors (scoring's observation log), first national
 track published, first partner track received, launch alert delivered, the state time of the
 fused track whose assessment first named an area, that warning issued, and delivered; then
@@ -79,19 +79,20 @@ def _timed(fn, spent: list[float]):
     return wrapper
 
 
-def main(name: str) -> None:
+def main(name: str, launch_id: str | None = None) -> None:
     sc = load_scenario(LIBRARY / f"{name}.yaml")
     spent = [0.0]
     national.assess_boost = _timed(national.assess_boost, spent)
     wall = time.perf_counter()
     run = run_exercise(sc, None)
     wall = time.perf_counter() - wall
-    t0 = min(la.time_s for la in sc.launches)
+    launch = next((la for la in sc.launches if la.id == launch_id), sc.launches[0]) if launch_id else sc.launches[0]
+    t0 = launch.time_s
     ev = run.events.of_type
     trk, rcv = ev("track"), ev("track-received")
     issued, delivered = ev("warning-issued"), ev("warning-delivered")
     cols = ["true det", "track out", "partner trk", "launch dlvd", "named state", "area issued", "area dlvd"]
-    print(f"{name}: seconds after the first launch")
+    print(f"{name}: seconds after launch {launch.id}")
     print("nation " + " ".join(f"{c:>12}" for c in cols))
     for nation in sc.nations:
         true_det = [o.time_s for o in run.observations if o.nation == nation and o.truth_id is not None]
@@ -124,4 +125,4 @@ def main(name: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "irbm-2022-10-04")
+    main(sys.argv[1] if len(sys.argv) > 1 else "irbm-2022-10-04", sys.argv[2] if len(sys.argv) > 2 else None)

@@ -96,17 +96,18 @@ def assess_boost(
     be said); otherwise an Assessment whose areas all candidates agree on (possibly none).
     """
     args = (x, P, t_s, launch_lat_rad, launch_lon_rad, launch_time_s, launch_time_sigma_s)
-    # First the cut-off-now flights alone: an area they do not all name, no superset of
-    # candidates names either, so the full set (every later cut-off) is flown only when needed.
-    c = candidate_paths(*args, confidence=confidence, cutoff_step_s=None)
-    if c is None:
-        return None
-    over = common_overflown_land(c, protected_nations)
-    impact = common_impact_area(c, protected_nations)
-    if over or impact:
-        c = candidate_paths(*args, confidence=confidence)
+    # Growing candidate sets, cheapest first: the cut-off now alone, then also every vehicle's
+    # full burn (and stage ends), then every cut-off on a 10 s grid. An area one set does not
+    # all name, no larger set names either, so a larger set is flown only while something stands.
+    c = None
+    for step in (None, np.inf, 10.0):
+        c = candidate_paths(*args, confidence=confidence, cutoff_step_s=step)
+        if c is None:
+            return None
         over = common_overflown_land(c, protected_nations)
         impact = common_impact_area(c, protected_nations)
+        if not (over or impact):
+            break
     ellipse, ilat, ilon = (None, float("nan"), float("nan"))
     if impact:
         ellipse, ilat, ilon = impact_spread_ellipse(c)

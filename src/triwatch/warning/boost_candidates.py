@@ -40,7 +40,7 @@ from triwatch.physics.vehicles import VEHICLES, Vehicle
 
 DRAG_LOSS_FRACTION = 0.15  # drag costs a ballistic missile a few % of its dv; generous on purpose
 SPEED_SLACK_M_S = 50.0
-PATH_SUBSTEPS = 5  # coast samples are up to 10 s (50 km) apart: subdivide so a narrow land strip is not skipped
+PATH_SPACING_M = 10e3  # coast samples are up to 10 s (~50 km) apart: subdivide so a narrow land strip is not skipped
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,8 @@ def candidate_paths(
     """Candidate flights of a thrusting track (state x, P at t_s); None if no library vehicle fits it.
 
     cutoff_step_s: spacing of the cut-off nodes; None for the cut-off now only (the shortest
-    flights, a cheap first look: what they do not agree on, no longer flight can make common).
+    flights, a cheap first look: what they do not agree on, no longer flight can make common);
+    inf for the cut-off now, at each stage's burn-out and at full burn-out.
     """
     x = np.asarray(x, float)
     P = np.asarray(P, float)
@@ -197,15 +198,19 @@ def candidate_paths(
 
 
 def _paths(res, cutoff_t: np.ndarray, vehicles: tuple[str, ...]) -> CandidatePaths:
-    """Concatenate the coast results, subdividing each step so the samples are ~10 km apart or less."""
+    """Concatenate the coast results, subdividing each step so the samples are PATH_SPACING_M apart or less."""
     r = np.concatenate(res.r)
     pid = np.concatenate([np.full(len(rr), j) for j, rr in enumerate(res.r)])
-    same = pid[:-1] == pid[1:]
-    a, b = r[:-1][same], r[1:][same]
-    f = np.arange(1, PATH_SUBSTEPS) / PATH_SUBSTEPS
-    mid = (a[:, None, :] + f[None, :, None] * (b - a)[:, None, :]).reshape(-1, 3)
+    same = np.flatnonzero(pid[:-1] == pid[1:])
+    a, b = r[same], r[same + 1]
+    extra = np.ceil(np.linalg.norm(b - a, axis=1) / PATH_SPACING_M).astype(int) - 1
+    seg = np.repeat(np.arange(same.size), np.maximum(extra, 0))
+    # k-th of n extra points in its segment sits at fraction (k + 1) / (n + 1)
+    k = np.arange(seg.size) - np.repeat(np.cumsum(np.maximum(extra, 0)) - np.maximum(extra, 0), np.maximum(extra, 0))
+    f = (k + 1) / (extra[seg] + 1)
+    mid = a[seg] + f[:, None] * (b[seg] - a[seg])
     r_all = np.concatenate([r, mid])
-    pid_all = np.concatenate([pid, np.repeat(pid[:-1][same], f.size)])
+    pid_all = np.concatenate([pid, pid[same][seg]])
     lat, lon, h = ecef_to_geodetic(r_all)
     ilat, ilon, _ = ecef_to_geodetic(np.array([rr[-1] for rr in res.r]))
     return CandidatePaths(
