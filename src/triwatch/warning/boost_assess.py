@@ -44,27 +44,32 @@ def _protected_codes(protected_nations: set[str], land_only: bool) -> np.ndarray
     return np.array(codes, dtype=int)
 
 
-def common_overflown_land(c: CandidatePaths, protected_nations: set[str]) -> list[str]:
-    """Protected land areas that every candidate path crosses above the ground or lands on."""
-    codes = c.area_code
+def overflight_support(c: CandidatePaths, protected_nations: set[str]) -> dict[str, float]:
+    """Fraction of the candidates whose path crosses each protected land area aloft (or lands on it)."""
     aloft_or_end = c.h > -1.0
-    out = []
+    out = {}
     for code in _protected_codes(protected_nations, land_only=True):
         hit = np.zeros(c.count, bool)
-        hit[c.path[(codes == code) & aloft_or_end]] = True
-        if hit.all():
-            out.append(str(_AREA_NAMES[code]))
+        hit[c.path[(c.area_code == code) & aloft_or_end]] = True
+        out[str(_AREA_NAMES[code])] = float(hit.mean())
     return out
+
+
+def impact_support(c: CandidatePaths, protected_nations: set[str]) -> dict[str, float]:
+    """Fraction of the candidates that land in each protected area (one still flying lands nowhere)."""
+    codes = np.asarray(area_codes_at(c.impact_lat, c.impact_lon), int)
+    codes = np.where(c.landed, codes, -1)
+    return {str(_AREA_NAMES[k]): float(np.mean(codes == k)) for k in _protected_codes(protected_nations, False)}
+
+
+def common_overflown_land(c: CandidatePaths, protected_nations: set[str]) -> list[str]:
+    """Protected land areas that every candidate path crosses above the ground or lands on."""
+    return [a for a, f in overflight_support(c, protected_nations).items() if f == 1.0]
 
 
 def common_impact_area(c: CandidatePaths, protected_nations: set[str]) -> list[str]:
     """The protected area every candidate lands in, as a one-element list, or [] if they disagree."""
-    if not c.landed.all():
-        return []
-    codes = np.unique(np.asarray(area_codes_at(c.impact_lat, c.impact_lon), int))
-    if codes.size != 1 or codes[0] not in _protected_codes(protected_nations, land_only=False):
-        return []
-    return [str(_AREA_NAMES[codes[0]])]
+    return [a for a, f in impact_support(c, protected_nations).items() if f == 1.0]
 
 
 def impact_spread_ellipse(c: CandidatePaths) -> tuple[Ellipse, float, float]:
