@@ -15,6 +15,7 @@ from triwatch.node.national import NationalNode
 from triwatch.physics.flight import design_flight
 from triwatch.tracking import NationalTracker, TrackerConfig
 from triwatch.warning.lifecycle import AlertBook
+from triwatch.warning.outputs.cap import cap_alert, cap_ref, validate_cap
 
 NATIONS = ["USA", "JPN", "KOR"]
 LAUNCH_S = 60.0  # scenario time of the launch
@@ -84,3 +85,14 @@ def test_without_a_launch_point_a_thrusting_track_names_nothing(irbm):
     node = _node()
     assert _warn_at(node, irbm, [131.0, 135.0, 139.0], launch=False) == []
     assert [w.kind for w in node.delivered_warnings] == ["launch"]
+
+
+def test_a_boost_phase_warning_without_an_impact_ellipse_is_valid_cap(irbm):
+    node = _node()
+    _warn_at(node, irbm, [131.0, 135.0, 139.0])
+    epoch = datetime(2022, 10, 3, 22, 21, tzinfo=UTC)
+    refs = []
+    for w in node.delivered_warnings:
+        assert validate_cap(cap_alert(w, epoch, previous=list(refs), exercise=True)) == [], w.kind
+        refs.append(cap_ref(w, epoch))
+    assert any(w.areas and w.impact is None for w in node.delivered_warnings)
