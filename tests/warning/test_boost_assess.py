@@ -110,6 +110,10 @@ def test_bad_state_is_refused_with_its_shape():
     x = np.full(6, np.nan)
     with pytest.raises(ValueError, match="finite"):
         candidate_paths(x, np.eye(6), 60.0, *MUPYONG, 0.0, 2.0)
+    with pytest.raises(ValueError, match="launch_time_s must be finite"):
+        candidate_paths(np.ones(6), np.eye(6), 60.0, *MUPYONG, float("nan"), 2.0)
+    with pytest.raises(ValueError, match="launch_lat_rad 40.6"):  # degrees passed by mistake
+        candidate_paths(np.ones(6), np.eye(6), 60.0, 40.6, 126.4, 0.0, 2.0)
 
 
 def test_alert_book_issues_a_boost_overflight_without_an_impact_ellipse(irbm_over_japan):

@@ -167,6 +167,20 @@ def candidate_paths(
     P = np.asarray(P, float)
     if x.shape != (6,) or P.shape != (6, 6) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(P))):
         raise ValueError(f"candidate_paths: need a finite state (6,) and covariance (6, 6), got {x.shape}, {P.shape}")
+    for name, value in (
+        ("t_s", t_s),
+        ("launch_lat_rad", launch_lat_rad),
+        ("launch_lon_rad", launch_lon_rad),
+        ("launch_time_s", launch_time_s),
+        ("launch_time_sigma_s", launch_time_sigma_s),
+    ):
+        if not np.isfinite(value):
+            raise ValueError(f"candidate_paths: {name} must be finite, got {value!r}")
+    if abs(launch_lat_rad) > np.pi / 2 or launch_time_sigma_s < 0.0:
+        raise ValueError(
+            f"candidate_paths: launch_lat_rad {launch_lat_rad!r} must be within +-pi/2 (radians) and "
+            f"launch_time_sigma_s {launch_time_sigma_s!r} >= 0"
+        )
     tau = float(t_s - launch_time_s)
     speed = float(np.linalg.norm(x[3:]))
     u = x[3:] / max(speed, 1e-9)
