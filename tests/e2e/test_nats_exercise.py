@@ -1,7 +1,7 @@
 """One node process per nation over NATS, in lockstep: the same warnings as the one-process run.
 
-The flagship scenario cut to its first 232 s (launch alerts at 100 s, the first overflight
-warnings at 228 s) runs once in process and once as three `triwatch node` processes on a local
+The flagship scenario cut to its first 232 s (launch alerts and the first warnings naming Japan
+fall inside it) runs once in process and once as three `triwatch node` processes on a local
 NATS JetStream server with TLS; both must issue and deliver the same warnings (ids, revisions,
 kinds, areas, times) and, in lockstep, produce the very same sequence of events.
 """
