@@ -89,3 +89,33 @@ def test_link_sender_is_the_hub_for_a_spoke_and_the_origin_otherwise():
     assert link_sender_rule("JPN", "mesh", "USA")(data) == "KOR"
     with pytest.raises(LockstepError, match="USA: a message whose sender cannot be told"):
         link_sender_rule("USA", "mesh", "USA")(b"\x00not an envelope")
+
+
+class AsyncTransport(MemoryBus):
+    """A MemoryBus that, like NATS, sends asynchronously (flush) and acknowledges after handling (commit)."""
+
+    def __init__(self, failures=()):
+        super().__init__()
+        self.flushed = self.committed = 0
+        self.failures = list(failures)
+
+    def flush(self):
+        self.flushed += 1
+        return self.failures
+
+    def commit(self, nation, count=None):
+        self.committed += 1
+        return 0
+
+
+def test_a_phase_ends_once_its_sends_are_stored_and_handled_messages_are_committed():
+    inner = AsyncTransport()
+    inbox = LockstepInbox(inner, "USA", by_prefix)
+    inbox.send("USA", "JPN", "tracks", b"USA:a")
+    assert inbox.take_sent() == {"JPN": 1} and inner.flushed == 1
+    inbox.commit("USA")
+    assert inner.committed == 1
+    failing = LockstepInbox(AsyncTransport(failures=["JPN: timeout"]), "USA", by_prefix)
+    with pytest.raises(LockstepError, match="USA: 1 message\\(s\\) not stored: JPN: timeout"):
+        failing.take_sent()
+    assert LockstepInbox(MemoryBus(), "USA", by_prefix).commit("USA") == 0  # nothing to acknowledge in process

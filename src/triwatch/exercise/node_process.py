@@ -157,6 +157,7 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
     elif op == "recover":
         reply.update(recover(proc, msg["log"], msg["sent"], int(msg["backlog"])))
     elif op == "finish":
+        _commit(node)
         reply.update(
             reports_processed=node.reports_processed,
             stats=node.fabric_stats(),
@@ -166,6 +167,14 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
         raise ValueError(f"lockstep: unknown op {op!r}")
     reply["sent"] = proc.inbox.take_sent()
     return reply
+
+
+def _commit(node: NationalNode) -> None:
+    """Tell the endpoint the deliveries polled so far are handled, where the Endpoint has that step
+    (acknowledged after handling); a poll commits the batch before it, so only the last needs it."""
+    commit = getattr(node.endpoint, "commit", None)
+    if commit is not None:
+        commit()
 
 
 def recover(proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: int) -> dict:
@@ -193,6 +202,7 @@ def recover(proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: 
                 proc.feed.step(float(t))
             else:
                 _phase(proc, op, float(t), {"segments": segments}, 0.0)
+        _commit(node)  # the replay's receive rows (an Endpoint that audits at commit) go to the throwaway log
     finally:
         proc.inbox, node.endpoint.transport, node.endpoint.audit, node.events = live
     if replay.waiting():

@@ -164,8 +164,25 @@ class LockstepInbox:
         """Messages arrived but not yet staged."""
         return sum(len(q) for q in self._arrived.values())
 
+    def commit(self, nation: str, count: int | None = None) -> int:
+        """The Endpoint has handled what it was handed: acknowledge it to the wrapped transport (a
+        transport that acknowledges after handling, e.g. NATS). After a strict ``stage`` nothing the
+        wrapped transport handed over waits here (all staged, or dropped as a redelivered copy), so
+        all of it is acknowledged; ``count`` is accepted for the Transport interface."""
+        commit = getattr(self.inner, "commit", None)
+        return commit(nation) if commit is not None else 0
+
     def take_sent(self) -> dict[str, int]:
-        """Envelopes handed to the transport per next hop since the last call."""
+        """Envelopes handed to the transport per next hop since the last call, once they are stored.
+
+        A transport that sends asynchronously (has ``flush``, e.g. NATS) is flushed first: the
+        phase ends only when what it sent is at the receivers (and a crash right after loses nothing).
+        """
+        flush = getattr(self.inner, "flush", None)
+        if flush is not None:
+            failures = flush()
+            if failures:
+                raise LockstepError(f"{self.nation}: {len(failures)} message(s) not stored: {failures[0]}")
         out = dict(self._sent)
         self._sent.clear()
         return out
