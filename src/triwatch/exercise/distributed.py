@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from triwatch.exercise.distributed_faults import NatsLinks, scenario_faults
 from triwatch.exercise.node_fleet import NodeFleet, NodeProcessError, quiet_tls_eof_warning
 from triwatch.exercise.run import PICTURE_PERIOD_S, ExerciseRun, ObservationRecord
 from triwatch.fabric import KeyRing, ReleasePolicy
@@ -76,6 +77,7 @@ class Lockstep:
         self.timeout_s = timeout_s
         nations = run.scenario.nations
         self.in_flight: dict[str, list[list]] = {n: [] for n in nations}
+        self.held: dict[frozenset[str], list[tuple[str, list]]] = {}  # per cut link: (to, segment) in order
         self.log: dict[str, list[list]] = {n: [] for n in nations}
         self.sent: dict[str, Counter[str]] = {n: Counter() for n in nations}
 
@@ -110,9 +112,23 @@ class Lockstep:
         msg = {"op": "recover", "log": self.log[nation], "sent": dict(self.sent[nation]), "backlog": backlog}
         return self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s * 4), nation)
 
+    def cut(self, a: str, b: str) -> None:
+        """Segments sent on the link a-b (either way) wait for :meth:`heal`, as on the in-process bus."""
+        self.held.setdefault(frozenset((a, b)), [])
+
+    def heal(self, a: str, b: str) -> None:
+        """What waited on the link is in flight to its receivers now, in the order it was sent."""
+        for to, segment in self.held.pop(frozenset((a, b)), []):
+            self.in_flight[to].append(segment)
+
     def absorb(self, reply: dict, sender: str) -> dict:
         for hop, count in reply.get("sent", {}).items():
-            if count:
+            if not count:
+                continue
+            held = self.held.get(frozenset((sender, hop)))
+            if held is not None:
+                held.append((hop, [sender, count]))
+            else:
                 self.in_flight[hop].append([sender, count])
         for event in reply.get("events", []):
             self.run.events.append(event)
@@ -148,7 +164,8 @@ def run_distributed(
     quiet_tls_eof_warning()
     sc = load_scenario(scenario_file)
     nations = list(sc.nations)
-    kills = _check_kills(kills or [], nations, sc.duration_s)
+    schedule, scenario_kills = scenario_faults(sc)
+    kills = _check_kills((kills or []) + scenario_kills, nations, sc.duration_s)
     out_dir.mkdir(parents=True, exist_ok=True)
     scenario_copy = out_dir / "scenario.yaml"  # the nodes read the very file the run folder keeps
     if Path(scenario_file).resolve() != scenario_copy.resolve():
@@ -177,7 +194,11 @@ def run_distributed(
                 fleet.connect()
                 step.recover(nation)
 
-            _drive(sc, step, fleet, restart, kills, progress, speed, wall0)
+            def tick_start(t: float) -> None:
+                if schedule is not None:  # the in-process run switches faults at the same point
+                    schedule.step(t, NatsLinks(server, step), run.events)
+
+            _drive(sc, step, fleet, restart, kills, progress, speed, wall0, tick_start)
             step.phase("receive", sc.duration_s, nations)
             run.nodes = {n: step.finish(n) for n in nations}
             for handle in fleet.nodes.values():
@@ -202,13 +223,16 @@ class Kill:
     done: bool = False
 
 
-def _drive(sc, step: Lockstep, fleet: NodeFleet, restart, kills: list[Kill], progress, speed, wall0) -> None:
+def _drive(
+    sc, step: Lockstep, fleet: NodeFleet, restart, kills: list[Kill], progress, speed, wall0, tick_start
+) -> None:
     nations = list(sc.nations)
     down: dict[str, Kill] = {}
     n_ticks = int(np.floor(sc.duration_s / sc.tick_s)) + 1
     snapshot_every = max(1, round(PICTURE_PERIOD_S / sc.tick_s))
     for k in range(n_ticks):
         t = k * sc.tick_s
+        tick_start(t)
         for kill in kills:
             if not kill.done and t >= kill.down_at_s:
                 kill.done = True

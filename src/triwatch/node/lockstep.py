@@ -180,7 +180,7 @@ class LockstepInbox:
         """
         flush = getattr(self.inner, "flush", None)
         if flush is not None:
-            failures = flush()
+            failures = flush(wait_for_stalled=False)  # a cut link's messages go when it heals
             if failures:
                 raise LockstepError(f"{self.nation}: {len(failures)} message(s) not stored: {failures[0]}")
         out = dict(self._sent)
