@@ -2,10 +2,12 @@
 
 Each scan (the detections of one sensor at one time) goes through the same steps:
 
-1. forget tracks that are stale (predicted too uncertain, or too long without update) or on the ground;
+1. forget tracks that are stale (predicted too uncertain, or too long without update) or on the ground
+   (landing.py: a landed object's track must end before its swelling gate takes a false alarm);
 2. predict every live track to the scan time (two-model IMM, see imm.py) and into the sensor's
-   measurement space, score every track-detection pair, gate (chi-square) and assign (global
-   nearest neighbour, gating.py); update the assigned tracks in one batched Kalman step;
+   measurement space, score every track-detection pair, gate (chi-square; a track predicted under
+   the ground takes nothing) and assign (global nearest neighbour, gating.py); update the assigned
+   tracks in one batched Kalman step;
 3. life cycle: a tentative track is confirmed after M hits in its first N scan opportunities
    (scans of sensors that already saw it) and deleted when it can no longer make it;
 4. a radar detection left over starts a tentative track (initiation.py); an infrared line of
@@ -25,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import imm, lineage
+from triwatch.tracking import imm, landing, lineage
 from triwatch.tracking.characterise import launch_from_boost
-from triwatch.tracking.earth import height_of, up_of
+from triwatch.tracking.earth import height_of
 from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
 from triwatch.tracking.initiation import radar_initial_state
@@ -114,7 +116,9 @@ class NationalTracker:
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
         if len(store):
             pred = predict_scan(store.x, store.P, store.mu, t - store.t, model, site, lat, lon, cfg)
-            gate_d2, cost = score_pairs(pred, model, Z, R)
+            gate_d2, cost = score_pairs(pred, model, Z, R, cfg.coast_after_s)
+            gone = landing.below_ground(*imm.combine(pred.x, pred.P, pred.c))
+            gate_d2[gone] = np.inf  # a landed object is measured no more: nothing may update its track
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
             if rows.size:
                 x_new, P_new, mu_new, nis = update_assigned(pred, rows, model, Z[cols], R[cols])
@@ -128,7 +132,7 @@ class NationalTracker:
                 assigned_det[cols] = True
             if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
                 parents = self._parent_candidates(pred)
-            self._life_cycle(rows, sensor)
+            self._life_cycle(rows, sensor, ~gone)
         left = ~assigned_det
         if not left.any():
             return
@@ -141,13 +145,16 @@ class NationalTracker:
             self._start_tracks(t, sensor, x0, P0, parents)
 
     # ---- life cycle --------------------------------------------------------------------------
-    def _life_cycle(self, rows: np.ndarray, sensor: str) -> None:
-        """Hits and opportunities of tentative tracks; confirmation or deletion by M of N; bookkeeping."""
+    def _life_cycle(self, rows: np.ndarray, sensor: str, keep: np.ndarray) -> None:
+        """Hits and opportunities of tentative tracks; confirmation or deletion by M of N; bookkeeping.
+
+        keep (T,): False for tracks already to be deleted (landed, see landing.py).
+        """
         cfg = self.config
         store = self.store
         hit = np.zeros(len(store), bool)
         hit[rows] = True
-        keep = np.ones(len(store), bool)
+        keep = keep.copy()
         if rows.size:
             x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
             at = dict(zip(rows.tolist(), range(rows.size), strict=True))
@@ -170,6 +177,7 @@ class NationalTracker:
             elif rec.hits + (cfg.confirm_n - rec.opportunities) < cfg.confirm_m:
                 keep[i] = False
         if rows.size:
+            lineage.settle_payloads(store, x, P, rows)
             self._note_launch(rows)
         store.keep(keep)
 
@@ -180,6 +188,7 @@ class NationalTracker:
         rec.parent_id = lineage.separated_from(x, P, t, candidates)
         rec.parent_candidates = []
         if rec.parent_id is not None:  # a separated object shares its parent's launch
+            rec.payload_votes = 0  # and may yet prove to be the payload (lineage.settle_payloads)
             parent = by_id[rec.parent_id]
             rec.launch, rec.launch_trace_m2 = parent.launch, parent.launch_trace_m2
 
@@ -220,14 +229,7 @@ class NationalTracker:
         h = height_of(x[:, :3])
         for rec, height in zip(store.records, h, strict=True):  # highest point seen, a floor for the apogee
             rec.max_height_m = max(rec.max_height_m, float(height))
-        up = up_of(x[:, :3])
-        v_up = np.einsum("ni,ni->n", x[:, 3:], up)
-        # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it). Only a
-        # track sure of it counts: height and sink rate taken 3 sigma against landing.
-        sd_h = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, :3, :3], up))
-        sd_v = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, 3:, 3:], up))
-        sink = -v_up - 3.0 * sd_v
-        landed = (sink > 0.0) & (age > (np.maximum(h, 0.0) + 3.0 * sd_h) / np.maximum(sink, 1e-3))
+        down = landing.landed(x, P, age)
         cfg = self.config
         tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
         tr_rv = np.trace(P[:, :3, 3:], axis1=1, axis2=2)
@@ -235,7 +237,7 @@ class NationalTracker:
         var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
         lost = var > cfg.delete_sigma_m**2
         broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens
-        stale = (age > cfg.delete_after_s) | lost | (tentative & (age > cfg.coast_after_s)) | landed | broken
+        stale = (age > cfg.delete_after_s) | lost | (tentative & (age > cfg.coast_after_s)) | down | broken
         if stale.any():
             store.keep(~stale)
 
