@@ -2,7 +2,7 @@
 
     python bench/track_fragments.py hs17-2022-11-18 [srbm-salvo-crossing ...] [--node JPN]
 
-Runs a library scenario and, for one node (default: the worst by false tracks), prints every
+Runs a library scenario and, for one node (default: the worst by false tracks, then id switches), prints every
 system track that scoring never associated with a truth object, with the national tracks
 (origin, track id) that fed it: their life (first/last state time, number of reports, status)
 and their distance to the nearest truth object at each report. Then, per truth object, the
@@ -20,6 +20,7 @@ import numpy as np
 
 from triwatch.exercise.run import run_exercise
 from triwatch.report.scores import _pairs
+from triwatch.report.summary import build_summary
 from triwatch.scenario.loader import load_scenario
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
@@ -61,6 +62,8 @@ def main(argv: list[str]) -> None:
 
         run = run_exercise(sc, None, on_start=hook)
         world = run.world
+        m = build_summary(run)["metrics"]
+        print(f"{name}: GOSPA {m['gospa_mean']} m, id switches {m['id_switches']}, false tracks {m['false_tracks']}")
         pics = defaultdict(list)
         for e in run.events.of_type("picture"):
             pics[e["node"]].append(e)
@@ -78,10 +81,12 @@ def main(argv: list[str]) -> None:
                     if not history[truth] or history[truth][-1][1] != number:
                         history[truth].append((snap["t_s"], number))
                     held[truth] = number
+            switches = sum(len(rows) - 1 for rows in history.values())
             report[nation] = (sorted(seen - ever), history)
-            if worst is None or len(seen - ever) > len(report[worst][0]):
-                worst = nation
-        nation = node_arg or worst
+            score = (len(seen - ever), switches)
+            if worst is None or score > worst[0]:
+                worst = (score, nation)
+        nation = node_arg or worst[1]
         false, history = report[nation]
         print(f"== {name}, node {nation}: {len(false)} false system tracks: {false}")
         by_number = defaultdict(list)

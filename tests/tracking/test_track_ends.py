@@ -77,3 +77,29 @@ def test_a_track_across_a_long_gap_takes_no_false_alarm_and_keeps_its_id(irbm):
     assert false_tracks(ever, assigned) == 0
     (track,) = tracker.tracks()
     assert track.n_updates == len(reports)  # every real report (the first started it), no false alarm
+
+
+def test_a_tentative_hit_inside_a_missed_confirmed_tracks_gate_is_borrowed_not_evidence():
+    from triwatch.tracking.initiation import borrowed_hits
+
+    eye = np.eye(3)
+    hits = np.array([[0.0, 0.0, 500.0], [0.0, 0.0, 20e3]])  # 500 m and 20 km from the missed track
+    cov = np.repeat((100.0**2 * eye)[None], 2, axis=0)
+    missed = np.array([[0.0, 0.0, 0.0]])
+    missed_cov = (200.0**2 * eye)[None]
+    gate = 16.27  # chi-square 99.9 %, 3 degrees of freedom
+    assert borrowed_hits(hits, cov, missed, missed_cov, gate).tolist() == [True, False]
+    assert borrowed_hits(hits, cov, np.zeros((0, 3)), np.zeros((0, 3, 3)), gate).tolist() == [False, False]
+
+
+def test_a_missile_braking_hard_in_re_entry_keeps_one_track_to_the_end():
+    """~22 g of drag in re-entry, seen down to ~10 km: no fragment track at the end of the flight."""
+    from tracking_sim import fly
+
+    m = fly(40.0, 127.0, azimuth_deg=88.0, elevation_deg=40.0, accel_m_s2=35.0, burn_s=120.0, beta_kg_m2=1000.0)
+    decel = np.linalg.norm(np.diff(m.states[:, 3:], axis=0), axis=1) / 0.5
+    assert decel[300:].max() > 150.0  # the drag is real (well past the thrust model's few g)
+    reports, _ = detections([m], [SEONGJU, SHARIKI], np.random.default_rng(2))
+    steps, ever, assigned, _, tracker = run_and_score(NationalTracker(), reports, [m], every=2)
+    assert ever == {"T-0001"} and false_tracks(ever, assigned) == 0
+    assert steps[-1] == {"M": "T-0001"}

@@ -137,3 +137,23 @@ def _exchange_ids(child: TrackRecord, parent: TrackRecord) -> None:
     child.born_s, parent.born_s = parent.born_s, child.born_s
     parent.parent_id, child.parent_id = child.track_id, parent.parent_id
     parent.payload_votes = child.payload_votes = None
+
+
+def parent_candidates(store: TrackStore, x: np.ndarray, P: np.ndarray, c: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Ids and predicted positions (K, 3) of the confirmed tracks (IMM predictions x, P, c at a scan): possible parents."""
+    confirmed = [i for i, r in enumerate(store.records) if r.status == "confirmed"]
+    if not confirmed:
+        return [], np.zeros((0, 3))
+    xc, _ = imm.combine(x[confirmed], P[confirmed], c[confirmed])
+    return [store.records[i].track_id for i in confirmed], xc[:, :3]
+
+
+def decide_parent(store: TrackStore, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float) -> None:
+    """At rec's confirmation (state x, P at t): did it separate from one of its shortlisted parents?"""
+    by_id = {r.track_id: r for r in store.records}
+    rec.parent_id = separated_from(x, P, t, [by_id[c] for c in rec.parent_candidates if c in by_id])
+    rec.parent_candidates = []
+    if rec.parent_id is not None:  # a separated object shares its parent's launch
+        rec.payload_votes = 0  # and may yet prove to be the payload (settle_payloads)
+        parent = by_id[rec.parent_id]
+        rec.launch, rec.launch_trace_m2 = parent.launch, parent.launch_trace_m2
