@@ -9,12 +9,15 @@ Each scan (the detections of one sensor at one time) goes through the same steps
    the ground takes nothing) and assign (global nearest neighbour, gating.py); update the assigned
    tracks in one batched Kalman step;
 3. life cycle: a tentative track is confirmed after M hits in its first N scan opportunities
-   (scans of sensors that already saw it) and deleted when it can no longer make it;
+   (scans of sensors that already saw it) and deleted when it can no longer make it; a hit taken
+   inside the gate of a confirmed track that missed its report in that scan does not count
+   (initiation.borrowed_hits: it was that track's report, not a new object);
 4. a radar detection left over starts a tentative track (initiation.py); an infrared line of
    sight left over waits for a line of sight from another sensor to triangulate with. A new track
    born near a confirmed one that, flown back, meets that track's recent path is a separated object
-   (stage, debris, payload) with that track as its parent (lineage.py): the parent keeps its id
-   (a separation is a birth, not a swap).
+   (stage, debris, payload) with that track as its parent (lineage.py): a separation is a birth,
+   not a swap. The parent id goes on with the payload: when drag shows the child keeps more energy
+   than the parent track (a dense warhead against an empty stage), the two exchange ids once.
 
 The tracker only sees detections: no truth, no launch site, no vehicle type.
 """
