@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.geo.frames import enu_to_ecef_vector, geodetic_to_ecef
+from triwatch.physics.atmosphere import density_kg_m3
 from triwatch.physics.gravity import ballistic_acceleration_ecef
 from triwatch.physics.propagate import rk4_step
 from triwatch.sensors.detection import Detection
@@ -62,8 +63,13 @@ def fly(
     t0_s: float = 0.0,
     vertical_s: float = 10.0,
     name: str = "M",
+    beta_kg_m2: float | None = None,
 ) -> Truth:
-    """Fly a missile from the ground to impact; returns its truth on the grid."""
+    """Fly a missile from the ground to impact; returns its truth on the grid.
+
+    beta_kg_m2: with a ballistic coefficient, the coast feels drag a = -rho(h) |v| v / (2 beta)
+    (ECEF velocity is the velocity through the air, which turns with the Earth); without, none.
+    """
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     r = geodetic_to_ecef(lat, lon, 0.0)[None]
     v = np.zeros((1, 3))
@@ -80,6 +86,8 @@ def fly(
                 return ballistic_acceleration_ecef(rr, vv) + accel_m_s2 * d
 
             r, v = rk4_step(r, v, DT_S, accel)
+        elif beta_kg_m2 is not None:
+            r, v = rk4_step(r, v, DT_S, lambda rr, vv: _with_drag(rr, vv, beta_kg_m2))
         else:
             r, v = rk4_step(r, v, DT_S)
         t += DT_S
@@ -88,6 +96,12 @@ def fly(
             break
         states.append(np.concatenate([r[0], v[0]]))
     return Truth(name, t0_s, np.array(states), t0_s + burn_s)
+
+
+def _with_drag(r: np.ndarray, v: np.ndarray, beta_kg_m2: float) -> np.ndarray:
+    rho = density_kg_m3(np.maximum(height_of(r), 0.0))
+    speed = np.linalg.norm(v, axis=-1, keepdims=True)
+    return ballistic_acceleration_ecef(r, v) - np.reshape(rho, (-1, 1)) * speed * v / (2.0 * beta_kg_m2)
 
 
 def separate(parent: Truth, at_s: float, delta_v_m_s: np.ndarray, name: str) -> Truth:

@@ -5,6 +5,14 @@ covariance the first-order image of R through that inverse, J R J^T with J = M^T
 One report says nothing of the velocity, so it gets a zero-mean prior of sigma_v per axis; a
 ``radar-raer`` report also gives the radial component rho' (mean rho' u, variance R_rr along u).
 
+Evidence for a new object (``borrowed_hits``): a tentative track's hit does not count towards its
+confirmation when, in the same scan, a confirmed track that this sensor has reported before got
+no report although the tentative track's position lies inside that track's predicted position
+gate. The report most likely was the confirmed track's own (its gate missed it by a little, or
+two objects flying together swapped reports), and counting it would confirm a duplicate of an
+object already held. A genuinely new object next to a tracked one (a separation, a salvo's next
+missile) is confirmed in the scans where the tracked one got its own report.
+
 Infrared: each sensor gives a line s_k + t u_k. The estimate is the midpoint of the shortest
 segment between the two lines; its covariance comes from the unscented transform of the four
 angles (alpha1, delta1, alpha2, delta2) through that geometry, so a narrow baseline honestly
@@ -114,3 +122,19 @@ def triangulate(
     d = pts - mid
     P = np.einsum("k,ki,kj->ij", w, d, d)
     return mid, 0.5 * (P + P.T)
+
+
+def borrowed_hits(
+    hit_pos: np.ndarray, hit_cov: np.ndarray, missed_pos: np.ndarray, missed_cov: np.ndarray, gate: float
+) -> np.ndarray:
+    """Which tentative hits (positions (K, 3), covariances (K, 3, 3)) lie in the position gate of a
+    confirmed track left without its report (predicted positions (C, 3), covariances (C, 3, 3)).
+
+    d2_kc = (p_k - q_c)^T (P_k + Q_c)^-1 (p_k - q_c) <= gate (chi-square, 3 degrees of freedom).
+    """
+    if hit_pos.shape[0] == 0 or missed_pos.shape[0] == 0:
+        return np.zeros(hit_pos.shape[0], bool)
+    d = hit_pos[:, None, :] - missed_pos[None, :, :]  # (K, C, 3)
+    S = hit_cov[:, None] + missed_cov[None, :]
+    d2 = np.einsum("kci,kci->kc", d, np.linalg.solve(S, d[..., None])[..., 0])
+    return (d2 <= gate).any(axis=1)

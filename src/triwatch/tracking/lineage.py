@@ -16,18 +16,39 @@ Two tests, one at birth and one at confirmation:
 The miss distance allowed is the larger of ``MIN_MISS_M`` and three times the child's position
 uncertainty carried back (sqrt(tr P_rr + a^2 tr P_vv) after a seconds): a child confirmed after
 three reports still has a loose velocity.
+
+Which of the two is the payload: the parent track should go on with the payload (a warning is
+about the warhead; the spent stage is the separated object), but at separation both objects are
+at the same place and the association may keep the parent track on either. They part by drag:
+a warhead is built dense to get through the air (ballistic coefficient beta ~ 5000 kg/m^2), a
+spent stage is an empty tank (beta ~ 500), and drag takes energy at the rate
+dE/dt = -|v|^3 rho / (2 beta). So after separation the payload is the one that keeps more
+energy, measured by the Jacobi integral of the rotating frame,
+
+    E = |v|^2 / 2 - GM / |r| - omega^2 (x^2 + y^2) / 2,
+
+which ballistic flight conserves (J2 aside, the same for two objects metres apart), so it needs
+no common time. A thrusting stack gains energy, so the rule also keeps the parent on the stack
+that still burns when a lower stage drops. When the child has held more energy by more than
+``PAYLOAD_SIGMAS`` sigma for ``PAYLOAD_VOTES`` updates in a row, the two tracks exchange ids:
+the parent id goes on with the payload and the child id (with parent_id) with the stage. Above
+the air (an ICBM's upper stage) the energies stay equal and nothing is exchanged.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from triwatch.tracking.store import TrackRecord
+from triwatch.geo.wgs84 import GM_M3_S2, OMEGA_RAD_S
+from triwatch.tracking import imm
+from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.unscented import fly
 
 LOOKBACK_S = 120.0  # a separation is judged within two minutes of the child's confirmation
 PATH_SPACING_S = 2.0  # the parent's path is kept at this spacing
 MIN_MISS_M = 3e3
+PAYLOAD_SIGMAS = 4.0
+PAYLOAD_VOTES = 3
 
 
 def record_path(rec: TrackRecord, t: float, position: np.ndarray) -> None:
@@ -63,3 +84,76 @@ def separated_from(x: np.ndarray, P: np.ndarray, t: float, candidates: list[Trac
         if ratio < best_ratio:
             best, best_ratio = cand.track_id, ratio
     return best
+
+
+def jacobi_energy(x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Jacobi integral E (T,) (J/kg) of ECEF states x (T, 6) and its first-order sigma from P (T, 6, 6).
+
+    dE/dr = GM r / |r|^3 - omega^2 (x, y, 0), dE/dv = v.
+    """
+    r, v = x[:, :3], x[:, 3:]
+    rn = np.linalg.norm(r, axis=1)
+    energy = 0.5 * np.einsum("ti,ti->t", v, v) - GM_M3_S2 / rn - 0.5 * OMEGA_RAD_S**2 * (r[:, 0] ** 2 + r[:, 1] ** 2)
+    grad_r = GM_M3_S2 * r / rn[:, None] ** 3
+    grad_r[:, :2] -= OMEGA_RAD_S**2 * r[:, :2]
+    J = np.concatenate([grad_r, v], axis=1)
+    return energy, np.sqrt(np.maximum(np.einsum("ti,tij,tj->t", J, P, J), 0.0))
+
+
+def settle_payloads(store: TrackStore, x: np.ndarray, P: np.ndarray, rows: np.ndarray) -> None:
+    """Vote, for children just updated (rows, combined states x, P), whether they carry the payload; exchange ids.
+
+    A child votes while its parent is live and was updated within PATH_SPACING_S of it, until
+    LOOKBACK_S after its birth (see the module docstring).
+    """
+    index = {rec.track_id: i for i, rec in enumerate(store.records)}
+    for j, i in enumerate(rows):
+        child, t = store.records[i], float(store.t[i])
+        if child.parent_id is None or child.payload_votes is None:
+            continue
+        k = index.get(child.parent_id)
+        if k is None or t - child.born_s > LOOKBACK_S:
+            child.payload_votes = None  # the parent is gone or the time to tell has passed
+            continue
+        if abs(store.t[k] - t) > PATH_SPACING_S:
+            continue
+        xp, Pp = imm.combine(store.x[k : k + 1], store.P[k : k + 1], store.mu[k : k + 1])
+        e, sd = jacobi_energy(np.stack([x[j], xp[0]]), np.stack([P[j], Pp[0]]))
+        diff, sigma = e[0] - e[1], float(np.hypot(sd[0], sd[1]))
+        vote = int(np.sign(diff)) if abs(diff) > PAYLOAD_SIGMAS * sigma else 0
+        if vote == 0 or np.sign(child.payload_votes) != vote:
+            child.payload_votes = vote
+        else:
+            child.payload_votes += vote
+        if child.payload_votes >= PAYLOAD_VOTES:
+            _exchange_ids(child, store.records[k])
+        if abs(child.payload_votes or 0) >= PAYLOAD_VOTES:
+            child.payload_votes = None
+
+
+def _exchange_ids(child: TrackRecord, parent: TrackRecord) -> None:
+    """The child carries the payload: it takes the parent's identity, and the parent's state becomes the child."""
+    child.track_id, parent.track_id = parent.track_id, child.track_id
+    child.born_s, parent.born_s = parent.born_s, child.born_s
+    parent.parent_id, child.parent_id = child.track_id, parent.parent_id
+    parent.payload_votes = child.payload_votes = None
+
+
+def parent_candidates(store: TrackStore, x: np.ndarray, P: np.ndarray, c: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Ids and predicted positions (K, 3) of the confirmed tracks (IMM predictions x, P, c at a scan): possible parents."""
+    confirmed = [i for i, r in enumerate(store.records) if r.status == "confirmed"]
+    if not confirmed:
+        return [], np.zeros((0, 3))
+    xc, _ = imm.combine(x[confirmed], P[confirmed], c[confirmed])
+    return [store.records[i].track_id for i in confirmed], xc[:, :3]
+
+
+def decide_parent(store: TrackStore, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float) -> None:
+    """At rec's confirmation (state x, P at t): did it separate from one of its shortlisted parents?"""
+    by_id = {r.track_id: r for r in store.records}
+    rec.parent_id = separated_from(x, P, t, [by_id[c] for c in rec.parent_candidates if c in by_id])
+    rec.parent_candidates = []
+    if rec.parent_id is not None:  # a separated object shares its parent's launch
+        rec.payload_votes = 0  # and may yet prove to be the payload (settle_payloads)
+        parent = by_id[rec.parent_id]
+        rec.launch, rec.launch_trace_m2 = parent.launch, parent.launch_trace_m2

@@ -18,6 +18,8 @@ from triwatch.tracking.measurements import predict_measurement, residual
 from triwatch.tracking.motion import propagate_with_covariance
 from triwatch.tracking.types import TrackerConfig
 
+GATE_MIN_MODEL_PROBABILITY = 0.01  # an IMM model less probable than this does not widen the gate
+
 
 @dataclass
 class Prediction:
@@ -30,6 +32,7 @@ class Prediction:
     Pzz: np.ndarray  # (T, 2, m, m) its covariance before noise (H P H^T for the EKF)
     Pxz: np.ndarray  # (T, 2, 6, m) state-measurement cross covariance (P H^T for the EKF)
     H: np.ndarray | None  # (T, 2, m, 6) for the EKF (Joseph update); None for the UKF
+    dt: np.ndarray  # (T,) time predicted over, since each track's last update
 
 
 def predict_to(
@@ -77,20 +80,27 @@ def predict_scan(
     if config.filter == "ukf":
         z, Pzz, Pxz = unscented.measurement_moments(model, flat_x, flat_P, site_ecef, site_lat, site_lon)
         m = z.shape[1]
-        return Prediction(xp, Pp, c, z.reshape(t, 2, m), Pzz.reshape(t, 2, m, m), Pxz.reshape(t, 2, 6, m), None)
+        return Prediction(xp, Pp, c, z.reshape(t, 2, m), Pzz.reshape(t, 2, m, m), Pxz.reshape(t, 2, 6, m), None, dt)
     z, H = predict_measurement(model, flat_x, site_ecef, site_lat, site_lon)
     m = z.shape[1]
     H = H.reshape(t, 2, m, 6)
     PHt = Pp @ np.swapaxes(H, -1, -2)
-    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H)
+    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H, dt)
 
 
-def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def score_pairs(
+    pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray, coast_gap_s: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Gate distance (T, D) and assignment cost (T, D) of every track-detection pair.
 
-    Gate distance: the smallest chi-square distance over the two models (a detection is
-    plausible if either model explains it). Cost: -2 ln of the mixture likelihood
-    sum_j c_j N(y_j; 0, S_j), without the constant m ln 2 pi.
+    Gate distance: the smallest chi-square distance over the models that may open the gate (a
+    detection is plausible if such a model explains it). Every model may, for a track updated
+    within ``coast_gap_s`` (the thrust model catches a next stage's ignition or re-entry drag even
+    when it was improbable). After a longer gap only the models the track holds probable may,
+    predicted probability c_j >= GATE_MIN_MODEL_PROBABILITY: the thrust model's prediction has
+    grown by q t^3 / 3 (sigma ~ 2000 km after 1000 s), so it would "explain" any false alarm or
+    any other missile, while the filter itself gives it ~1e-3 (an ignition during the coast).
+    Cost: -2 ln of the mixture likelihood sum_j c_j N(y_j; 0, S_j), without the constant m ln 2 pi.
     """
     HPHt = pred.Pzz  # (T, 2, m, m)
     y = residual(model, Z[None, None], pred.z[:, :, None])  # (T, 2, D, m)
@@ -106,7 +116,9 @@ def score_pairs(pred: Prediction, model: str, Z: np.ndarray, R: np.ndarray) -> t
     log_lik = -0.5 * (d2 + log_det) + np.log(np.maximum(pred.c, 1e-300))[:, :, None]
     peak = log_lik.max(axis=1)
     cost = -2.0 * (peak + np.log(np.exp(log_lik - peak[:, None]).sum(axis=1)))
-    return d2.min(axis=1), cost
+    probable = pred.c >= np.minimum(GATE_MIN_MODEL_PROBABILITY, pred.c.max(axis=1, keepdims=True))
+    opens = probable | (np.abs(pred.dt) <= coast_gap_s)[:, None]
+    return np.where(opens[:, :, None], d2, np.inf).min(axis=1), cost
 
 
 def update_assigned(

@@ -27,6 +27,7 @@ class TrackRecord:
     parent_id: str | None = None
     parent_candidates: list[str] = field(default_factory=list)  # shortlisted at birth, decided at confirmation
     path: list = field(default_factory=list)  # recent (t, position) of a confirmed track, for lineage
+    payload_votes: int | None = None  # a child's running vote on carrying the payload (lineage.settle_payloads)
     max_height_m: float = -np.inf
     last_nis: float = np.nan  # normalised innovation squared of the last update (filter health)
     launch: object | None = None  # best PointEstimate of the launch so far

@@ -2,17 +2,22 @@
 
 Each scan (the detections of one sensor at one time) goes through the same steps:
 
-1. forget tracks that are stale (predicted too uncertain, or too long without update) or on the ground;
+1. forget tracks that are stale (predicted too uncertain, or too long without update) or on the ground
+   (landing.py: a landed object's track must end before its swelling gate takes a false alarm);
 2. predict every live track to the scan time (two-model IMM, see imm.py) and into the sensor's
-   measurement space, score every track-detection pair, gate (chi-square) and assign (global
-   nearest neighbour, gating.py); update the assigned tracks in one batched Kalman step;
+   measurement space, score every track-detection pair, gate (chi-square; a track predicted under
+   the ground takes nothing) and assign (global nearest neighbour, gating.py); update the assigned
+   tracks in one batched Kalman step;
 3. life cycle: a tentative track is confirmed after M hits in its first N scan opportunities
-   (scans of sensors that already saw it) and deleted when it can no longer make it;
+   (scans of sensors that already saw it) and deleted when it can no longer make it; a hit taken
+   inside the gate of a confirmed track that missed its report in that scan does not count
+   (initiation.borrowed_hits: it was that track's report, not a new object);
 4. a radar detection left over starts a tentative track (initiation.py); an infrared line of
    sight left over waits for a line of sight from another sensor to triangulate with. A new track
    born near a confirmed one that, flown back, meets that track's recent path is a separated object
-   (stage, debris, payload) with that track as its parent (lineage.py): the parent keeps its id
-   (a separation is a birth, not a swap).
+   (stage, debris, payload) with that track as its parent (lineage.py): a separation is a birth,
+   not a swap. The parent id goes on with the payload: when drag shows the child keeps more energy
+   than the parent track (a dense warhead against an empty stage), the two exchange ids once.
 
 The tracker only sees detections: no truth, no launch site, no vehicle type.
 """
@@ -25,12 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import imm, lineage
+from triwatch.tracking import imm, landing, lineage
 from triwatch.tracking.characterise import launch_from_boost
-from triwatch.tracking.earth import height_of, up_of
 from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
-from triwatch.tracking.initiation import radar_initial_state
+from triwatch.tracking.initiation import borrowed_hits, radar_initial_state
 from triwatch.tracking.report import build_estimates
 from triwatch.tracking.scan import predict_scan, predict_to, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
@@ -114,21 +118,15 @@ class NationalTracker:
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
         if len(store):
             pred = predict_scan(store.x, store.P, store.mu, t - store.t, model, site, lat, lon, cfg)
-            gate_d2, cost = score_pairs(pred, model, Z, R)
+            gate_d2, cost = score_pairs(pred, model, Z, R, cfg.coast_after_s)
+            gone = landing.below_ground(*imm.combine(pred.x, pred.P, pred.c))
+            gate_d2[gone] = np.inf  # a landed object is measured no more: nothing may update its track
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
-            if rows.size:
-                x_new, P_new, mu_new, nis = update_assigned(pred, rows, model, Z[cols], R[cols])
-                ahead = np.maximum(store.t[rows] - t, 0.0)  # > 0 for tracks already past this (late) scan
-                if ahead.any():
-                    x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, cfg)
-                store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
-                store.t[rows] = t + ahead
-                for i, value in zip(rows, nis, strict=True):
-                    store.records[i].last_nis = float(value)
-                assigned_det[cols] = True
+            self._update(pred, rows, rows, cols, model, Z, R, t)
+            assigned_det[cols] = True
             if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
-                parents = self._parent_candidates(pred)
-            self._life_cycle(rows, sensor)
+                parents = lineage.parent_candidates(store, pred.x, pred.P, pred.c)
+            self._life_cycle(rows, sensor, ~gone, self._borrowed(pred, rows, sensor, ~gone))
         left = ~assigned_det
         if not left.any():
             return
@@ -140,14 +138,47 @@ class NationalTracker:
         for x0, P0 in births:
             self._start_tracks(t, sensor, x0, P0, parents)
 
+    def _update(self, pred, at: np.ndarray, rows: np.ndarray, cols: np.ndarray, model: str, Z, R, t: float) -> None:
+        """Update tracks rows from their predictions pred[at] with reports cols (flown on past a late scan)."""
+        if not rows.size:
+            return
+        store = self.store
+        x_new, P_new, mu_new, nis = update_assigned(pred, at, model, Z[cols], R[cols])
+        ahead = np.maximum(store.t[rows] - t, 0.0)  # > 0 for tracks already past this (late) scan
+        if ahead.any():
+            x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, self.config)
+        store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
+        store.t[rows] = t + ahead
+        for i, value in zip(rows, nis, strict=True):
+            store.records[i].last_nis = float(value)
+
     # ---- life cycle --------------------------------------------------------------------------
-    def _life_cycle(self, rows: np.ndarray, sensor: str) -> None:
-        """Hits and opportunities of tentative tracks; confirmation or deletion by M of N; bookkeeping."""
+    def _borrowed(self, pred, rows: np.ndarray, sensor: str, alive: np.ndarray) -> np.ndarray:
+        """Rows of tentative tracks whose hit this scan was likely a confirmed track's report (initiation.py)."""
+        recs = self.store.records
+        tentative = np.array([recs[i].status == "tentative" for i in rows], bool)
+        missed = np.array([r.status == "confirmed" and sensor in r.sensor_ids for r in recs], bool) & alive
+        missed[rows] = False
+        if not tentative.any() or not missed.any():
+            return np.empty(0, int)
+        hit_rows = rows[tentative]
+        xh, Ph = imm.combine(self.store.x[hit_rows], self.store.P[hit_rows], self.store.mu[hit_rows])
+        xm, Pm = imm.combine(pred.x[missed], pred.P[missed], pred.c[missed])
+        gate = self.config.gate(3)
+        return hit_rows[borrowed_hits(xh[:, :3], Ph[:, :3, :3], xm[:, :3], Pm[:, :3, :3], gate)]
+
+    def _life_cycle(self, rows: np.ndarray, sensor: str, keep: np.ndarray, borrowed: np.ndarray) -> None:
+        """Hits and opportunities of tentative tracks; confirmation or deletion by M of N; bookkeeping.
+
+        keep (T,): False for tracks already to be deleted (landed, see landing.py). borrowed: rows
+        whose hit does not count as evidence of a new object (initiation.borrowed_hits).
+        """
         cfg = self.config
         store = self.store
         hit = np.zeros(len(store), bool)
         hit[rows] = True
-        keep = np.ones(len(store), bool)
+        hit[borrowed] = False
+        keep = keep.copy()
         if rows.size:
             x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
             at = dict(zip(rows.tolist(), range(rows.size), strict=True))
@@ -166,22 +197,13 @@ class NationalTracker:
                 rec.status = "confirmed"
                 if rec.parent_candidates:
                     j = at[i]
-                    self._decide_parent(rec, x[j], P[j], float(store.t[i]))
+                    lineage.decide_parent(store, rec, x[j], P[j], float(store.t[i]))
             elif rec.hits + (cfg.confirm_n - rec.opportunities) < cfg.confirm_m:
                 keep[i] = False
         if rows.size:
+            lineage.settle_payloads(store, x, P, rows)
             self._note_launch(rows)
         store.keep(keep)
-
-    def _decide_parent(self, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float) -> None:
-        """At confirmation: did this track separate from one of its shortlisted parents? (lineage.py)"""
-        by_id = {r.track_id: r for r in self.store.records}
-        candidates = [by_id[c] for c in rec.parent_candidates if c in by_id]
-        rec.parent_id = lineage.separated_from(x, P, t, candidates)
-        rec.parent_candidates = []
-        if rec.parent_id is not None:  # a separated object shares its parent's launch
-            parent = by_id[rec.parent_id]
-            rec.launch, rec.launch_trace_m2 = parent.launch, parent.launch_trace_m2
 
     def _note_launch(self, rows: np.ndarray) -> None:
         """Keep, per track, the sharpest launch estimate from its boost-phase updates.
@@ -201,51 +223,15 @@ class NationalTracker:
                 rec.launch, rec.launch_trace_m2 = est, float(np.trace(est.cov_en_m2))
 
     def _forget_stale(self, t: float) -> None:
-        """Delete tracks gone too uncertain or too old, tentative ones after coast_after_s, and landed ones.
-
-        The predicted 3-D position variance after a time a without update is approximated by
-        tr P_rr + 2 a tr P_rv + a^2 tr P_vv + q a^3 (tr of the white-acceleration term, 3 axes x a^3 / 3),
-        gravity's small shear of the covariance aside.
-
-        Runs at most once per STALE_SWEEP_S of scenario time: every scan of every sensor would
-        repeat the same verdicts.
-        """
+        """Delete stale tracks (landing.stale), at most once per STALE_SWEEP_S of scenario time:
+        every scan of every sensor would repeat the same verdicts."""
         store = self.store
         if not len(store) or t - self._last_sweep_s < STALE_SWEEP_S:
             return
         self._last_sweep_s = t
-        age = t - store.t
-        tentative = np.array([r.status == "tentative" for r in store.records])
-        x, P = imm.combine(store.x, store.P, store.mu)
-        h = height_of(x[:, :3])
-        for rec, height in zip(store.records, h, strict=True):  # highest point seen, a floor for the apogee
-            rec.max_height_m = max(rec.max_height_m, float(height))
-        up = up_of(x[:, :3])
-        v_up = np.einsum("ni,ni->n", x[:, 3:], up)
-        # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it). Only a
-        # track sure of it counts: height and sink rate taken 3 sigma against landing.
-        sd_h = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, :3, :3], up))
-        sd_v = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, 3:, 3:], up))
-        sink = -v_up - 3.0 * sd_v
-        landed = (sink > 0.0) & (age > (np.maximum(h, 0.0) + 3.0 * sd_h) / np.maximum(sink, 1e-3))
-        cfg = self.config
-        tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
-        tr_rv = np.trace(P[:, :3, 3:], axis1=1, axis2=2)
-        tr_vv = np.trace(P[:, 3:, 3:], axis1=1, axis2=2)
-        var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
-        lost = var > cfg.delete_sigma_m**2
-        broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens
-        stale = (age > cfg.delete_after_s) | lost | (tentative & (age > cfg.coast_after_s)) | landed | broken
+        stale = landing.stale(store, t, self.config)
         if stale.any():
             store.keep(~stale)
-
-    def _parent_candidates(self, pred) -> tuple[list[str], np.ndarray]:
-        """Ids and predicted positions (K, 3) at the scan time of the confirmed tracks: possible parents."""
-        confirmed = [i for i, r in enumerate(self.store.records) if r.status == "confirmed"]
-        if not confirmed:
-            return [], np.zeros((0, 3))
-        x, _ = imm.combine(pred.x[confirmed], pred.P[confirmed], pred.c[confirmed])
-        return [self.store.records[i].track_id for i in confirmed], x[:, :3]
 
     def _start_tracks(
         self, t: float, sensor: str, x0: np.ndarray, P0: np.ndarray, parents: tuple[list[str], np.ndarray]
