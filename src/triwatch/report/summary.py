@@ -26,20 +26,41 @@ def ground_error_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)["s12"] / 1e3
 
 
+def _issued_objects(run: ExerciseRun) -> dict[tuple, str | None]:
+    """Truth object id ('LAUNCH/OBJECT') of each alert revision, by the fused state it was issued
+    from: keyed (issuer, warning_id, revision), and (issuer, warning_id) for the first revision."""
+    out: dict[tuple, str | None] = {}
+    for e in run.events.of_type("warning-issued"):
+        if "x" not in e:
+            continue
+        obj = nearest_truth(run.world, e["time_s"], e["x"])
+        out.setdefault((e["node"], e["warning_id"], e["revision"]), obj)
+        out.setdefault((e["node"], e["warning_id"]), obj)
+    return out
+
+
 def _issued_launch(run: ExerciseRun) -> dict[tuple[str, str], str | None]:
     """(issuer, warning_id) -> launch id, associating each alert by its fused state when first issued."""
-    out: dict[tuple[str, str], str | None] = {}
-    for e in run.events.of_type("warning-issued"):
-        key = (e["node"], e["warning_id"])
-        if key not in out and "x" in e:
-            out[key] = launch_of(nearest_truth(run.world, e["time_s"], e["x"]))
-    return out
+    return {key: launch_of(obj) for key, obj in _issued_objects(run).items() if len(key) == 2}
+
+
+def _about_payload(mine: list[dict], alert_object: dict, payload_id: str) -> list[dict]:
+    """The alerts about the launch's payload when there are any, else all of the launch's alerts.
+
+    Impact scores are about where the warhead lands: a spent stage's alert is right about the
+    stage, and scoring it against the payload's impact point would call it an error. Each revision
+    is judged by the state it was issued from, since an alert begun on a stage-and-warhead blur
+    may follow the warhead once they part.
+    """
+    payload = [e for e in mine if alert_object.get((e["issuer"], e["warning_id"], e["revision"])) == payload_id]
+    return payload or mine
 
 
 def build_summary(run: ExerciseRun) -> dict:
     sc = run.scenario
     protected = set(sc.nations)
-    alert_launch = _issued_launch(run)
+    alert_object = _issued_objects(run)
+    alert_launch = {key: launch_of(obj) for key, obj in alert_object.items() if len(key) == 2}
     delivered = run.events.of_type("warning-delivered")
     per_launch = []
     for launch in sc.launches:
@@ -55,8 +76,10 @@ def build_summary(run: ExerciseRun) -> dict:
                 launch_alert[n] = round(e["t_s"] - t0, 1)
             if first_warning[n] is None and e["kind"] in AREA_NAMING and e["areas"]:
                 first_warning[n] = round(e["t_s"] - t0, 1)
-        named = [e for e in mine if e["kind"] in AREA_NAMING and e["areas"] and e["impact"]]
-        with_impact = [e for e in mine if e["impact"]]
+        payload_id = f"{launch.id}/{run.world.flights[launch.id].objects[0].object_id}"
+        scored = _about_payload(mine, alert_object, payload_id)
+        named = [e for e in scored if e["kind"] in AREA_NAMING and e["areas"] and e["impact"]]
+        with_impact = [e for e in scored if e["impact"]]
         err_first = err_final = None
         predicted_area = None
         if named:
