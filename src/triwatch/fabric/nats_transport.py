@@ -1,18 +1,34 @@
 """NatsTransport: the fabric over NATS JetStream (nats-py), one connection per nation.
 
-Same two calls as the MemoryBus (``send``, ``receive``), so an Endpoint does not know which
-it uses. Layout of accounts, subjects and streams: see :mod:`triwatch.fabric.nats_server`.
+Same calls as the MemoryBus (``send``, ``receive``, ``commit``), so an Endpoint does not know
+which it uses. Layout of accounts, subjects and streams: see :mod:`triwatch.fabric.nats_server`.
 
-- ``send`` publishes ``tw.<me>.<to>.<kind>`` with JetStream and waits for the receiving
-  stream's acknowledgement, so a send that returns is stored at the receiver's side.
-  The header ``Nats-Msg-Id`` (a hash of the bytes) lets the stream drop a retried copy.
-- ``receive`` hands over what a background pull loop fetched from this nation's durable
-  consumer, and acknowledges it (flushed to the server) before returning: a node that dies
-  and comes back resumes after the last message it took, and anything fetched but not yet
-  handed over is delivered again after ``ack_wait_s``.
+**Send** publishes ``tw.<me>.<to>.<kind>`` with JetStream *without waiting* for the stream's
+acknowledgement: the publish is handed to the transport's event loop and ``send`` returns.
+Acknowledgements are collected in the background (many publishes in flight, as JetStream's
+async publish does); a publish that gets none is retried (the header ``Nats-Msg-Id``, a hash
+of the bytes, lets the stream drop a second copy) and, if it still fails, reported by
+:meth:`NatsTransport.flush`. ``flush`` waits until every publish so far is stored at its
+receiver's side. At most ``max_in_flight`` publishes wait for acknowledgement; beyond that
+``send`` blocks (back-pressure).
 
-nats-py is asyncio; the Endpoint is synchronous. The transport runs its own event loop
-in a daemon thread and the synchronous calls wait on it.
+**Receive** uses a durable *push* consumer on this nation's inbound stream: the server sends
+each message to the transport's inbox subscription the moment it is stored, so nothing waits
+for a poll or a fetch round trip. ``receive`` hands over what arrived; the messages stay
+unacknowledged until ``commit``: a node that dies between taking messages and handling them
+gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``, and to a
+restarted node on its next subscription). Acknowledgements are sent without waiting for the
+server (an acknowledgement lost on the way only causes a redelivery, which the Endpoint's
+replay window drops as a duplicate).
+
+**Link cut.** :meth:`NatsTransport.cut` / ``heal`` are not here: a link outage is made at the
+server (:meth:`~triwatch.fabric.nats_server.LocalNatsServer.cut_link`), because that is where
+a real outage happens; the transport just sees its publishes on that link go unacknowledged
+and retries them until the link comes back (see ``retry_for_s``).
+
+nats-py is asyncio; the Endpoint is synchronous. The transport runs its own event loop in a
+daemon thread; the synchronous calls only schedule work on it (``call_soon_threadsafe``), so a
+send or a commit costs the node microseconds, not a round trip.
 """
 
 from __future__ import annotations
@@ -21,18 +37,30 @@ import asyncio
 import hashlib
 import ssl
 import threading
+import time
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nats
-from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
 from nats.js.errors import BadRequestError
 
 from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, stream_name, subject
 
-FETCH_BATCH = 256
+#: Publishes waiting for their stream acknowledgement before ``send`` blocks.
+MAX_IN_FLIGHT = 4096
+
+
+@dataclass(frozen=True)
+class SendFailure:
+    """A publish that no stream acknowledged, even after retries."""
+
+    to: str
+    kind: str
+    error: str
 
 
 async def _ensure_stream(js: Any, nation: str, subjects: list[str]) -> None:
@@ -77,7 +105,12 @@ def provision_streams(
 
 
 class NatsTransport:
-    """One nation's connection to the NATS fabric (it can send and receive only as that nation)."""
+    """One nation's connection to the NATS fabric (it can send and receive only as that nation).
+
+    ``retry_for_s``: how long a publish keeps being retried when no acknowledgement comes (a
+    link cut, a server restart) before it is reported as failed; messages sent during a short
+    outage arrive after it, in order.
+    """
 
     def __init__(
         self,
@@ -87,18 +120,32 @@ class NatsTransport:
         *,
         topology: str = "hub",
         hub: str = "USA",
-        ack_wait_s: float = 5.0,
+        ack_wait_s: float = 30.0,
         timeout_s: float = 5.0,
         tls_ca: str | Path | None = None,
+        max_in_flight: int = MAX_IN_FLIGHT,
+        retry_for_s: float = 120.0,
     ) -> None:
+        if max_in_flight < 1:
+            raise ValueError(f"NatsTransport.max_in_flight: must be >= 1, got {max_in_flight}")
+        if ack_wait_s <= 0 or timeout_s <= 0 or retry_for_s < 0:
+            raise ValueError("NatsTransport: ack_wait_s and timeout_s must be > 0, retry_for_s >= 0")
         self.nation = creds.nation
         self._tls = tls_context(tls_ca)
         self.url = url
         self.timeout_s = timeout_s
+        self.retry_for_s = retry_for_s
         self._links = set(links(nations, topology, hub))
         self._subjects = inbound_subjects(self.nation, nations, topology, hub)
-        self._ready: deque[Any] = deque()
+        self._ready: deque[Any] = deque()  # arrived, not yet handed over (appended by the loop thread)
+        self._taken: list[Any] = []  # handed over, not yet committed
+        self._arrival = threading.Event()  # set by the loop thread when a message arrives
         self._errors: deque[str] = deque(maxlen=100)
+        self._failures: deque[SendFailure] = deque()
+        self._slots = threading.BoundedSemaphore(max_in_flight)
+        self._outbox: dict[str, deque[tuple[str, bytes]]] = {}  # per link, waiting to be published (loop thread)
+        self._workers: dict[str, asyncio.Task] = {}  # per link, the task publishing its outbox in order
+        self._max_in_flight = max_in_flight
         self._closing = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"nats-{self.nation}", daemon=True)
@@ -125,85 +172,174 @@ class NatsTransport:
             connect_timeout=self.timeout_s,
             error_cb=self._on_error,
             max_reconnect_attempts=-1,
+            reconnect_time_wait=0.2,
             tls=self._tls,
         )
         self._js = self._nc.jetstream()
         if self._subjects:
             await _ensure_stream(self._js, self.nation, self._subjects)
-            config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ack_wait_s, max_ack_pending=10_000)
-            self._sub = await self._js.pull_subscribe(
-                "", durable=CONSUMER_NAME, stream=stream_name(self.nation), config=config
+            config = ConsumerConfig(
+                ack_policy=AckPolicy.EXPLICIT,
+                ack_wait=ack_wait_s,
+                max_ack_pending=20_000,
+                deliver_policy=DeliverPolicy.ALL,
             )
-            self._pump_task = asyncio.ensure_future(self._pump())
+            self._sub = await self._js.subscribe(
+                "",
+                durable=CONSUMER_NAME,
+                stream=stream_name(self.nation),
+                config=config,
+                cb=self._arrived,
+                manual_ack=True,
+            )
 
-    async def _pump(self) -> None:
-        while not self._closing:
-            try:
-                msgs = await self._sub.fetch(FETCH_BATCH, timeout=1.0)
-            except (TimeoutError, nats.errors.TimeoutError):
-                continue
-            except asyncio.CancelledError:
+    async def _arrived(self, msg: Any) -> None:
+        self._ready.append(msg)
+        self._arrival.set()
+
+    def _enqueue(self, to: str, kind: str, data: bytes) -> None:
+        self._outbox.setdefault(to, deque()).append((kind, data))
+        if to not in self._workers:
+            self._workers[to] = self._loop.create_task(self._drain_link(to))
+
+    async def _drain_link(self, to: str) -> None:
+        """Publish what waits for ``to``, in order: everything queued goes out at once (pipelined)."""
+        queue = self._outbox[to]
+        try:
+            while queue:
+                batch = [queue.popleft() for _ in range(len(queue))]
+                await self._publish_in_order(to, batch)
+        finally:
+            del self._workers[to]
+
+    async def _publish_in_order(self, to: str, batch: list[tuple[str, bytes]]) -> None:
+        """Publish ``batch`` and await every acknowledgement; from the first one missing, publish again.
+
+        Re-publishing the tail keeps the link's order: nothing after a lost message is
+        confirmed before it. A copy that had in fact been stored is dropped by the stream
+        (same ``Nats-Msg-Id`` within its duplicate window) or, later, by the receiver's
+        replay window. Retries back off up to 1 s and stop after ``retry_for_s``.
+        """
+        items = [
+            (
+                subject(self.nation, to, kind),
+                kind,
+                data,
+                {"Nats-Msg-Id": hashlib.blake2b(data, digest_size=16).hexdigest()},
+            )
+            for kind, data in batch
+        ]
+        give_up = time.monotonic() + self.retry_for_s
+        pause = 0.05
+        while items:
+            results = await asyncio.gather(
+                *(self._js.publish(subj, data, timeout=self.timeout_s, headers=h) for subj, _, data, h in items),
+                return_exceptions=True,
+            )
+            bad = next((i for i, r in enumerate(results) if isinstance(r, BaseException)), len(items))
+            for _ in range(bad):
+                self._slots.release()
+            if bad == len(items):
                 return
-            except Exception as exc:  # connection trouble: note it, back off, keep pulling
-                self._errors.append(f"fetch: {exc}")
-                await asyncio.sleep(0.2)
-                continue
-            self._ready.extend(msgs)
-
-    async def _publish(self, subj: str, data: bytes) -> None:
-        headers = {"Nats-Msg-Id": hashlib.blake2b(data, digest_size=16).hexdigest()}
-        await self._js.publish(subj, data, timeout=self.timeout_s, headers=headers)
+            items, error = items[bad:], results[bad]
+            if self._closing or time.monotonic() + pause > give_up:
+                for _, kind, _, _ in items:
+                    self._failures.append(SendFailure(to, kind, f"{type(error).__name__}: {error}"[:300]))
+                    self._slots.release()
+                return
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
     async def _ack(self, msgs: list[Any]) -> None:
         for m in msgs:
-            await m.ack()
+            try:
+                await m.ack()
+            except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copy
+                self._errors.append(f"ack: {exc!r}")
+
+    async def _drain(self) -> None:
+        while self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
         await self._nc.flush(timeout=self.timeout_s)
 
     # ---------------------------------------------------------------- public
     def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
-        """Publish ``data`` to ``to``'s stream and wait for its acknowledgement (ConnectionError if none)."""
+        """Queue ``data`` for ``to``'s stream; returns at once (see :meth:`flush` for the outcome)."""
         if sender != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).send: cannot send as {sender}")
         if (sender, to) not in self._links:
             raise ValueError(f"NatsTransport({self.nation}).send: no link {sender}->{to} in this topology")
-        subj = subject(sender, to, kind)
-        for attempt in (1, 2):  # one retry: the stream's duplicate window drops a second copy
-            try:
-                self._call(self._publish(subj, bytes(data)), self.timeout_s + 1)
-                return
-            except Exception as exc:
-                if attempt == 2:
-                    raise ConnectionError(f"NatsTransport({self.nation}): publish to {subj} failed: {exc!r}") from exc
+        if self._closing:
+            raise ConnectionError(f"NatsTransport({self.nation}).send: transport is closed")
+        if not self._slots.acquire(timeout=self.timeout_s + self.retry_for_s):
+            raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
+        self._loop.call_soon_threadsafe(self._enqueue, to, kind, bytes(data))
 
-    def receive(self, nation: str) -> list[bytes]:
-        """Everything fetched for this nation so far, acknowledged before it is returned."""
+    def flush(self, timeout_s: float | None = None) -> list[SendFailure]:
+        """Wait until every publish so far is acknowledged or given up; return (and forget) the failures."""
+        if not self._closing:
+            self._call(self._drain(), timeout_s or (self.retry_for_s + self.timeout_s + 5))
+        out = list(self._failures)
+        self._failures.clear()
+        return out
+
+    def in_flight(self) -> int:
+        """Publishes sent but not yet acknowledged or given up."""
+        return self._max_in_flight - self._slots._value  # noqa: SLF001 - BoundedSemaphore has no public count
+
+    def receive(self, nation: str, wait_s: float = 0.0) -> list[bytes]:
+        """Everything that arrived for this nation so far, oldest first; unacknowledged until :meth:`commit`.
+
+        ``wait_s`` > 0: if nothing is there yet, block (without holding the GIL, so the
+        transport's thread runs at once) until something arrives or ``wait_s`` passes.
+        """
         if nation != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).receive: cannot read {nation}'s inbox")
+        ready = self._ready
+        if not ready and wait_s > 0:
+            self._arrival.clear()
+            if not ready:  # a message that arrived between the check and the clear is not missed
+                self._arrival.wait(wait_s)
         msgs = []
-        while self._ready:
-            msgs.append(self._ready.popleft())
-        if msgs:
-            try:
-                self._call(self._ack(msgs))
-            except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copies
-                self._errors.append(f"ack: {exc!r}")
+        while ready:
+            msgs.append(ready.popleft())
+        self._taken.extend(msgs)
         return [m.data for m in msgs]
+
+    def commit(self, nation: str) -> int:
+        """Acknowledge everything handed over by :meth:`receive` so far (the node has handled it); count."""
+        if nation != self.nation:
+            raise ValueError(f"NatsTransport({self.nation}).commit: cannot commit {nation}'s inbox")
+        if not self._taken or self._closing:
+            return 0
+        msgs, self._taken = self._taken, []
+        self._loop.call_soon_threadsafe(lambda: self._loop.create_task(self._ack(msgs)))
+        return len(msgs)
 
     def errors(self) -> list[str]:
         """Errors the server or the client reported (e.g. permission violations)."""
         return list(self._errors)
 
-    def close(self) -> None:
-        """Stop pulling, close the connection and the event loop thread."""
+    def close(self, *, flush: bool = True) -> None:
+        """Wait for publishes in flight (unless ``flush=False``), then close the connection and the loop.
+
+        Messages handed over but not committed are *not* acknowledged: JetStream delivers
+        them again to the next connection of this nation.
+        """
         if self._closing:
             return
+        if flush and getattr(self, "_nc", None) is not None:
+            try:
+                self._call(self._drain(), self.timeout_s + 2)
+            except Exception as exc:  # closing anyway; what was not stored is reported by the failures
+                self._errors.append(f"close: {exc!r}")
         self._closing = True
 
         async def shutdown() -> None:
-            task = getattr(self, "_pump_task", None)
-            if task is not None:
+            workers = list(self._workers.values())
+            for task in workers:
                 task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+            await asyncio.gather(*workers, return_exceptions=True)
             nc = getattr(self, "_nc", None)
             if nc is not None and not nc.is_closed:
                 await nc.close()

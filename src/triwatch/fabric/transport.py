@@ -5,7 +5,10 @@ works unchanged in process or over NATS:
 
 - ``send(sender, to, kind, data)``: hand ``data`` (one encoded envelope) from ``sender`` to
   the inbox of ``to``;
-- ``receive(nation)``: take everything waiting in ``nation``'s inbox, oldest first.
+- ``receive(nation, wait_s=0.0)``: take everything waiting in ``nation``'s inbox, oldest
+  first (a transport fed from elsewhere may wait up to ``wait_s`` for the first message);
+- ``commit(nation)``: the node has handled what ``receive`` returned (a transport that
+  stores messages acknowledges them now and would otherwise deliver them again).
 
 :class:`MemoryBus` is the in-process transport: one FIFO inbox per nation, the hand-over is
 synchronous (``send`` returns once the bytes are in the inbox), so a run is deterministic.
@@ -24,7 +27,9 @@ class Transport(Protocol):
 
     def send(self, sender: str, to: str, kind: str, data: bytes) -> None: ...
 
-    def receive(self, nation: str) -> list[bytes]: ...
+    def receive(self, nation: str, wait_s: float = 0.0) -> list[bytes]: ...
+
+    def commit(self, nation: str) -> int: ...
 
 
 Tap = Callable[[str, str, str, bytes], None]
@@ -50,13 +55,18 @@ class MemoryBus:
         if self._tap is not None:
             self._tap(sender, to, kind, bytes(data))
 
-    def receive(self, nation: str) -> list[bytes]:
+    def receive(self, nation: str, wait_s: float = 0.0) -> list[bytes]:
+        """Take the inbox; ``wait_s`` is ignored: in one process nothing can arrive while we wait."""
         inbox = self._inboxes.get(nation)
         if not inbox:
             return []
         out = list(inbox)
         inbox.clear()
         return out
+
+    def commit(self, nation: str) -> int:
+        """Nothing to acknowledge: an in-process inbox hands each message over once."""
+        return 0
 
     def inject(self, to: str, data: bytes) -> None:
         """Put raw bytes in ``to``'s inbox as if from the wire (tests of forged or malformed input)."""
