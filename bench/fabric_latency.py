@@ -167,8 +167,9 @@ class FabricPath:
         self.transports = {n: NatsTransport(srv.url, srv.creds[n], NATIONS) for n in NATIONS}
         start = sequence_start_from_clock()
         clock = lambda: datetime.now(UTC)  # noqa: E731
+        # The audit log writes its hash chain in batches of 256 rows, as an exercise's MemoryFabric does.
         self.ep = {
-            n: Endpoint(n, policy, keys, t, AuditLog(":memory:"), clock, first_sequence=start)
+            n: Endpoint(n, policy, keys, t, AuditLog(":memory:", flush_every=256), clock, first_sequence=start)
             for n, t in self.transports.items()
         }
 

@@ -17,9 +17,10 @@ each message to the transport's inbox subscription the moment it is stored, so n
 for a poll or a fetch round trip. ``receive`` hands over what arrived; the messages stay
 unacknowledged until ``commit``: a node that dies between taking messages and handling them
 gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``, and to a
-restarted node on its next subscription). Acknowledgements are sent without waiting for the
-server (an acknowledgement lost on the way only causes a redelivery, which the Endpoint's
-replay window drops as a duplicate).
+restarted node on its next subscription). The loop thread sends the acknowledgements of
+committed messages every 20 ms without waiting for the server (a commit does not wake it; an
+acknowledgement lost on the way only causes a redelivery, which the Endpoint's replay window
+drops as a duplicate).
 
 **Link cut.** :meth:`NatsTransport.cut` / ``heal`` are not here: a link outage is made at the
 server (:meth:`~triwatch.fabric.nats_server.LocalNatsServer.cut_link`), because that is where
@@ -52,6 +53,8 @@ from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, st
 
 #: Publishes waiting for their stream acknowledgement before ``send`` blocks.
 MAX_IN_FLIGHT = 4096
+#: Committed messages are acknowledged by the loop thread at most this long after the commit.
+ACK_PERIOD_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class NatsTransport:
         self._subjects = inbound_subjects(self.nation, nations, topology, hub)
         self._ready: deque[Any] = deque()  # arrived, not yet handed over (appended by the loop thread)
         self._taken: list[Any] = []  # handed over, not yet committed
+        self._to_ack: deque[Any] = deque()  # committed, acknowledgement not yet sent (taken by the loop thread)
         self._arrival = threading.Event()  # set by the loop thread when a message arrives
         self._errors: deque[str] = deque(maxlen=100)
         self._failures: deque[SendFailure] = deque()
@@ -192,6 +196,7 @@ class NatsTransport:
                 cb=self._arrived,
                 manual_ack=True,
             )
+            self._acker = asyncio.ensure_future(self._ack_committed())
 
     async def _arrived(self, msg: Any) -> None:
         self._ready.append(msg)
@@ -250,8 +255,22 @@ class NatsTransport:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 1.0)
 
-    async def _ack(self, msgs: list[Any]) -> None:
-        for m in msgs:
+    async def _ack_committed(self) -> None:
+        """Send the acknowledgements of committed messages every ACK_PERIOD_S.
+
+        A commit does not wake this thread: waking it would make it compete for the GIL with the
+        node at the moment the node verifies the next message. Acknowledging up to 20 ms later
+        costs nothing (the server waits ``ack_wait_s``); a crash in between only means a
+        redelivery, which the replay window drops.
+        """
+        while True:
+            await asyncio.sleep(ACK_PERIOD_S)
+            await self._send_acks()
+
+    async def _send_acks(self) -> None:
+        queue = self._to_ack
+        while queue:
+            m = queue.popleft()
             try:
                 await m.ack()
             except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copy
@@ -260,6 +279,7 @@ class NatsTransport:
     async def _drain(self) -> None:
         while self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        await self._send_acks()
         await self._nc.flush(timeout=self.timeout_s)
 
     # ---------------------------------------------------------------- public
@@ -313,7 +333,7 @@ class NatsTransport:
         if not self._taken or self._closing:
             return 0
         msgs, self._taken = self._taken, []
-        self._loop.call_soon_threadsafe(lambda: self._loop.create_task(self._ack(msgs)))
+        self._to_ack.extend(msgs)  # sent by the loop thread within ACK_PERIOD_S (see _ack_committed)
         return len(msgs)
 
     def errors(self) -> list[str]:
@@ -336,7 +356,7 @@ class NatsTransport:
         self._closing = True
 
         async def shutdown() -> None:
-            workers = list(self._workers.values())
+            workers = [*self._workers.values(), *([self._acker] if hasattr(self, "_acker") else [])]
             for task in workers:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
