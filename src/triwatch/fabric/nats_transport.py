@@ -162,7 +162,12 @@ class NatsTransport:
 
     # ------------------------------------------------------------ event loop side
     def _call(self, coro: Any, timeout: float | None = None) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout or self.timeout_s)
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return future.result(timeout or self.timeout_s)
+        except TimeoutError:
+            future.cancel()  # do not leave the coroutine running on the loop
+            raise
 
     async def _on_error(self, exc: Exception) -> None:
         self._errors.append(str(exc))
