@@ -49,10 +49,12 @@ def test_messages_sent_during_a_link_cut_arrive_after_healing_in_order_once(keys
             assert [d.payload for d in usa_got] == [{"k": 1}]
             time.sleep(0.5)
             assert ep["JPN"].poll() == []  # nothing crosses the cut line
-            assert tr["USA"].in_flight() == 41  # held by the sender, retried
+            assert ep["USA"].flush(wait_for_stalled=False) == 0  # returns: KOR's copies stored, JPN's held
+            assert tr["USA"].in_flight() == 41 and tr["USA"].stalled() == ["JPN"]  # held by the sender, retried
 
             srv.heal_link("USA", "JPN")
             assert ep["USA"].flush() == 0  # every held message is now stored at JPN's side
+            assert tr["USA"].stalled() == []
             got = _collect(ep["JPN"], 41)
             warnings = [d.payload["i"] for d in got if d.kind == "warnings"]
             assert warnings == list(range(1, 41)), "lost, duplicated or out of order"

@@ -278,13 +278,16 @@ class Endpoint:
             self.audit.append(self.nation, event, detail)
         return len(rows)
 
-    def flush(self) -> int:
+    def flush(self, *, wait_for_stalled: bool = True) -> int:
         """Wait until the transport has stored or given up every message sent so far (NATS); each
-        failure is counted in ``send_failed`` and logged as ``send-failed``. Returns the failures."""
+        failure is counted in ``send_failed`` and logged as ``send-failed``. Returns the failures.
+
+        ``wait_for_stalled=False``: do not wait for messages held on a cut link (they go when it heals).
+        """
         flush = getattr(self.transport, "flush", None)
         if flush is None:
             return 0
-        failures = flush()
+        failures = flush(wait_for_stalled=wait_for_stalled)
         for f in failures:
             self._stats.send_failed[f.to] += 1
             self.audit.append(self.nation, "send-failed", {"to": f.to, "kind": f.kind, "error": f.error})

@@ -149,6 +149,7 @@ class NatsTransport:
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._outbox: dict[str, deque[tuple[str, bytes]]] = {}  # per link, waiting to be published (loop thread)
         self._workers: dict[str, asyncio.Task] = {}  # per link, the task publishing its outbox in order
+        self._stalled: set[str] = set()  # links whose publishes are being retried (cut, server away)
         self._max_in_flight = max_in_flight
         self._closing = False
         self._loop = asyncio.new_event_loop()
@@ -250,13 +251,16 @@ class NatsTransport:
             for _ in range(bad):
                 self._slots.release()
             if bad == len(items):
+                self._stalled.discard(to)
                 return
             items, error = items[bad:], results[bad]
             if self._closing or time.monotonic() + pause > give_up:
                 for _, kind, _, _ in items:
                     self._failures.append(SendFailure(to, kind, f"{type(error).__name__}: {error}"[:300]))
                     self._slots.release()
+                self._stalled.discard(to)
                 return
+            self._stalled.add(to)
             await asyncio.sleep(pause)
             pause = min(pause * 2, 1.0)
 
@@ -281,9 +285,12 @@ class NatsTransport:
             except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copy
                 self._errors.append(f"ack: {exc!r}")
 
-    async def _drain(self) -> None:
-        while self._workers:
-            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+    async def _drain(self, wait_for_stalled: bool = True) -> None:
+        while True:
+            busy = [w for to, w in self._workers.items() if wait_for_stalled or to not in self._stalled]
+            if not busy:
+                break
+            await asyncio.wait(busy, timeout=0.05)  # look again: a link may stall or recover meanwhile
         await self._send_acks()
         await self._nc.flush(timeout=self.timeout_s)
 
@@ -300,13 +307,22 @@ class NatsTransport:
             raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
         self._loop.call_soon_threadsafe(self._enqueue, to, kind, bytes(data))
 
-    def flush(self, timeout_s: float | None = None) -> list[SendFailure]:
-        """Wait until every publish so far is acknowledged or given up; return (and forget) the failures."""
+    def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
+        """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.
+
+        ``wait_for_stalled=False``: do not wait for links whose publishes are being retried (a cut
+        link): their messages stay queued, in order, and go when the link returns. A node in
+        lockstep uses it to know that everything that *can* be delivered is stored.
+        """
         if not self._closing:
-            self._call(self._drain(), timeout_s or (self.retry_for_s + self.timeout_s + 5))
+            self._call(self._drain(wait_for_stalled), timeout_s or (self.retry_for_s + self.timeout_s + 5))
         out = list(self._failures)
         self._failures.clear()
         return out
+
+    def stalled(self) -> list[str]:
+        """Partners whose link is stalled: publishes to them are being retried (a cut link)."""
+        return sorted(self._stalled)
 
     def in_flight(self) -> int:
         """Publishes sent but not yet acknowledged or given up."""
