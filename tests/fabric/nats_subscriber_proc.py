@@ -34,7 +34,8 @@ def main() -> None:
     cfg = json.loads((setup / "setup.json").read_text())
     policy = ReleasePolicy.from_config(cfg["nations"])
     keys = KeyRing.load(setup / "keys", "JPN")
-    transport = NatsTransport(cfg["url"], Credentials(**cfg["creds"]), cfg["nations"], ack_wait_s=1.0)
+    # ack_wait far beyond the test's 20 s: what the dead process held comes again at restart, not after ack_wait.
+    transport = NatsTransport(cfg["url"], Credentials(**cfg["creds"]), cfg["nations"], ack_wait_s=60.0)
     audit = AuditLog(setup / "audit.sqlite")
     endpoint = Endpoint("JPN", policy, keys, transport, audit, lambda: datetime.now(UTC))
     endpoint.restore_replay_window()

@@ -16,8 +16,8 @@ receiver's side. At most ``max_in_flight`` publishes wait for acknowledgement; b
 each message to the transport's inbox subscription the moment it is stored, so nothing waits
 for a poll or a fetch round trip. ``receive`` hands over what arrived; the messages stay
 unacknowledged until ``commit``: a node that dies between taking messages and handling them
-gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``, and to a
-restarted node on its next subscription). The loop thread sends the acknowledgements of
+gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``; a restarted
+node gets them at once, see ``_consumer_config``). The loop thread sends the acknowledgements of
 committed messages every 20 ms without waiting for the server (a commit does not wake it; an
 acknowledgement lost on the way only causes a redelivery, which the Endpoint's replay window
 drops as a duplicate).
@@ -47,7 +47,7 @@ from typing import Any
 
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
-from nats.js.errors import BadRequestError
+from nats.js.errors import BadRequestError, NotFoundError
 
 from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, stream_name, subject
 
@@ -188,12 +188,7 @@ class NatsTransport:
         self._js = self._nc.jetstream()
         if self._subjects:
             await _ensure_stream(self._js, self.nation, self._subjects)
-            config = ConsumerConfig(
-                ack_policy=AckPolicy.EXPLICIT,
-                ack_wait=ack_wait_s,
-                max_ack_pending=20_000,
-                deliver_policy=DeliverPolicy.ALL,
-            )
+            config = await self._consumer_config(ack_wait_s)
             self._sub = await self._js.subscribe(
                 "",
                 durable=CONSUMER_NAME,
@@ -203,6 +198,33 @@ class NatsTransport:
                 manual_ack=True,
             )
             self._acker = asyncio.ensure_future(self._ack_committed())
+
+    async def _consumer_config(self, ack_wait_s: float) -> ConsumerConfig:
+        """The durable consumer's settings; after a crash, a fresh consumer that resumes at once.
+
+        If this nation's previous connection died holding messages it had not committed, the
+        server would redeliver them only after ``ack_wait``. Instead the old consumer is replaced
+        by one starting right after the last message acknowledged in order (the ack floor): the
+        node gets them again at once. Messages past the floor that had been acknowledged come again
+        too; the Endpoint's replay window, restored from its audit log, refuses them as duplicates.
+        """
+        stream = stream_name(self.nation)
+        config = ConsumerConfig(
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=ack_wait_s,
+            max_ack_pending=20_000,
+            deliver_policy=DeliverPolicy.ALL,
+        )
+        try:
+            info = await self._js.consumer_info(stream, CONSUMER_NAME)
+        except NotFoundError:
+            return config
+        if info.num_ack_pending and not info.push_bound:
+            floor = info.ack_floor.stream_seq if info.ack_floor else 0
+            await self._js.delete_consumer(stream, CONSUMER_NAME)
+            config.deliver_policy = DeliverPolicy.BY_START_SEQUENCE
+            config.opt_start_seq = floor + 1
+        return config
 
     async def _arrived(self, msg: Any) -> None:
         self._ready.append(msg)
