@@ -40,9 +40,8 @@ comes later); :meth:`Endpoint.flush` waits for it and logs and counts what faile
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -67,7 +66,10 @@ from .policy import ReleasePolicy
 from .replay import DEFAULT_WINDOW, ReplayWindow
 from .results import Delivery, PublishResult
 from .stats import EndpointStats
+from .timing import sequence_start_from_clock, utc_iso
 from .transport import Transport
+
+__all__ = ["REFUSAL_REASONS", "Endpoint", "sequence_start_from_clock", "utc_iso"]
 
 REFUSAL_REASONS: tuple[str, ...] = (
     "malformed",
@@ -79,23 +81,6 @@ REFUSAL_REASONS: tuple[str, ...] = (
     "duplicate",
     "replay",
 )
-
-
-def sequence_start_from_clock() -> int:
-    """A first sequence number for a deployed node: microseconds since 1970.
-
-    A node that restarts must not reuse sequence numbers its partners have seen (they would
-    refuse them as replays); starting from the clock keeps numbers rising across restarts as
-    long as the node sends fewer than a million messages a second.
-    """
-    return time.time_ns() // 1000
-
-
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 UTC with a Z suffix; a naive datetime is taken to be UTC already."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Endpoint:

