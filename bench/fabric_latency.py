@@ -159,12 +159,12 @@ def ping_waiting(ep: dict[str, Endpoint], origin: str, path: list[str], n: int) 
 class FabricPath:
     """The fabric over NATS: envelope, policy, Ed25519, audit, NatsTransport (threads as a node runs them)."""
 
-    def __init__(self, srv: LocalNatsServer) -> None:
+    def __init__(self, srv: LocalNatsServer, *, outbox: bool = False) -> None:
         keys = KeyRing.generate(NATIONS)
         # USA's tracks to JPN only, so the direct path is one message to one receiver, as the raw one;
         # KOR's tracks keep the default (USA and JPN): the hub reads them and relays them to JPN.
         policy = ReleasePolicy.from_config(NATIONS, {"USA": {"tracks": {"rel_to": ["JPN"]}}})
-        self.transports = {n: NatsTransport(srv.url, srv.creds[n], NATIONS) for n in NATIONS}
+        self.transports = {n: NatsTransport(srv.url, srv.creds[n], NATIONS, outbox=outbox) for n in NATIONS}
         start = sequence_start_from_clock()
         clock = lambda: datetime.now(UTC)  # noqa: E731
         # The audit log writes its hash chain in batches of 256 rows, as an exercise's MemoryFabric does.
@@ -292,25 +292,35 @@ def compare(n: int, block: int = 25) -> None:
     blocks of ``block`` messages so both see the same load on the machine."""
     size = len(wire_size_probe())
     print(f"raw     NATS core pub->sub    {pct(asyncio.run(raw_core(n, size)))}  [plain server, {size} B]")
-    with LocalNatsServer(NATIONS) as fabric_srv, LocalNatsServer(NATIONS) as raw_srv:
-        fabric, raw = FabricPath(fabric_srv), RawPath(raw_srv, size)
+    with (
+        LocalNatsServer(NATIONS) as fabric_srv,
+        LocalNatsServer(NATIONS) as raw_srv,
+        LocalNatsServer(NATIONS) as outbox_srv,
+    ):
+        paths = {
+            "fabric": FabricPath(fabric_srv),
+            "raw": RawPath(raw_srv, size),
+            "outbox": FabricPath(outbox_srv, outbox=True),
+        }
         try:
-            for path in ("direct", "relayed"):
-                fabric.run(path, 20), raw.run(path, 20)  # warm-up: connections, consumers, caches
-                f_s: list[float] = []
-                r_s: list[float] = []
+            for route in ("direct", "relayed"):
+                samples: dict[str, list[float]] = {name: [] for name in paths}
+                for p in paths.values():
+                    p.run(route, 20)  # warm-up: connections, consumers, caches
                 for _ in range(max(1, n // block)):
-                    f_s += fabric.run(path, block)
-                    r_s += raw.run(path, block)
-                route = "USA->JPN" if path == "direct" else "KOR->USA->JPN"
-                print(f"raw     JetStream {path:8s}    {pct(r_s)}  [{route}, same path, bytes only]")
-                print(f"nats    fabric {path:8s}       {pct(f_s)}  [{route}, envelope+policy+Ed25519+audit]")
+                    for name, p in paths.items():
+                        samples[name] += p.run(route, block)
+                hops = "USA->JPN" if route == "direct" else "KOR->USA->JPN"
+                r_s, f_s = samples["raw"], samples["fabric"]
+                print(f"raw     JetStream {route:8s}    {pct(r_s)}  [{hops}, same path, bytes only]")
+                print(f"nats    fabric {route:8s}       {pct(f_s)}  [{hops}, envelope+policy+Ed25519+audit]")
+                print(f"nats    fabric+outbox {route:8s}{pct(samples['outbox'])}  [{hops}, store and forward]")
                 r50 = np.percentile(f_s, 50) / np.percentile(r_s, 50)
                 r99 = np.percentile(f_s, 99) / np.percentile(r_s, 99)
-                print(f"ratio   fabric/raw {path:8s}   p50 {r50:5.2f}x   p99 {r99:5.2f}x   (goal < 2x)")
+                print(f"ratio   fabric/raw {route:8s}   p50 {r50:5.2f}x   p99 {r99:5.2f}x   (goal < 2x)")
         finally:
-            fabric.close()
-            raw.close()
+            for p in paths.values():
+                p.close()
 
 
 def wire_size_probe() -> bytes:

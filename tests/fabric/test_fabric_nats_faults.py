@@ -67,6 +67,40 @@ def test_messages_sent_during_a_link_cut_arrive_after_healing_in_order_once(keys
                 t.close()
 
 
+def test_with_an_outbox_the_backlog_waits_in_jetstream_and_survives_a_sender_restart(keys):
+    """Store and forward: what USA sends during the cut is kept in USA's own stream, not in USA's memory."""
+    policy = ReleasePolicy.from_config(NATIONS, {"USA": {"warnings": {"rel_to": ["JPN"]}}})
+    with LocalNatsServer(NATIONS) as srv:
+        usa = NatsTransport(srv.url, srv.creds["USA"], NATIONS, outbox=True)
+        jpn = NatsTransport(srv.url, srv.creds["JPN"], NATIONS)
+        try:
+            clock = StepClock()
+            pub = Endpoint(
+                "USA", policy, keys, usa, AuditLog(":memory:"), clock, first_sequence=sequence_start_from_clock()
+            )
+            node = Endpoint("JPN", policy, keys, jpn, AuditLog(":memory:"), StepClock())
+            pub.publish("warnings", {"i": 0})
+            assert pub.flush() == 0
+            assert [d.payload["i"] for d in _collect(node, 1)] == [0]
+            srv.cut_link("USA", "JPN")
+            for i in range(1, 31):
+                pub.publish("warnings", {"i": i})
+            assert pub.flush(wait_for_stalled=False) == 0 and usa.stalled() == ["JPN"]
+            held = usa._call(usa._js.stream_info("OUT_USA_JPN")).state.messages  # noqa: SLF001
+            assert held == 30  # the first one left the outbox (a work queue) once forwarded
+            usa.close(flush=False)  # the sender dies with the link still down: its memory is gone
+            srv.heal_link("USA", "JPN")
+            usa = NatsTransport(srv.url, srv.creds["USA"], NATIONS, outbox=True)  # restarted: forwards the backlog
+            assert usa.flush() == []
+            got = _collect(node, 30)
+            assert [d.payload["i"] for d in got] == list(range(1, 31)), "lost, duplicated or out of order"
+            time.sleep(0.3)
+            assert node.poll() == [] and node.stats()["refused"]["count"] == 0
+        finally:
+            usa.close()
+            jpn.close()
+
+
 def test_a_cut_longer_than_the_retry_budget_is_reported_as_send_failed(keys):
     policy = ReleasePolicy.from_config(NATIONS)
     with LocalNatsServer(NATIONS) as srv:

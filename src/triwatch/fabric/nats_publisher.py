@@ -26,6 +26,7 @@ import hashlib
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,24 @@ class SendFailure:
     error: str
 
 
+@dataclass
+class Outgoing:
+    """One message to publish on a lane.
+
+    ``slot``: it holds a send slot, released once stored or given up. ``patient``: it is never
+    given up (it is safe in an outbox stream; only closing stops the retries). ``done`` runs once
+    it is stored.
+    """
+
+    to: str
+    kind: str
+    subject: str
+    data: bytes
+    done: Callable[[], None] | None = None
+    slot: bool = True
+    patient: bool = False
+
+
 class LinkPublisher:
     """Per-link ordered, pipelined JetStream publishing with retries (see the module docstring)."""
 
@@ -56,7 +75,7 @@ class LinkPublisher:
         self.max_in_flight = max_in_flight
         self.closing = False
         self._slots = threading.BoundedSemaphore(max_in_flight)
-        self._queues: dict[str, deque[tuple[str, bytes]]] = {}
+        self._queues: dict[str, deque[Outgoing]] = {}
         self._workers: dict[str, asyncio.Task] = {}
         self._stalled: set[str] = set()
         self._failures: deque[SendFailure] = deque()
@@ -71,6 +90,7 @@ class LinkPublisher:
         return self.max_in_flight - self._slots._value  # noqa: SLF001 - BoundedSemaphore has no public count
 
     def stalled(self) -> list[str]:
+        """Lanes (partners, or ``out:<partner>`` outboxes) whose publishes are being retried."""
         return sorted(self._stalled)
 
     def take_failures(self) -> list[SendFailure]:
@@ -80,10 +100,14 @@ class LinkPublisher:
 
     # -- event loop -----------------------------------------------------------------------
     def enqueue(self, to: str, kind: str, data: bytes) -> None:
-        """Queue one message for ``to`` (its slot already taken); start the link's task if idle."""
-        self._queues.setdefault(to, deque()).append((kind, data))
-        if to not in self._workers:
-            self._workers[to] = asyncio.get_running_loop().create_task(self._drain_link(to))
+        """Queue one message for ``to``'s stream (its slot already taken)."""
+        self.enqueue_on(to, Outgoing(to, kind, subject(self.sender, to, kind), data))
+
+    def enqueue_on(self, lane: str, item: Outgoing) -> None:
+        """Queue ``item`` on ``lane`` (a partner, or an outbox); start the lane's task if idle."""
+        self._queues.setdefault(lane, deque()).append(item)
+        if lane not in self._workers:
+            self._workers[lane] = asyncio.get_running_loop().create_task(self._drain_lane(lane))
 
     async def drain(self, wait_for_stalled: bool = True) -> None:
         """Return once every link's queue is published (or given up); skip stalled links if asked."""
@@ -99,40 +123,49 @@ class LinkPublisher:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
 
-    async def _drain_link(self, to: str) -> None:
-        queue = self._queues[to]
+    async def _drain_lane(self, lane: str) -> None:
+        queue = self._queues[lane]
         try:
             while queue:
-                batch = [queue.popleft() for _ in range(len(queue))]
-                await self._publish_in_order(to, batch)
+                await self._publish_in_order(lane, [queue.popleft() for _ in range(len(queue))])
         finally:
-            del self._workers[to]
+            del self._workers[lane]
 
-    async def _publish_in_order(self, to: str, batch: list[tuple[str, bytes]]) -> None:
-        items = [(subject(self.sender, to, kind), kind, data, {"Nats-Msg-Id": _msg_id(data)}) for kind, data in batch]
+    async def _publish_in_order(self, lane: str, items: list[Outgoing]) -> None:
         give_up = time.monotonic() + self.retry_for_s
         pause = PAUSE_S
         while items:
             results = await asyncio.gather(
-                *(self.js.publish(subj, data, timeout=self.timeout_s, headers=h) for subj, _, data, h in items),
+                *(
+                    self.js.publish(m.subject, m.data, timeout=self.timeout_s, headers={"Nats-Msg-Id": _msg_id(m.data)})
+                    for m in items
+                ),
                 return_exceptions=True,
             )
             bad = next((i for i, r in enumerate(results) if isinstance(r, BaseException)), len(items))
-            for _ in range(bad):
-                self._slots.release()
+            for m in items[:bad]:
+                self._stored(m)
             if bad == len(items):
-                self._stalled.discard(to)
+                self._stalled.discard(lane)
                 return
             items, error = items[bad:], results[bad]
-            if self.closing or time.monotonic() + pause > give_up:
-                for _, kind, _, _ in items:
-                    self._failures.append(SendFailure(to, kind, f"{type(error).__name__}: {error}"[:300]))
-                    self._slots.release()
-                self._stalled.discard(to)
+            if self.closing or (not items[0].patient and time.monotonic() + pause > give_up):
+                for m in items:
+                    if not m.patient:
+                        self._failures.append(SendFailure(m.to, m.kind, f"{type(error).__name__}: {error}"[:300]))
+                    if m.slot:
+                        self._slots.release()
+                self._stalled.discard(lane)
                 return
-            self._stalled.add(to)
+            self._stalled.add(lane)
             await asyncio.sleep(pause)
             pause = min(pause * 2, MAX_PAUSE_S)
+
+    def _stored(self, m: Outgoing) -> None:
+        if m.slot:
+            self._slots.release()
+        if m.done is not None:
+            m.done()
 
 
 def _msg_id(data: bytes) -> str:

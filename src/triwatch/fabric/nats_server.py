@@ -140,7 +140,7 @@ def server_config(
     for n in nations:
         c = creds[n]
         own_api = ["$JS.API.>", "$JS.ACK.>"]
-        pub = [subject(n, "*")] + own_api
+        pub = [subject(n, "*"), f"out.{n.lower()}.>"] + own_api  # out.: its own outboxes (store and forward)
         perms = (
             f"permissions: {{ publish: {{ allow: [{', '.join(map(_q, pub))}] }}, "
             f'subscribe: {{ allow: ["_INBOX.>"] }} }}'

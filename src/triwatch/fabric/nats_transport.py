@@ -38,6 +38,7 @@ from typing import Any
 
 import nats
 
+from .nats_outbox import Outbox
 from .nats_publisher import LinkPublisher, SendFailure
 from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, stream_name
 from .nats_setup import consumer_config, ensure_stream, provision_streams, tls_context
@@ -53,7 +54,9 @@ ACK_PERIOD_S = 0.02
 class NatsTransport:
     """One nation's connection to the NATS fabric (it can send and receive only as that nation).
 
-    ``retry_for_s``: how long a publish keeps being retried when no acknowledgement comes (a
+    ``outbox=True``: store and forward (:mod:`triwatch.fabric.nats_outbox`): what is sent waits in
+    this nation's own JetStream outbox until the partner's stream has it, through link cuts and
+    restarts of this node. ``retry_for_s``: how long a publish keeps being retried when no acknowledgement comes (a
     link cut, a server restart) before it is reported as failed; messages sent during a short
     outage arrive after it, in order.
     """
@@ -71,6 +74,7 @@ class NatsTransport:
         tls_ca: str | Path | None = None,
         max_in_flight: int = MAX_IN_FLIGHT,
         retry_for_s: float = 120.0,
+        outbox: bool = False,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError(f"NatsTransport.max_in_flight: must be >= 1, got {max_in_flight}")
@@ -89,6 +93,9 @@ class NatsTransport:
         self._arrival = threading.Event()  # set by the loop thread when a message arrives
         self._errors: deque[str] = deque(maxlen=100)
         self._max_in_flight = max_in_flight
+        self._partners = [b for a, b in links(nations, topology, hub) if a == self.nation]
+        self._outbox: Outbox | None = None
+        self._use_outbox = outbox
         self._closing = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"nats-{self.nation}", daemon=True)
@@ -125,9 +132,12 @@ class NatsTransport:
         )
         self._js = self._nc.jetstream()
         self._out = LinkPublisher(self._js, self.nation, self._max_in_flight, self.retry_for_s, self.timeout_s)
+        if self._use_outbox:
+            self._outbox = Outbox(self._js, self.nation, self._partners, self._out)
+            await self._outbox.start()
         if self._subjects:
-            await ensure_stream(self._js, self.nation, self._subjects)
-            config = await consumer_config(self._js, self.nation, ack_wait_s)
+            await ensure_stream(self._js, stream_name(self.nation), self._subjects)
+            config = await consumer_config(self._js, stream_name(self.nation), ack_wait_s)
             self._sub = await self._js.subscribe(
                 "",
                 durable=CONSUMER_NAME,
@@ -165,6 +175,9 @@ class NatsTransport:
 
     async def _drain(self, wait_for_stalled: bool = True) -> None:
         await self._out.drain(wait_for_stalled)
+        while self._outbox is not None and not await self._outbox.settled(wait_for_stalled):
+            await asyncio.sleep(0.02)
+            await self._out.drain(wait_for_stalled)
         await self._send_acks()
         await self._nc.flush(timeout=self.timeout_s)
 
@@ -179,7 +192,8 @@ class NatsTransport:
             raise ConnectionError(f"NatsTransport({self.nation}).send: transport is closed")
         if not self._out.take_slot(self.timeout_s + self.retry_for_s):
             raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
-        self._loop.call_soon_threadsafe(self._out.enqueue, to, kind, bytes(data))
+        store = self._outbox.store if self._outbox is not None else self._out.enqueue
+        self._loop.call_soon_threadsafe(store, to, kind, bytes(data))
 
     def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
         """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.
@@ -193,7 +207,7 @@ class NatsTransport:
         return self._out.take_failures()
 
     def stalled(self) -> list[str]:
-        """Partners whose link is stalled: publishes to them are being retried (a cut link)."""
+        """Lanes being retried: partners (a cut link), or ``out:<partner>`` (this nation's outbox, server away)."""
         return self._out.stalled()
 
     def in_flight(self) -> int:
