@@ -11,8 +11,9 @@ Node processes on NATS reproduce that under a coordinator:
 - a node's receive phase is told how many envelopes wait for it, and takes exactly that many:
   it waits until all have arrived, so none is left for a later phase and none taken early.
 
-Each sender publishes and awaits the stream's acknowledgement one message at a time, and no two
-nodes send at once, so a node's inbound stream holds the messages in the order they were sent:
+A node's phase ends only once everything it sent is stored (``take_sent`` flushes the transport,
+which publishes asynchronously and in order per link), and no two nodes send at once, so a
+node's inbound stream holds the messages in the order they were sent:
 the same order the in-process bus keeps. A node therefore processes the same deliveries in the
 same order in both runs, and issues the same warnings.
 """
@@ -87,7 +88,17 @@ class LockstepInbox:
         self._arrived.clear()
 
     def take_sent(self) -> dict[str, int]:
-        """Envelopes handed to the transport per next hop since the last call."""
+        """Envelopes handed to the transport per next hop since the last call, once they are stored.
+
+        A transport that sends asynchronously (NATS) is flushed first: the next node's phase must
+        not send while this one's messages are still on their way, or a shared receiver's stream
+        would interleave them differently from the in-process bus.
+        """
+        flush = getattr(self.inner, "flush", None)
+        if flush is not None:
+            failures = flush()
+            if failures:
+                raise LockstepError(f"{self.nation}: {len(failures)} message(s) not stored: {failures[0]}")
         out = dict(self._sent)
         self._sent.clear()
         return out
