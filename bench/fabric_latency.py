@@ -10,7 +10,8 @@ Prints, for a track-sized payload (state, 6x6 covariance, ids; ~1 kB on the wire
 - raw JetStream on the same path in the same run (same server layout: accounts, service
   imports, streams, durable push consumers, explicit acks; bytes of the envelope's size, no
   envelope, policy, signature or audit), and the ratio fabric / raw (goal < 2x);
-- raw NATS core publish/subscribe on a plain server, the floor of any NATS path.
+- raw NATS core publish/subscribe on a plain server, the floor of any NATS path;
+- the throughput of a burst over NATS, each acknowledgement awaited in turn against pipelined.
 """
 
 from __future__ import annotations
@@ -323,6 +324,30 @@ def compare(n: int, block: int = 25) -> None:
                 p.close()
 
 
+def throughput(m: int) -> None:
+    """A burst of ``m`` tracks USA -> JPN over NATS until JPN has them all: each publish's stream
+    acknowledgement awaited before the next (as the transport did before), against pipelined
+    publishes acknowledged in the background (flushed once at the end)."""
+    with LocalNatsServer(NATIONS) as srv:
+        fabric = FabricPath(srv)
+        try:
+            usa, jpn = fabric.ep["USA"], fabric.ep["JPN"]
+            for label, each in (("one ack at a time", True), ("pipelined", False)):
+                t = time.perf_counter()
+                for i in range(m):
+                    usa.publish("tracks", track_payload(i))
+                    if each:
+                        usa.flush()
+                usa.flush()
+                got = 0
+                while got < m:
+                    got += len(jpn.poll(wait_s=1.0))
+                dt = time.perf_counter() - t
+                print(f"nats    burst of {m} tracks, {label:18s} {m / dt:8.0f} msg/s published, stored and delivered")
+        finally:
+            fabric.close()
+
+
 def wire_size_probe() -> bytes:
     policy = ReleasePolicy.from_config(NATIONS)
     env = Envelope(
@@ -349,6 +374,7 @@ def main() -> None:
     memory_bench(args.n)
     print("== over NATS JetStream: the fabric against raw JetStream on the same path ==")
     compare(args.n)
+    throughput(5 * args.n)
 
 
 if __name__ == "__main__":
