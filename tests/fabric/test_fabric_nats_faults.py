@@ -133,3 +133,25 @@ def test_config_without_a_cut_link_has_no_export_or_import_for_it():
     text = server_config(NATIONS, creds, port=4222, store_dir="/tmp/x", cut={frozenset(("USA", "JPN"))})
     assert "tw.usa.jpn" not in text and "tw.jpn.usa" not in text
     assert "tw.usa.kor" in text and "tw.kor.usa" in text
+
+
+def test_transport_settings_are_checked_before_connecting():
+    creds = type("C", (), {"nation": "USA", "user": "usa", "password": "p"})()
+    for bad, match in (
+        ({"max_in_flight": 0}, "max_in_flight: must be >= 1, got 0"),
+        ({"ack_wait_s": 0}, "ack_wait_s and timeout_s must be > 0"),
+        ({"retry_for_s": -1}, "retry_for_s >= 0"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            NatsTransport("nats://127.0.0.1:1", creds, NATIONS, **bad)
+
+
+def test_memory_transport_commit_and_flush_are_no_ops(keys):
+    from fabric_net import make_net
+
+    net = make_net(keys=keys)
+    net.ep["USA"].publish("warnings", {"w": 1})
+    assert net.ep["USA"].flush() == 0  # in process a send is stored when it returns
+    assert [d.payload for d in net.ep["JPN"].poll(wait_s=5.0)] == [{"w": 1}]  # wait_s ignored: nothing can arrive
+    assert net.ep["JPN"].commit() == 1  # the receive row is written now that the node has handled it
+    assert net.bus.commit("JPN") == 0
