@@ -224,3 +224,34 @@ def test_messages_survive_a_server_restart(keys, tmp_path):
         assert got == [b"kept on disk"]
     finally:
         srv.stop()
+
+
+def test_commit_acknowledges_only_what_the_node_was_handed(keys):
+    """A wrapper (lockstep) that takes messages early commits only those it passed on: the rest stay unacknowledged."""
+    from triwatch.node.lockstep import LockstepInbox
+
+    with LocalNatsServer(NATIONS) as srv:
+        usa = NatsTransport(srv.url, srv.creds["USA"], NATIONS)
+        jpn = NatsTransport(srv.url, srv.creds["JPN"], NATIONS)
+        try:
+            for i in range(5):
+                usa.send("USA", "JPN", "warnings", b"m%d" % i)
+            assert usa.flush() == []
+            inbox = LockstepInbox(jpn, "JPN")
+            inbox.stage(5, timeout_s=5)  # all five taken from the transport
+            first = inbox.receive("JPN")
+            assert len(first) == 5 and inbox.commit("JPN") == 5
+            for i in range(5, 8):
+                usa.send("USA", "JPN", "warnings", b"m%d" % i)
+            usa.flush()
+            assert _wait_for(lambda: len(jpn._ready) == 3)  # noqa: SLF001 - arrived, not yet taken
+            got = jpn.receive("JPN")
+            assert len(got) == 3 and jpn.commit("JPN", count=1) == 1  # the node handled only the first
+            jpn.flush()  # sends the acknowledgements
+            info = jpn._call(jpn._js.consumer_info("IN_JPN", "node"))  # noqa: SLF001
+            assert info.num_ack_pending == 2
+            with pytest.raises(ValueError, match="count must be >= 0"):
+                jpn.commit("JPN", count=-1)
+        finally:
+            usa.close()
+            jpn.close()

@@ -233,13 +233,17 @@ class NatsTransport:
         self._taken.extend(msgs)
         return [m.data for m in msgs]
 
-    def commit(self, nation: str) -> int:
-        """Acknowledge everything handed over by :meth:`receive` so far (the node has handled it); count."""
+    def commit(self, nation: str, count: int | None = None) -> int:
+        """Acknowledge what :meth:`receive` handed over (the node has handled it): all of it, or the
+        oldest ``count`` messages (a wrapper that holds some back for later); returns how many."""
         if nation != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).commit: cannot commit {nation}'s inbox")
+        if count is not None and count < 0:
+            raise ValueError(f"NatsTransport({self.nation}).commit: count must be >= 0, got {count}")
         if not self._taken or self._closing:
             return 0
-        msgs, self._taken = self._taken, []
+        n = len(self._taken) if count is None else min(count, len(self._taken))
+        msgs, self._taken = self._taken[:n], self._taken[n:]
         self._to_ack.extend(msgs)  # sent by the loop thread within ACK_PERIOD_S (see _ack_committed)
         return len(msgs)
 

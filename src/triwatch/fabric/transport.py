@@ -7,8 +7,9 @@ works unchanged in process or over NATS:
   the inbox of ``to``;
 - ``receive(nation, wait_s=0.0)``: take everything waiting in ``nation``'s inbox, oldest
   first (a transport fed from elsewhere may wait up to ``wait_s`` for the first message);
-- ``commit(nation)``: the node has handled what ``receive`` returned (a transport that
-  stores messages acknowledges them now and would otherwise deliver them again).
+- ``commit(nation, count=None)``: the node has handled what ``receive`` returned (all, or the
+  oldest ``count``); a transport that stores messages acknowledges them now and would
+  otherwise deliver them again.
 
 :class:`MemoryBus` is the in-process transport: one FIFO inbox per nation, the hand-over is
 synchronous (``send`` returns once the bytes are in the inbox), so a run is deterministic. A
@@ -32,7 +33,7 @@ class Transport(Protocol):
 
     def receive(self, nation: str, wait_s: float = 0.0) -> list[bytes]: ...
 
-    def commit(self, nation: str) -> int: ...
+    def commit(self, nation: str, count: int | None = None) -> int: ...
 
 
 Tap = Callable[[str, str, str, bytes], None]
@@ -72,7 +73,7 @@ class MemoryBus:
         inbox.clear()
         return out
 
-    def commit(self, nation: str) -> int:
+    def commit(self, nation: str, count: int | None = None) -> int:
         """Nothing to acknowledge: an in-process inbox hands each message over once."""
         return 0
 

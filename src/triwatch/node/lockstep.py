@@ -49,6 +49,7 @@ class LockstepInbox:
         self._arrived: deque[bytes] = deque()
         self._staged: list[bytes] = []
         self._sent: Counter[str] = Counter()
+        self._handed = 0  # messages given to the Endpoint since its last commit
 
     # -- the Transport interface the Endpoint uses -----------------------------------------
     def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
@@ -59,7 +60,16 @@ class LockstepInbox:
         if nation != self.nation:
             raise ValueError(f"LockstepInbox({self.nation}).receive: cannot read {nation}'s inbox")
         out, self._staged = self._staged, []
+        self._handed += len(out)
         return out
+
+    def commit(self, nation: str, count: int | None = None) -> int:
+        """Acknowledge only what the Endpoint was handed and has handled, not what waits staged or
+        arrived for a later phase (the wrapped transport took those too)."""
+        n = self._handed if count is None else min(count, self._handed)
+        self._handed -= n
+        commit = getattr(self.inner, "commit", None)
+        return commit(nation, n) if commit is not None and n else 0
 
     # -- lockstep --------------------------------------------------------------------------
     def stage(self, expect: int, timeout_s: float) -> None:
