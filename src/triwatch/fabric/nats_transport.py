@@ -13,14 +13,14 @@ each message to the transport's inbox subscription the moment it is stored, so n
 for a poll or a fetch round trip. ``receive`` hands over what arrived; the messages stay
 unacknowledged until ``commit``: a node that dies between taking messages and handling them
 gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``; a restarted
-node gets them at once, see :func:`~triwatch.fabric.nats_setup.consumer_config`). The loop thread sends the acknowledgements of
-committed messages every 20 ms without waiting for the server (a commit does not wake it; an
-acknowledgement lost on the way only causes a redelivery, which the Endpoint's replay window
-drops as a duplicate).
+node gets them at once, see :func:`~triwatch.fabric.nats_setup.consumer_config`). The loop
+thread sends the acknowledgements of committed messages every 20 ms without waiting for the
+server (a commit does not wake it; an acknowledgement lost on the way only causes a
+redelivery, which the Endpoint's replay window drops as a duplicate).
 
 **Link cut** (:meth:`~triwatch.fabric.nats_server.LocalNatsServer.cut_link`): publishes across
-the cut find no route; the transport holds them (in memory) and retries them in order until the
-link heals (see :mod:`triwatch.fabric.nats_publisher`).
+the cut find no route; the transport holds them (in memory; in JetStream with ``outbox=True``,
+see :mod:`triwatch.fabric.nats_outbox`) and retries them in order until the link heals.
 
 nats-py is asyncio; the Endpoint is synchronous. The transport runs its own event loop in a
 daemon thread; the synchronous calls only schedule work on it (``call_soon_threadsafe``), so a
