@@ -6,9 +6,12 @@ Prints, for a track-sized payload (state, 6x6 covariance, ids; ~1 kB on the wire
 - the cost of each step (canonical encoding, Ed25519 sign and verify, audit append);
 - publish -> delivery latency p50/p99 on the MemoryBus (direct, and relayed by the hub);
 - the same over a local NATS JetStream server (direct, and relayed by the hub), one message
-  in flight at a time;
-- raw NATS core publish/subscribe and raw JetStream publish + pull fetch in the same run,
-  the floor the fabric adds its checks to.
+  in flight at a time, each receiving node waiting on its inbox (``poll(wait_s=...)``);
+- raw JetStream on the same path in the same run (same server layout: accounts, service
+  imports, streams, durable push consumers, explicit acks; bytes of the envelope's size, no
+  envelope, policy, signature or audit), and the ratio fabric / raw (goal < 2x);
+- raw NATS core publish/subscribe on a plain server, the floor of any NATS path;
+- the throughput of a burst over NATS, each acknowledgement awaited in turn against pipelined.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from datetime import UTC, datetime
 
 import nats
 import numpy as np
-from nats.js.api import StreamConfig
+from nats.js.api import AckPolicy, ConsumerConfig
 
 from triwatch.fabric import AuditLog, Endpoint, KeyRing, MemoryBus, ReleasePolicy
 from triwatch.fabric.endpoint import sequence_start_from_clock
@@ -137,73 +140,228 @@ def memory_bench(n: int) -> None:
     print(f"memory  throughput KOR tracks to USA and JPN via hub: {m / dt:8.0f} msg/s published and delivered twice")
 
 
-def nats_bench(n: int) -> None:
-    keys = KeyRing.generate(NATIONS)
-    clock = lambda: datetime.now(UTC)  # noqa: E731
-    with LocalNatsServer(NATIONS) as srv:
-        policy = ReleasePolicy.from_config(NATIONS)
-        tr = {n_: NatsTransport(srv.url, srv.creds[n_], NATIONS) for n_ in NATIONS}
+def ping_waiting(ep: dict[str, Endpoint], origin: str, path: list[str], n: int) -> list[float]:
+    """Over NATS: publish one message at a time; each nation on the path waits (GIL released) for it.
+
+    The hub's poll relays the message onwards, then the next nation waits for it: the time is
+    from ``publish`` until the last nation's ``poll`` returns it, as a node waiting on its inbox sees it.
+    """
+    out = []
+    for i in range(n):
+        t = time.perf_counter()
+        ep[origin].publish("tracks", track_payload(i))
+        for nation in path:
+            while not ep[nation].poll(wait_s=1.0):
+                pass
+        out.append(time.perf_counter() - t)
+    return out
+
+
+class FabricPath:
+    """The fabric over NATS: envelope, policy, Ed25519, audit, NatsTransport (threads as a node runs them)."""
+
+    def __init__(self, srv: LocalNatsServer, *, outbox: bool = False) -> None:
+        keys = KeyRing.generate(NATIONS)
+        # USA's tracks to JPN only, so the direct path is one message to one receiver, as the raw one;
+        # KOR's tracks keep the default (USA and JPN): the hub reads them and relays them to JPN.
+        policy = ReleasePolicy.from_config(NATIONS, {"USA": {"tracks": {"rel_to": ["JPN"]}}})
+        self.transports = {n: NatsTransport(srv.url, srv.creds[n], NATIONS, outbox=outbox) for n in NATIONS}
         start = sequence_start_from_clock()
-        ep = {
-            n_: Endpoint(n_, policy, keys, tr[n_], AuditLog(":memory:"), clock, first_sequence=start) for n_ in NATIONS
+        clock = lambda: datetime.now(UTC)  # noqa: E731
+        # The audit log writes its hash chain in batches of 256 rows, as an exercise's MemoryFabric does.
+        self.ep = {
+            n: Endpoint(n, policy, keys, t, AuditLog(":memory:", flush_every=256), clock, first_sequence=start)
+            for n, t in self.transports.items()
         }
-        print(f"nats    USA->JPN direct       {pct(ping(ep, 'USA', 'JPN', n, ['JPN', 'KOR']))}")
-        print(f"nats    KOR->USA->JPN relayed {pct(ping(ep, 'KOR', 'JPN', n, ['USA', 'JPN']))}")
-        for t_ in tr.values():
-            t_.close()
-    asyncio.run(raw_nats(n))
+
+    def run(self, path: str, count: int) -> list[float]:
+        if path == "direct":
+            return ping_waiting(self.ep, "USA", ["JPN"], count)
+        return ping_waiting(self.ep, "KOR", ["USA", "JPN"], count)
+
+    def close(self) -> None:
+        for t in self.transports.values():
+            t.close()
 
 
-async def raw_nats(n: int) -> None:
-    """Raw NATS on a plain server (no accounts, no auth): core pub/sub and JetStream publish + fetch."""
+class RawPath:
+    """The same JetStream path with nothing of ours on top, in one asyncio loop of this thread.
+
+    Same server layout (accounts, service imports, streams, durable push consumers with explicit
+    acks), opaque bytes of the envelope's size. A sender publishes on its link subject
+    (``tw.usa.jpn.tracks``) and awaits the stream's acknowledgement concurrently; the receiver's
+    callback acknowledges the message. Relayed: the hub's callback publishes it on to JPN.
+    Timed: from publish to the receiving callback.
+    """
+
+    def __init__(self, srv: LocalNatsServer, size: int) -> None:
+        self.size = size
+        self.count = 0
+        self.loop = asyncio.new_event_loop()
+        self.loop.run_until_complete(self._connect(srv))
+
+    async def _connect(self, srv: LocalNatsServer) -> None:
+        self.conns = {}
+        for nation in NATIONS:
+            c = srv.creds[nation]
+            self.conns[nation] = await nats.connect(srv.url, user=c.user, password=c.password)
+        self.arrived: dict[str, asyncio.Queue[float]] = {nation: asyncio.Queue() for nation in NATIONS}
+        self.forwards: set[asyncio.Future] = set()
+        config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT)
+        for nation in ("JPN", "USA"):
+            await (
+                self.conns[nation]
+                .jetstream()
+                .subscribe(
+                    "", durable="raw", stream=f"IN_{nation}", cb=self._receiver(nation), manual_ack=True, config=config
+                )
+            )
+
+    def _receiver(self, nation: str):
+        async def cb(msg) -> None:
+            if nation == "USA" and msg.subject.startswith("tw.kor."):  # the hub relays KOR's message to JPN
+                fwd = asyncio.ensure_future(self.conns["USA"].jetstream().publish("tw.usa.jpn.tracks", msg.data))
+                self.forwards.add(fwd)
+                fwd.add_done_callback(self.forwards.discard)
+            await msg.ack()
+            self.arrived[nation].put_nowait(time.perf_counter())
+
+        return cb
+
+    async def _ping(self, path: str, count: int) -> list[float]:
+        sender, subj = ("USA", "tw.usa.jpn.tracks") if path == "direct" else ("KOR", "tw.kor.usa.tracks")
+        js = self.conns[sender].jetstream()
+        out = []
+        for _ in range(count):
+            self.count += 1
+            data = f"{self.count:012d}".encode().ljust(self.size, b"x")  # unique: the stream drops repeated ids
+            t = time.perf_counter()
+            ack = asyncio.ensure_future(js.publish(subj, data, headers={"Nats-Msg-Id": data[:12].decode()}))
+            if path == "relayed":
+                await self.arrived["USA"].get()
+            got = await self.arrived["JPN"].get()
+            await ack
+            out.append(got - t)
+        return out
+
+    def run(self, path: str, count: int) -> list[float]:
+        return self.loop.run_until_complete(self._ping(path, count))
+
+    def close(self) -> None:
+        for nc in self.conns.values():
+            self.loop.run_until_complete(nc.close())
+        self.loop.close()
+
+
+async def raw_core(n: int, size: int) -> list[float]:
+    """Raw NATS core publish -> subscribe on a plain server (no JetStream, no accounts): the floor."""
     port = free_port()
-    with tempfile.TemporaryDirectory() as store:
+    with tempfile.TemporaryDirectory():
         proc = subprocess.Popen(
-            [str(find_server_binary()), "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", store],
+            [str(find_server_binary()), "-a", "127.0.0.1", "-p", str(port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
-            await raw_nats_on(f"nats://127.0.0.1:{port}", n)
+            for _ in range(200):  # wait until the server listens
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            nc = await nats.connect(f"nats://127.0.0.1:{port}")
+            got: asyncio.Queue[float] = asyncio.Queue()
+
+            async def cb(msg) -> None:
+                got.put_nowait(time.perf_counter())
+
+            await nc.subscribe("bench.core", cb=cb)
+            core = []
+            for _ in range(n):
+                t = time.perf_counter()
+                await nc.publish("bench.core", b"x" * size)
+                core.append(await got.get() - t)
+            await nc.close()
+            return core
         finally:
             proc.terminate()
             proc.wait(5)
 
 
-async def raw_nats_on(url: str, n: int) -> None:
-    port = int(url.rsplit(":", 1)[1])
-    for _ in range(200):  # wait until the server listens
+def compare(n: int, block: int = 25) -> None:
+    """Fabric and raw JetStream, each on its own server of the same layout, measured in alternating
+    blocks of ``block`` messages so both see the same load on the machine."""
+    size = len(wire_size_probe())
+    print(f"raw     NATS core pub->sub    {pct(asyncio.run(raw_core(n, size)))}  [plain server, {size} B]")
+    with (
+        LocalNatsServer(NATIONS) as fabric_srv,
+        LocalNatsServer(NATIONS) as raw_srv,
+        LocalNatsServer(NATIONS) as outbox_srv,
+    ):
+        paths = {
+            "fabric": FabricPath(fabric_srv),
+            "raw": RawPath(raw_srv, size),
+            "outbox": FabricPath(outbox_srv, outbox=True),
+        }
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    nc = await nats.connect(url)
-    payload = b"x" * 700
-    got: asyncio.Queue[float] = asyncio.Queue()
+            for route in ("direct", "relayed"):
+                samples: dict[str, list[float]] = {name: [] for name in paths}
+                for p in paths.values():
+                    p.run(route, 20)  # warm-up: connections, consumers, caches
+                for _ in range(max(1, n // block)):
+                    for name, p in paths.items():
+                        samples[name] += p.run(route, block)
+                hops = "USA->JPN" if route == "direct" else "KOR->USA->JPN"
+                r_s, f_s = samples["raw"], samples["fabric"]
+                print(f"raw     JetStream {route:8s}    {pct(r_s)}  [{hops}, same path, bytes only]")
+                print(f"nats    fabric {route:8s}       {pct(f_s)}  [{hops}, envelope+policy+Ed25519+audit]")
+                print(f"nats    fabric+outbox {route:8s}{pct(samples['outbox'])}  [{hops}, store and forward]")
+                r50 = np.percentile(f_s, 50) / np.percentile(r_s, 50)
+                r99 = np.percentile(f_s, 99) / np.percentile(r_s, 99)
+                print(f"ratio   fabric/raw {route:8s}   p50 {r50:5.2f}x   p99 {r99:5.2f}x   (goal < 2x)")
+        finally:
+            for p in paths.values():
+                p.close()
 
-    async def cb(msg) -> None:
-        got.put_nowait(time.perf_counter())
 
-    await nc.subscribe("bench.core", cb=cb)
-    core = []
-    for _ in range(n):
-        t = time.perf_counter()
-        await nc.publish("bench.core", payload)
-        core.append(await got.get() - t)
-    print(f"raw     NATS core pub->sub    {pct(core)}")
-    js = nc.jetstream()
-    await js.add_stream(StreamConfig(name="BENCH", subjects=["bench.js.>"]))
-    sub = await js.pull_subscribe("bench.js.>", durable="b", stream="BENCH")
-    jet = []
-    for _ in range(n):
-        t = time.perf_counter()
-        await js.publish("bench.js.x", payload)
-        msgs = await sub.fetch(1, timeout=2)
-        await msgs[0].ack()
-        jet.append(time.perf_counter() - t)
-    print(f"raw     JetStream pub+fetch   {pct(jet)}")
-    await nc.close()
+def throughput(m: int) -> None:
+    """A burst of ``m`` tracks USA -> JPN over NATS until JPN has them all: each publish's stream
+    acknowledgement awaited before the next (as the transport did before), against pipelined
+    publishes acknowledged in the background (flushed once at the end)."""
+    with LocalNatsServer(NATIONS) as srv:
+        fabric = FabricPath(srv)
+        try:
+            usa, jpn = fabric.ep["USA"], fabric.ep["JPN"]
+            for label, each in (("one ack at a time", True), ("pipelined", False)):
+                t = time.perf_counter()
+                for i in range(m):
+                    usa.publish("tracks", track_payload(i))
+                    if each:
+                        usa.flush()
+                usa.flush()
+                got = 0
+                while got < m:
+                    got += len(jpn.poll(wait_s=1.0))
+                dt = time.perf_counter() - t
+                print(f"nats    burst of {m} tracks, {label:18s} {m / dt:8.0f} msg/s published, stored and delivered")
+        finally:
+            fabric.close()
+
+
+def wire_size_probe() -> bytes:
+    policy = ReleasePolicy.from_config(NATIONS)
+    env = Envelope(
+        ENVELOPE_VERSION,
+        "USA-1795247785710955-cad270238ff689e3",
+        "USA",
+        1795247785710955,
+        "2022-10-03T22:22:00.000000Z",
+        "tracks",
+        wire_label(policy.label_for("USA", "tracks")),
+        track_payload(0),
+        b"s" * 64,
+    )
+    return encode(env)
 
 
 def main() -> None:
@@ -214,7 +372,9 @@ def main() -> None:
     step_costs(args.n)
     print("== publish -> delivery, one message in flight ==")
     memory_bench(args.n)
-    nats_bench(args.n)
+    print("== over NATS JetStream: the fabric against raw JetStream on the same path ==")
+    compare(args.n)
+    throughput(5 * args.n)
 
 
 if __name__ == "__main__":

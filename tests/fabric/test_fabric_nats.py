@@ -115,47 +115,73 @@ def test_jpn_identity_cannot_act_as_korea(server, keys):
         usa.close()
 
 
-def test_subscriber_killed_mid_stream_catches_up(server, keys, tmp_path):
+@pytest.mark.parametrize("mode", ["before-handling", "after-commit"])
+def test_node_killed_mid_stream_catches_up_without_loss_or_double_handling(keys, tmp_path, mode):
+    """SIGKILL between poll and handling: the batch comes again (acks follow handling, not polling).
+    SIGKILL after handling and commit: the acks may not have left, so copies come again, and the
+    replay window restored from the audit log refuses them as duplicates: each id handled once."""
     setup = tmp_path / "setup"
-    keys.save(setup / "keys", private_for=["JPN"])
-    (setup / "setup.json").write_text(
-        json.dumps({"url": server.url, "nations": NATIONS, "creds": server.creds["JPN"].__dict__})
-    )
-    out = tmp_path / "received.txt"
-    total, die_after = 120, 30
+    with LocalNatsServer(NATIONS) as server:
+        keys.save(setup / "keys", private_for=["JPN"])
+        (setup / "setup.json").write_text(
+            json.dumps({"url": server.url, "nations": NATIONS, "creds": server.creds["JPN"].__dict__})
+        )
+        out = tmp_path / "received.txt"
+        total, die_after = 120, 30
+        policy = ReleasePolicy.from_config(NATIONS)
+        pub_t = NatsTransport(server.url, server.creds["USA"], NATIONS)
+        publisher = Endpoint("USA", policy, keys, pub_t, AuditLog(":memory:"), lambda: datetime.now(UTC))
+        sent = []
+        try:
+            proc = [sys.executable, str(HERE / "nats_subscriber_proc.py"), str(setup), str(out)]
+            first = subprocess.Popen(
+                [*proc, str(total), str(die_after), mode], stdout=subprocess.PIPE, text=True, env=CHILD_ENV
+            )
+            assert first.stdout.readline().strip() == "ready"
+            for i in range(total):
+                sent.append(publisher.publish("tracks", {"i": i}).msg_id)
+                if i % 10 == 0:
+                    time.sleep(0.01)  # a stream, not one burst
+            assert publisher.flush() == 0
+            first.wait(20)
+            assert first.returncode == -9  # SIGKILL: died mid-stream
+            done_before = len(out.read_text().split())
+            assert done_before < total
+            assert done_before < die_after if mode == "before-handling" else done_before >= die_after
+            second = subprocess.run([*proc, str(total - done_before)], timeout=30, env=CHILD_ENV)
+            assert second.returncode == 0
+            received = out.read_text().split()
+            assert len(received) == len(set(received)), "a message was handled twice"
+            assert set(received) == set(sent), "a message was lost"
+        finally:
+            pub_t.close()
+
+
+def test_redelivered_copies_are_refused_as_duplicates(keys):
+    """A batch not committed within ack_wait comes again while the node still runs: refused, not handled twice."""
     policy = ReleasePolicy.from_config(NATIONS)
-    pub_t = NatsTransport(server.url, server.creds["USA"], NATIONS)
-    kor_t = NatsTransport(server.url, server.creds["KOR"], NATIONS)  # drains KOR's copies
-    publisher = Endpoint("USA", policy, keys, pub_t, AuditLog(":memory:"), lambda: datetime.now(UTC))
-    sent = []
+    server = LocalNatsServer(NATIONS).start()  # its own: the durable consumer is made with this ack_wait
+    usa = NatsTransport(server.url, server.creds["USA"], NATIONS)
+    kor = NatsTransport(server.url, server.creds["KOR"], NATIONS, ack_wait_s=0.3)
     try:
-        first = subprocess.Popen(
-            [sys.executable, str(HERE / "nats_subscriber_proc.py"), str(setup), str(out), str(total), str(die_after)],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=CHILD_ENV,
-        )
-        assert first.stdout.readline().strip() == "ready"
-        for i in range(total):
-            sent.append(publisher.publish("tracks", {"i": i}).msg_id)
-            if i % 10 == 0:
-                time.sleep(0.01)  # a stream, not one burst
-        first.wait(20)
-        assert first.returncode == -9  # SIGKILL: died mid-stream
-        done_before = len(out.read_text().split())
-        assert die_after <= done_before < total
-        second = subprocess.run(
-            [sys.executable, str(HERE / "nats_subscriber_proc.py"), str(setup), str(out), str(total - done_before)],
-            timeout=30,
-            env=CHILD_ENV,
-        )
-        assert second.returncode == 0
-        received = out.read_text().split()
-        assert len(received) == len(set(received)), "a message was delivered twice"
-        assert set(received) == set(sent), "a message was lost"
+        start = sequence_start_from_clock()
+        pub = Endpoint("USA", policy, keys, usa, AuditLog(":memory:"), StepClock(), first_sequence=start)
+        node = Endpoint("KOR", policy, keys, kor, AuditLog(":memory:"), StepClock())
+        for i in range(5):
+            pub.publish("warnings", {"i": i})
+        got = []
+        assert _wait_for(lambda: got.extend(node.poll()) or len(got) >= 5)
+        time.sleep(0.6)  # handed over but not committed within ack_wait: JetStream sends them again
+        again = []
+        assert _wait_for(lambda: again.extend(node.poll()) or node.stats()["refused"]["count"] >= 5)
+        assert [d.payload["i"] for d in got] == [0, 1, 2, 3, 4]
+        assert again == []  # the copies were refused, not handled a second time
+        refused = node.stats()["refused"]["reasons"]
+        assert set(refused) == {"duplicate"} and refused["duplicate"] >= 5  # each copy refused (maybe sent twice)
     finally:
-        pub_t.close()
-        kor_t.close()
+        usa.close()
+        kor.close()
+        server.stop()
 
 
 def test_mesh_topology_links_spokes_directly(keys):
@@ -198,3 +224,34 @@ def test_messages_survive_a_server_restart(keys, tmp_path):
         assert got == [b"kept on disk"]
     finally:
         srv.stop()
+
+
+def test_commit_acknowledges_only_what_the_node_was_handed(keys):
+    """A wrapper (lockstep) that takes messages early commits only those it passed on: the rest stay unacknowledged."""
+    from triwatch.node.lockstep import LockstepInbox
+
+    with LocalNatsServer(NATIONS) as srv:
+        usa = NatsTransport(srv.url, srv.creds["USA"], NATIONS)
+        jpn = NatsTransport(srv.url, srv.creds["JPN"], NATIONS)
+        try:
+            for i in range(5):
+                usa.send("USA", "JPN", "warnings", b"m%d" % i)
+            assert usa.flush() == []
+            inbox = LockstepInbox(jpn, "JPN")
+            inbox.stage(5, timeout_s=5)  # all five taken from the transport
+            first = inbox.receive("JPN")
+            assert len(first) == 5 and inbox.commit("JPN") == 5
+            for i in range(5, 8):
+                usa.send("USA", "JPN", "warnings", b"m%d" % i)
+            usa.flush()
+            assert _wait_for(lambda: len(jpn._ready) == 3)  # noqa: SLF001 - arrived, not yet taken
+            got = jpn.receive("JPN")
+            assert len(got) == 3 and jpn.commit("JPN", count=1) == 1  # the node handled only the first
+            jpn.flush()  # sends the acknowledgements
+            info = jpn._call(jpn._js.consumer_info("IN_JPN", "node"))  # noqa: SLF001
+            assert info.num_ack_pending == 2
+            with pytest.raises(ValueError, match="count must be >= 0"):
+                jpn.commit("JPN", count=-1)
+        finally:
+            usa.close()
+            jpn.close()

@@ -24,7 +24,8 @@ def test_config_exports_each_inbox_only_to_its_sender():
     assert '{ service: "tw.usa.jpn.>", accounts: [USA] }' in jpn_block
     assert '{ service: { account: USA, subject: "tw.jpn.usa.>" } }' in jpn_block
     assert "kor" not in jpn_block.replace(creds["JPN"].password, "")  # hub topology: JPN has no link with KOR
-    assert 'publish: { allow: ["tw.jpn.*.>", "$JS.API.>", "$JS.ACK.>"] }' in jpn_block
+    # its own links, its own outboxes (store and forward, in its own account) and its own JetStream API
+    assert 'publish: { allow: ["tw.jpn.*.>", "out.jpn.>", "$JS.API.>", "$JS.ACK.>"] }' in jpn_block
     assert 'subscribe: { allow: ["_INBOX.>"] }' in jpn_block
     assert len({c.password for c in creds.values()}) == 3
     with pytest.raises(ValueError, match=r"nations\[0\]"):

@@ -1,8 +1,9 @@
 """The exercise loop: truth -> sensors -> detections (queued by report time) -> national nodes.
 
-Per tick of `scenario.tick_s`: the truth scene is built, every sensor observes
-it, detections wait in their nation's queue until their report time, then every
-node tracks, receives, warns, receives again and commands. Truth identities of
+Per tick of `scenario.tick_s`: the scenario's faults are switched (links cut or
+healed, nodes out of service; see `exercise.faults`), the truth scene is built, every
+sensor observes it, detections wait in their nation's queue until their report time,
+then every node in service tracks, receives, warns, receives again and commands. Truth identities of
 detections stay here, in the observation log used for scoring only.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from triwatch.exercise.build import SimClock, build_nodes
+from triwatch.exercise.faults import FaultSchedule
 from triwatch.node.events import EventSink
 from triwatch.node.national import NationalNode
 from triwatch.scenario.schema import Scenario
@@ -82,6 +84,8 @@ def run_exercise(
     if on_start:
         on_start(run)
     queues: dict[str, list] = {n: [] for n in nodes}
+    faults = FaultSchedule(scenario.faults)
+    bus = next(iter(nodes.values())).endpoint.transport  # the shared in-process bus: it cuts and heals links
     order = itertools.count()  # tie-breaker so the heap never compares Detections
     n_ticks = int(np.floor(scenario.duration_s / scenario.tick_s)) + 1
     for k in range(n_ticks):
@@ -96,22 +100,25 @@ def run_exercise(
                 run.observations.append(ObservationRecord(d.time_s, d.nation, d.sensor_id, obs.truth_id))
                 if d.nation in queues:
                     heapq.heappush(queues[d.nation], (d.report_time_s, next(order), d))
+        faults.step(t, bus, events)
+        up = {n: node for n, node in nodes.items() if not faults.down(n, t)}  # a node out of service does nothing
         for nation, node in nodes.items():
             due = []
             q = queues[nation]
             while q and q[0][0] <= t:
                 due.append(heapq.heappop(q)[2])
-            node.track(t, due)
-        for node in nodes.values():
+            if nation in up:  # a down node's reports are lost: nobody is there to take them
+                node.track(t, due)
+        for node in up.values():
             node.receive(t)
-        for node in nodes.values():
+        for node in up.values():
             node.warn(t)
-        for node in nodes.values():
+        for node in up.values():
             node.receive(t)
-        for node in nodes.values():
+        for node in up.values():
             node.command(t)
         if k % max(1, round(PICTURE_PERIOD_S / scenario.tick_s)) == 0:
-            for node in nodes.values():
+            for node in up.values():
                 node.snapshot(t)
         if progress:
             progress(t, run)
@@ -119,8 +126,11 @@ def run_exercise(
             lag = t / speed - (time.perf_counter() - wall0)
             if lag > 0:
                 time.sleep(lag)
-    for node in nodes.values():
+    for nation, node in nodes.items():
+        if faults.down(nation, scenario.duration_s):
+            continue
         node.receive(scenario.duration_s)
+        node.endpoint.commit()  # handled: the last batch's receive rows go to the audit log
     run.sim_time_s = scenario.duration_s
     run.wall_time_s = time.perf_counter() - wall0
     events.close()

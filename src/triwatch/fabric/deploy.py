@@ -87,9 +87,15 @@ def connect_endpoint(
     policy: ReleasePolicy,
     audit: AuditLog,
     clock: Callable[[], datetime],
+    *,
+    outbox: bool = False,
     **endpoint_options: object,
 ) -> Endpoint:
-    """An Endpoint on NATS for the nation of the fabric.json at ``path`` (sequence numbers from the clock)."""
+    """An Endpoint on NATS for the nation of the fabric.json at ``path`` (sequence numbers from the clock).
+
+    ``outbox=True``: store and forward (messages to a partner wait in this nation's own JetStream
+    outbox through link cuts and restarts; see :mod:`triwatch.fabric.nats_outbox`).
+    """
     from .nats_transport import NatsTransport  # late: only deployed nodes need nats-py
 
     cfg = load_node_config(path)
@@ -103,6 +109,8 @@ def connect_endpoint(
     keys = KeyRing.load(Path(path).parent / cfg.keys_dir, cfg.nation)
     creds = Credentials(cfg.nation, cfg.user, cfg.password)
     tls_ca = Path(path).parent / cfg.tls_ca if cfg.tls_ca else None
-    transport = NatsTransport(cfg.url, creds, cfg.nations, topology=cfg.topology, hub=cfg.hub, tls_ca=tls_ca)
+    transport = NatsTransport(
+        cfg.url, creds, cfg.nations, topology=cfg.topology, hub=cfg.hub, tls_ca=tls_ca, outbox=outbox
+    )
     endpoint_options.setdefault("first_sequence", sequence_start_from_clock())
     return Endpoint(cfg.nation, policy, keys, transport, audit, clock, **endpoint_options)  # type: ignore[arg-type]

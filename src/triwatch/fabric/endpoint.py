@@ -22,13 +22,26 @@ counts in ``stats()["refused"]``, never raises) at the first failure:
 The hub, in hub topology, forwards the original signed bytes unchanged to each further
 nation the label allows, and reads a message into its own picture only if the label
 allows the hub too: relaying is not reading.
+
+**Commit** (at-least-once, processed once): what ``poll`` returned is acknowledged to the
+transport only by :meth:`Endpoint.commit`, which the node calls once it has *handled* the
+deliveries; calling ``poll`` again commits the previous batch too (coming back for more
+means done with the last, as a consumer's offset commit at the next poll). Until then a
+transport that stores messages (NATS JetStream) delivers them again, so a node that dies
+between poll and handling loses nothing. A redelivered copy of a message already accepted
+is refused as ``duplicate`` by the replay window, so nothing is handled twice; the audit
+rows ``receive``/``relay`` are written at commit, so a restarted node rebuilds its window
+(:meth:`Endpoint.restore_replay_window`) from handled messages only and accepts again the
+ones it had polled but not handled. On the MemoryBus a commit only writes those rows.
+
+**Send outcome.** A transport may send asynchronously (NATS: the stream acknowledgement
+comes later); :meth:`Endpoint.flush` waits for it and logs and counts what failed.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -53,7 +66,10 @@ from .policy import ReleasePolicy
 from .replay import DEFAULT_WINDOW, ReplayWindow
 from .results import Delivery, PublishResult
 from .stats import EndpointStats
+from .timing import sequence_start_from_clock, utc_iso
 from .transport import Transport
+
+__all__ = ["REFUSAL_REASONS", "Endpoint", "sequence_start_from_clock", "utc_iso"]
 
 REFUSAL_REASONS: tuple[str, ...] = (
     "malformed",
@@ -65,23 +81,6 @@ REFUSAL_REASONS: tuple[str, ...] = (
     "duplicate",
     "replay",
 )
-
-
-def sequence_start_from_clock() -> int:
-    """A first sequence number for a deployed node: microseconds since 1970.
-
-    A node that restarts must not reuse sequence numbers its partners have seen (they would
-    refuse them as replays); starting from the clock keeps numbers rising across restarts as
-    long as the node sends fewer than a million messages a second.
-    """
-    return time.time_ns() // 1000
-
-
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 UTC with a Z suffix; a naive datetime is taken to be UTC already."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Endpoint:
@@ -120,6 +119,7 @@ class Endpoint:
         self._next_sequence = first_sequence
         self._window = ReplayWindow(replay_window)
         self._stats = EndpointStats()
+        self._uncommitted: list[tuple[str, dict[str, Any]]] = []  # audit rows of polled, not yet handled
 
     def restore_replay_window(self) -> int:
         """Rebuild the replay window from this node's own audit trail (after a restart); entries restored.
@@ -197,10 +197,17 @@ class Endpoint:
         return True
 
     # -------------------------------------------------------------------- poll
-    def poll(self) -> list[Delivery]:
-        """Verify everything waiting in this nation's inbox; return what is accepted, oldest first."""
+    def poll(self, wait_s: float = 0.0) -> list[Delivery]:
+        """Commit the previous batch, then verify everything waiting in this nation's inbox;
+        return what is accepted, oldest first (handle it, then :meth:`commit` or poll again).
+
+        ``wait_s`` > 0: on a transport fed from elsewhere (NATS), wait up to that long for the
+        first message instead of returning empty at once (a node with nothing else to do).
+        """
+        self.commit()
         out: list[Delivery] = []
-        for data in self.transport.receive(self.nation):
+        received = self.transport.receive(self.nation, wait_s) if wait_s > 0 else self.transport.receive(self.nation)
+        for data in received:
             delivery = self._accept(data)
             if delivery is not None:
                 out.append(delivery)
@@ -236,14 +243,40 @@ class Endpoint:
             self._stats.relayed[env.origin][env.kind] += 1
         if not label.allows(self.nation):
             if self.audit_deliveries:
-                self.audit.append(self.nation, "relay", _brief(env, relayed_to=relayed))
+                self._uncommitted.append(("relay", _brief(env, relayed_to=relayed)))
             return None
 
         received_utc = utc_iso(self.clock())
         self._stats.received[env.origin][env.kind] += 1
         if self.audit_deliveries:
-            self.audit.append(self.nation, "receive", _brief(env, relayed_to=relayed))
+            self._uncommitted.append(("receive", _brief(env, relayed_to=relayed)))
         return Delivery(env.msg_id, env.origin, env.kind, label, env.sequence, env.sent_utc, received_utc, env.payload)
+
+    def commit(self) -> int:
+        """The node has handled everything polled so far: acknowledge it to the transport and
+        write its ``receive``/``relay`` audit rows; returns the number of audit rows written."""
+        commit = getattr(self.transport, "commit", None)
+        if commit is not None:
+            commit(self.nation)
+        rows, self._uncommitted = self._uncommitted, []
+        for event, detail in rows:
+            self.audit.append(self.nation, event, detail)
+        return len(rows)
+
+    def flush(self, *, wait_for_stalled: bool = True) -> int:
+        """Wait until the transport has stored or given up every message sent so far (NATS); each
+        failure is counted in ``send_failed`` and logged as ``send-failed``. Returns the failures.
+
+        ``wait_for_stalled=False``: do not wait for messages held on a cut link (they go when it heals).
+        """
+        flush = getattr(self.transport, "flush", None)
+        if flush is None:
+            return 0
+        failures = flush(wait_for_stalled=wait_for_stalled)
+        for f in failures:
+            self._stats.send_failed[f.to] += 1
+            self.audit.append(self.nation, "send-failed", {"to": f.to, "kind": f.kind, "error": f.error})
+        return len(failures)
 
     def _refuse(self, reason: str, why: str, env: Envelope | None) -> None:
         self._stats.refused[reason] += 1

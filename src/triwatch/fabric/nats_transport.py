@@ -1,25 +1,35 @@
 """NatsTransport: the fabric over NATS JetStream (nats-py), one connection per nation.
 
-Same two calls as the MemoryBus (``send``, ``receive``), so an Endpoint does not know which
-it uses. Layout of accounts, subjects and streams: see :mod:`triwatch.fabric.nats_server`.
+Same calls as the MemoryBus (``send``, ``receive``, ``commit``), so an Endpoint does not know
+which it uses. Layout of accounts, subjects and streams: see :mod:`triwatch.fabric.nats_server`.
 
-- ``send`` publishes ``tw.<me>.<to>.<kind>`` with JetStream and waits for the receiving
-  stream's acknowledgement, so a send that returns is stored at the receiver's side.
-  The header ``Nats-Msg-Id`` (a hash of the bytes) lets the stream drop a retried copy.
-- ``receive`` hands over what a background pull loop fetched from this nation's durable
-  consumer, and acknowledges it (flushed to the server) before returning: a node that dies
-  and comes back resumes after the last message it took, and anything fetched but not yet
-  handed over is delivered again after ``ack_wait_s``.
+**Send** hands the message to the transport's event loop and returns: JetStream publishes go
+out pipelined, in order per link, and their acknowledgements are collected in the background
+(:mod:`triwatch.fabric.nats_publisher`); :meth:`NatsTransport.flush` waits until everything is
+stored at its receiver's side and reports what could not be.
 
-nats-py is asyncio; the Endpoint is synchronous. The transport runs its own event loop
-in a daemon thread and the synchronous calls wait on it.
+**Receive** uses a durable *push* consumer on this nation's inbound stream: the server sends
+each message to the transport's inbox subscription the moment it is stored, so nothing waits
+for a poll or a fetch round trip. ``receive`` hands over what arrived; the messages stay
+unacknowledged until ``commit``: a node that dies between taking messages and handling them
+gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``; a restarted
+node gets them at once, see :func:`~triwatch.fabric.nats_setup.consumer_config`). The loop
+thread sends the acknowledgements of committed messages every 20 ms without waiting for the
+server (a commit does not wake it; an acknowledgement lost on the way only causes a
+redelivery, which the Endpoint's replay window drops as a duplicate).
+
+**Link cut** (:meth:`~triwatch.fabric.nats_server.LocalNatsServer.cut_link`): publishes across
+the cut find no route; the transport holds them (in memory; in JetStream with ``outbox=True``,
+see :mod:`triwatch.fabric.nats_outbox`) and retries them in order until the link heals.
+
+nats-py is asyncio; the Endpoint is synchronous. The transport runs its own event loop in a
+daemon thread; the synchronous calls only schedule work on it (``call_soon_threadsafe``), so a
+send or a commit costs the node microseconds, not a round trip.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import ssl
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -27,57 +37,29 @@ from pathlib import Path
 from typing import Any
 
 import nats
-from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
-from nats.js.errors import BadRequestError
 
-from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, stream_name, subject
+from .nats_outbox import Outbox
+from .nats_publisher import LinkPublisher, SendFailure
+from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, stream_name
+from .nats_setup import consumer_config, ensure_stream, provision_streams, tls_context
 
-FETCH_BATCH = 256
+__all__ = ["NatsTransport", "SendFailure", "provision_streams", "tls_context"]
 
-
-async def _ensure_stream(js: Any, nation: str, subjects: list[str]) -> None:
-    config = StreamConfig(name=stream_name(nation), subjects=subjects, duplicate_window=120.0)
-    try:
-        await js.add_stream(config)
-    except BadRequestError:  # exists with other settings: bring the subjects up to date
-        await js.update_stream(config)
-
-
-def tls_context(ca_file: str | Path | None) -> ssl.SSLContext | None:
-    """A client TLS context that trusts only ``ca_file`` (None: no TLS)."""
-    if ca_file is None:
-        return None
-    if not Path(ca_file).is_file():
-        raise FileNotFoundError(f"tls_ca: {ca_file} missing")
-    return ssl.create_default_context(cafile=str(ca_file))
-
-
-def provision_streams(
-    url: str,
-    creds: dict[str, Credentials],
-    nations: Sequence[str],
-    topology: str,
-    hub: str,
-    *,
-    tls_ca: str | Path | None = None,
-) -> None:
-    """Create every nation's inbound stream (each with that nation's own login) before anyone publishes."""
-
-    async def run() -> None:
-        for n in nations:
-            nc = await nats.connect(
-                url, user=creds[n].user, password=creds[n].password, connect_timeout=5, tls=tls_context(tls_ca)
-            )
-            try:
-                await _ensure_stream(nc.jetstream(), n, inbound_subjects(n, nations, topology, hub))
-            finally:
-                await nc.close()
-
-    asyncio.run(run())
+#: Publishes waiting for their stream acknowledgement before ``send`` blocks.
+MAX_IN_FLIGHT = 4096
+#: Committed messages are acknowledged by the loop thread at most this long after the commit.
+ACK_PERIOD_S = 0.02
 
 
 class NatsTransport:
-    """One nation's connection to the NATS fabric (it can send and receive only as that nation)."""
+    """One nation's connection to the NATS fabric (it can send and receive only as that nation).
+
+    ``outbox=True``: store and forward (:mod:`triwatch.fabric.nats_outbox`): what is sent waits in
+    this nation's own JetStream outbox until the partner's stream has it, through link cuts and
+    restarts of this node. ``retry_for_s``: how long a publish keeps being retried when no acknowledgement comes (a
+    link cut, a server restart) before it is reported as failed; messages sent during a short
+    outage arrive after it, in order.
+    """
 
     def __init__(
         self,
@@ -87,18 +69,33 @@ class NatsTransport:
         *,
         topology: str = "hub",
         hub: str = "USA",
-        ack_wait_s: float = 5.0,
+        ack_wait_s: float = 30.0,
         timeout_s: float = 5.0,
         tls_ca: str | Path | None = None,
+        max_in_flight: int = MAX_IN_FLIGHT,
+        retry_for_s: float = 120.0,
+        outbox: bool = False,
     ) -> None:
+        if max_in_flight < 1:
+            raise ValueError(f"NatsTransport.max_in_flight: must be >= 1, got {max_in_flight}")
+        if ack_wait_s <= 0 or timeout_s <= 0 or retry_for_s < 0:
+            raise ValueError("NatsTransport: ack_wait_s and timeout_s must be > 0, retry_for_s >= 0")
         self.nation = creds.nation
         self._tls = tls_context(tls_ca)
         self.url = url
         self.timeout_s = timeout_s
+        self.retry_for_s = retry_for_s
         self._links = set(links(nations, topology, hub))
         self._subjects = inbound_subjects(self.nation, nations, topology, hub)
-        self._ready: deque[Any] = deque()
+        self._ready: deque[Any] = deque()  # arrived, not yet handed over (appended by the loop thread)
+        self._taken: list[Any] = []  # handed over, not yet committed
+        self._to_ack: deque[Any] = deque()  # committed, acknowledgement not yet sent (taken by the loop thread)
+        self._arrival = threading.Event()  # set by the loop thread when a message arrives
         self._errors: deque[str] = deque(maxlen=100)
+        self._max_in_flight = max_in_flight
+        self._partners = [b for a, b in links(nations, topology, hub) if a == self.nation]
+        self._outbox: Outbox | None = None
+        self._use_outbox = outbox
         self._closing = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"nats-{self.nation}", daemon=True)
@@ -111,7 +108,12 @@ class NatsTransport:
 
     # ------------------------------------------------------------ event loop side
     def _call(self, coro: Any, timeout: float | None = None) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout or self.timeout_s)
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return future.result(timeout or self.timeout_s)
+        except TimeoutError:
+            future.cancel()  # do not leave the coroutine running on the loop
+            raise
 
     async def _on_error(self, exc: Exception) -> None:
         self._errors.append(str(exc))
@@ -125,85 +127,154 @@ class NatsTransport:
             connect_timeout=self.timeout_s,
             error_cb=self._on_error,
             max_reconnect_attempts=-1,
+            reconnect_time_wait=0.2,
             tls=self._tls,
         )
         self._js = self._nc.jetstream()
+        self._out = LinkPublisher(self._js, self.nation, self._max_in_flight, self.retry_for_s, self.timeout_s)
+        if self._use_outbox:
+            self._outbox = Outbox(self._js, self.nation, self._partners, self._out)
+            await self._outbox.start()
         if self._subjects:
-            await _ensure_stream(self._js, self.nation, self._subjects)
-            config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ack_wait_s, max_ack_pending=10_000)
-            self._sub = await self._js.pull_subscribe(
-                "", durable=CONSUMER_NAME, stream=stream_name(self.nation), config=config
+            await ensure_stream(self._js, stream_name(self.nation), self._subjects)
+            config = await consumer_config(self._js, stream_name(self.nation), ack_wait_s)
+            self._sub = await self._js.subscribe(
+                "",
+                durable=CONSUMER_NAME,
+                stream=stream_name(self.nation),
+                config=config,
+                cb=self._arrived,
+                manual_ack=True,
             )
-            self._pump_task = asyncio.ensure_future(self._pump())
+            self._acker = asyncio.ensure_future(self._ack_committed())
 
-    async def _pump(self) -> None:
-        while not self._closing:
+    async def _arrived(self, msg: Any) -> None:
+        self._ready.append(msg)
+        self._arrival.set()
+
+    async def _ack_committed(self) -> None:
+        """Send the acknowledgements of committed messages every ACK_PERIOD_S.
+
+        A commit does not wake this thread: waking it would make it compete for the GIL with the
+        node at the moment the node verifies the next message. Acknowledging up to 20 ms later
+        costs nothing (the server waits ``ack_wait_s``); a crash in between only means a
+        redelivery, which the replay window drops.
+        """
+        while True:
+            await asyncio.sleep(ACK_PERIOD_S)
+            await self._send_acks()
+
+    async def _send_acks(self) -> None:
+        queue = self._to_ack
+        while queue:
+            m = queue.popleft()
             try:
-                msgs = await self._sub.fetch(FETCH_BATCH, timeout=1.0)
-            except (TimeoutError, nats.errors.TimeoutError):
-                continue
-            except asyncio.CancelledError:
-                return
-            except Exception as exc:  # connection trouble: note it, back off, keep pulling
-                self._errors.append(f"fetch: {exc}")
-                await asyncio.sleep(0.2)
-                continue
-            self._ready.extend(msgs)
+                await m.ack()
+            except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copy
+                self._errors.append(f"ack: {exc!r}")
 
-    async def _publish(self, subj: str, data: bytes) -> None:
-        headers = {"Nats-Msg-Id": hashlib.blake2b(data, digest_size=16).hexdigest()}
-        await self._js.publish(subj, data, timeout=self.timeout_s, headers=headers)
-
-    async def _ack(self, msgs: list[Any]) -> None:
-        for m in msgs:
-            await m.ack()
+    async def _drain(self, wait_for_stalled: bool = True) -> None:
+        await self._out.drain(wait_for_stalled)
+        while self._outbox is not None and not await self._outbox.settled(wait_for_stalled):
+            await asyncio.sleep(0.02)
+            await self._out.drain(wait_for_stalled)
+        await self._send_acks()
         await self._nc.flush(timeout=self.timeout_s)
 
     # ---------------------------------------------------------------- public
     def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
-        """Publish ``data`` to ``to``'s stream and wait for its acknowledgement (ConnectionError if none)."""
+        """Queue ``data`` for ``to``'s stream; returns at once (see :meth:`flush` for the outcome)."""
         if sender != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).send: cannot send as {sender}")
         if (sender, to) not in self._links:
             raise ValueError(f"NatsTransport({self.nation}).send: no link {sender}->{to} in this topology")
-        subj = subject(sender, to, kind)
-        for attempt in (1, 2):  # one retry: the stream's duplicate window drops a second copy
-            try:
-                self._call(self._publish(subj, bytes(data)), self.timeout_s + 1)
-                return
-            except Exception as exc:
-                if attempt == 2:
-                    raise ConnectionError(f"NatsTransport({self.nation}): publish to {subj} failed: {exc!r}") from exc
+        if self._closing:
+            raise ConnectionError(f"NatsTransport({self.nation}).send: transport is closed")
+        if not self._out.take_slot(self.timeout_s + self.retry_for_s):
+            raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
+        store = self._outbox.store if self._outbox is not None else self._out.enqueue
+        self._loop.call_soon_threadsafe(store, to, kind, bytes(data))
 
-    def receive(self, nation: str) -> list[bytes]:
-        """Everything fetched for this nation so far, acknowledged before it is returned."""
+    def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
+        """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.
+
+        ``wait_for_stalled=False``: do not wait for links whose publishes are being retried (a cut
+        link): their messages stay queued, in order, and go when the link returns. A node in
+        lockstep uses it to know that everything that *can* be delivered is stored.
+        """
+        if not self._closing:
+            self._call(self._drain(wait_for_stalled), timeout_s or (self.retry_for_s + self.timeout_s + 5))
+        return self._out.take_failures()
+
+    def stalled(self) -> list[str]:
+        """Lanes being retried: partners (a cut link), or ``out:<partner>`` (this nation's outbox, server away)."""
+        return self._out.stalled()
+
+    def in_flight(self) -> int:
+        """Publishes sent but not yet acknowledged or given up."""
+        return self._out.in_flight()
+
+    def receive(self, nation: str, wait_s: float = 0.0) -> list[bytes]:
+        """Everything that arrived for this nation so far, oldest first; unacknowledged until :meth:`commit`.
+
+        ``wait_s`` > 0: if nothing is there yet, block (without holding the GIL, so the
+        transport's thread runs at once) until something arrives or ``wait_s`` passes.
+        """
         if nation != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).receive: cannot read {nation}'s inbox")
+        ready = self._ready
+        if not ready and wait_s > 0:
+            self._arrival.clear()
+            if not ready:  # a message that arrived between the check and the clear is not missed
+                self._arrival.wait(wait_s)
         msgs = []
-        while self._ready:
-            msgs.append(self._ready.popleft())
-        if msgs:
-            try:
-                self._call(self._ack(msgs))
-            except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copies
-                self._errors.append(f"ack: {exc!r}")
+        while ready:
+            msgs.append(ready.popleft())
+        self._taken.extend(msgs)
         return [m.data for m in msgs]
+
+    def commit(self, nation: str, count: int | None = None) -> int:
+        """Acknowledge what :meth:`receive` handed over (the node has handled it): all of it, or the
+        oldest ``count`` messages (a wrapper that holds some back for later); returns how many."""
+        if nation != self.nation:
+            raise ValueError(f"NatsTransport({self.nation}).commit: cannot commit {nation}'s inbox")
+        if count is not None and count < 0:
+            raise ValueError(f"NatsTransport({self.nation}).commit: count must be >= 0, got {count}")
+        if not self._taken or self._closing:
+            return 0
+        n = len(self._taken) if count is None else min(count, len(self._taken))
+        msgs, self._taken = self._taken[:n], self._taken[n:]
+        self._to_ack.extend(msgs)  # sent by the loop thread within ACK_PERIOD_S (see _ack_committed)
+        return len(msgs)
 
     def errors(self) -> list[str]:
         """Errors the server or the client reported (e.g. permission violations)."""
         return list(self._errors)
 
-    def close(self) -> None:
-        """Stop pulling, close the connection and the event loop thread."""
+    def close(self, *, flush: bool = True) -> None:
+        """Wait for publishes in flight (unless ``flush=False``), then close the connection and the loop.
+
+        Messages handed over but not committed are *not* acknowledged: JetStream delivers
+        them again to the next connection of this nation.
+        """
         if self._closing:
             return
+        if flush and getattr(self, "_nc", None) is not None:
+            try:
+                self._call(self._drain(), self.timeout_s + 2)
+            except Exception as exc:  # closing anyway; what was not stored is reported by the failures
+                self._errors.append(f"close: {exc!r}")
         self._closing = True
+        if hasattr(self, "_out"):
+            self._out.closing = True
 
         async def shutdown() -> None:
-            task = getattr(self, "_pump_task", None)
-            if task is not None:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+            if hasattr(self, "_out"):
+                await self._out.cancel()
+            acker = getattr(self, "_acker", None)
+            if acker is not None:
+                acker.cancel()
+                await asyncio.gather(acker, return_exceptions=True)
             nc = getattr(self, "_nc", None)
             if nc is not None and not nc.is_closed:
                 await nc.close()

@@ -147,6 +147,7 @@ class NationalNode:
                 self.events.emit(
                     now_s, self.nation, "refused-payload", origin=delivery.origin, kind=delivery.kind, reason=str(exc)
                 )
+        self.endpoint.commit()  # handled: only now may the fabric forget them (a crash before this gets them again)
 
     def _handle(self, delivery, now_s: float) -> None:
         if delivery.kind == "tracks":

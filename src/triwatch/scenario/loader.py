@@ -5,8 +5,8 @@ Three layers, each reporting all it finds before giving up:
 2. the schema (types, ranges, unknown keys), from pydantic, rewritten as
    ``launches[2].target.range_km: must be > 0``;
 3. meaning: unique launch ids, known site names, launches inside the duration,
-   vehicles the physics knows, sensors the sensor factory can build, and a
-   policy the fabric accepts.
+   vehicles the physics knows, sensors the sensor factory can build, a
+   policy the fabric accepts, and faults on real nations and links inside the run.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from triwatch.geo.places import PLACES
+from triwatch.scenario.fault_checks import fault_problems
 from triwatch.scenario.schema import Scenario
 
 
@@ -35,7 +36,7 @@ def _path(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("str", "LatLon", "Target"):  # pydantic's union-branch tags are noise to a user
+        elif part in ("str", "LatLon", "Target", "link-cut", "node-down"):  # pydantic's union tags: noise to a user
             continue
         else:
             out += ("." if out else "") + str(part)
@@ -51,6 +52,9 @@ def _message(err: dict) -> str:
         return "is required"
     if kind == "extra_forbidden":
         return "unknown field"
+    if kind == "union_tag_invalid":
+        field = str(ctx.get("discriminator", "kind")).strip("'")
+        return f"unknown {field} {ctx.get('tag')!r}; known: {ctx.get('expected_tags')}"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, got {err.get('input')!r}"
     msg = err.get("msg", "invalid")
@@ -95,6 +99,7 @@ def _meaning_problems(sc: Scenario) -> list[str]:
         problems.append("nations: a nation is listed twice")
     problems += _sensor_problems(sc)
     problems += _policy_problems(sc)
+    problems += fault_problems(sc)
     return problems
 
 

@@ -51,6 +51,27 @@ class Launch(Strict):
         return self
 
 
+class LinkCut(Strict):
+    """The line between two nations is down from ``from_s`` to ``to_s``: messages on it wait, then arrive."""
+
+    kind: Literal["link-cut"]
+    between: Annotated[list[Nation], Field(min_length=2, max_length=2)]
+    from_s: Annotated[float, Field(ge=0.0)]
+    to_s: float
+
+
+class NodeDown(Strict):
+    """A nation's node is out of service from ``from_s`` to ``to_s``: it neither senses, processes nor publishes."""
+
+    kind: Literal["node-down"]
+    nation: Nation
+    from_s: Annotated[float, Field(ge=0.0)]
+    to_s: float
+
+
+Fault = Annotated[LinkCut | NodeDown, Field(discriminator="kind")]
+
+
 class Scenario(Strict):
     name: Annotated[str, Field(min_length=1)]
     epoch: datetime
@@ -62,6 +83,7 @@ class Scenario(Strict):
     launches: list[Launch] = Field(default_factory=list)
     sensors: list[dict[str, Any]] = Field(default_factory=lambda: [{"use": "default-laydown"}])
     policy: dict[str, Any] = Field(default_factory=dict)
+    faults: list[Fault] = Field(default_factory=list)
     description: str = ""
 
     @field_validator("epoch")
