@@ -3,20 +3,17 @@
 The flagship cut to 260 s with the USA-JPN link cut over 95-125 s (the launch alerts of 100 s
 wait on it) and KOR's node out of service over 150-170 s (its process killed, then rebuilt from its
 stream) must issue and deliver the same warnings, and produce the same events, in process and as
-three node processes on NATS. Runs where the scenario format has a ``faults:`` section.
+three node processes on NATS.
 """
 
 import json
 
-import pytest
 import yaml
 
-pytest.importorskip("triwatch.exercise.faults", reason="this build has no scenario faults")
-
-from triwatch.cli.main import flagship_path  # noqa: E402
-from triwatch.exercise.distributed import run_distributed  # noqa: E402
-from triwatch.exercise.run import run_exercise  # noqa: E402
-from triwatch.scenario.loader import load_scenario  # noqa: E402
+from triwatch.cli.main import flagship_path
+from triwatch.exercise.distributed import run_distributed
+from triwatch.exercise.run import run_exercise
+from triwatch.scenario.loader import load_scenario
 
 FAULTS = [
     {"kind": "link-cut", "between": ["USA", "JPN"], "from_s": 95.0, "to_s": 125.0},

@@ -14,13 +14,9 @@ the same ``fault`` events) switches them at the start of each tick:
 
 from __future__ import annotations
 
+from triwatch.exercise.faults import FaultSchedule
 from triwatch.fabric.nats_server import LocalNatsServer
 from triwatch.scenario.schema import Scenario
-
-try:  # the scenario format's faults section (absent from builds without it)
-    from triwatch.exercise.faults import FaultSchedule
-except ImportError:  # pragma: no cover - depends on the build
-    FaultSchedule = None
 
 
 class NatsLinks:
@@ -41,10 +37,8 @@ class NatsLinks:
 
 def scenario_faults(scenario: Scenario):
     """(the scenario's fault schedule or None, its node-down spans as kills ``(nation, from_s, to_s)``)."""
-    faults = list(getattr(scenario, "faults", None) or [])
+    faults = list(scenario.faults)
     if not faults:
         return None, []
-    if FaultSchedule is None:  # pragma: no cover - a scenario with faults needs a build that reads them
-        raise ValueError("faults: this build cannot run scenario faults")
     kills = [(f.nation, f.from_s, f.to_s) for f in faults if f.kind == "node-down"]
     return FaultSchedule(faults), kills
