@@ -47,7 +47,8 @@ DEPRESSED_RATIO = 0.75  # below this: depressed
 
 
 def launch_from_boost(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[PointEstimate | None]:
-    """Launch estimates of K thrusting states x (K, 6) (None where too high or not climbing)."""
+    """Launch estimates of K thrusting states x (K, >=6) (None where too high or not climbing)."""
+    x, P = x[:, :6], P[:, :6, :6]  # kinematics only: a boosting missile's drag is part of its unknown thrust
     k = x.shape[0]
     pts = sigma_points(x, P)  # (K, 12, 6)
     r, v = pts[..., :3], pts[..., 3:]
@@ -76,7 +77,11 @@ def _backward_acceleration(r: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def launch_from_coast(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[PointEstimate | None]:
-    """Launch estimates of K coasting states by flying their sigma points backwards to the ground."""
+    """Launch estimates of K coasting states (K, >=6) by flying their sigma points backwards to the ground.
+
+    Drag is left out (the climb was powered; its path through the air is not a ballistic one).
+    """
+    x, P = x[:, :6], P[:, :6, :6]
     k = x.shape[0]
     if k == 0:
         return []

@@ -18,6 +18,7 @@ from triwatch.tracking.characterise import (
     minimum_energy_range,
     profile_of,
 )
+from triwatch.tracking.drag import LOG_BETA
 from triwatch.tracking.earth import up_of
 from triwatch.tracking.impact import predict_impacts
 from triwatch.tracking.store import TrackStore
@@ -37,7 +38,7 @@ def thrusting_flags(x: np.ndarray, mu: np.ndarray, threshold: float) -> np.ndarr
     A falling object that decelerates in the air (re-entry drag) also excites the thrust model;
     requiring a climb keeps it from being called a burning motor.
     """
-    r, v = x[:, :3], x[:, 3:]
+    r, v = x[:, :3], x[:, 3:6]
     v_up = np.einsum("ki,ki->k", v, up_of(r))
     return (mu[:, imm.THRUST] > threshold) & (v_up > 0.0)
 
@@ -99,8 +100,8 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
             TrackEstimate(
                 track_id=rec.track_id,
                 time_s=float(t[j]),
-                x=x[j].copy(),
-                P=P[j].copy(),
+                x=x[j, :6].copy(),
+                P=P[j, :6, :6].copy(),
                 status="coasting" if now_s - t[j] > config.coast_after_s else "confirmed",
                 n_updates=rec.n_updates,
                 sensor_ids=tuple(rec.sensor_ids),
@@ -111,6 +112,8 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
                 category=category,
                 profile=profile,
                 parent_id=rec.parent_id,
+                beta_kg_m2=float(np.exp(x[j, LOG_BETA])),
+                log_beta_sigma=float(np.sqrt(P[j, LOG_BETA, LOG_BETA])),
             )
         )
     return out

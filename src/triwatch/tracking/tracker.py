@@ -27,6 +27,7 @@ import numpy as np
 from triwatch.sensors.detection import Detection
 from triwatch.tracking import imm, lineage
 from triwatch.tracking.characterise import launch_from_boost
+from triwatch.tracking.drag import with_drag_prior
 from triwatch.tracking.earth import height_of, up_of
 from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
@@ -177,7 +178,7 @@ class NationalTracker:
         """At confirmation: did this track separate from one of its shortlisted parents? (lineage.py)"""
         by_id = {r.track_id: r for r in self.store.records}
         candidates = [by_id[c] for c in rec.parent_candidates if c in by_id]
-        rec.parent_id = lineage.separated_from(x, P, t, candidates)
+        rec.parent_id = lineage.separated_from(x[:6], P[:6, :6], t, candidates)
         rec.parent_candidates = []
         if rec.parent_id is not None:  # a separated object shares its parent's launch
             parent = by_id[rec.parent_id]
@@ -221,17 +222,17 @@ class NationalTracker:
         for rec, height in zip(store.records, h, strict=True):  # highest point seen, a floor for the apogee
             rec.max_height_m = max(rec.max_height_m, float(height))
         up = up_of(x[:, :3])
-        v_up = np.einsum("ni,ni->n", x[:, 3:], up)
+        v_up = np.einsum("ni,ni->n", x[:, 3:6], up)
         # Falling at v_up from height h takes at most h / |v_up| (gravity only shortens it). Only a
         # track sure of it counts: height and sink rate taken 3 sigma against landing.
         sd_h = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, :3, :3], up))
-        sd_v = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, 3:, 3:], up))
+        sd_v = np.sqrt(np.einsum("ni,nij,nj->n", up, P[:, 3:6, 3:6], up))
         sink = -v_up - 3.0 * sd_v
         landed = (sink > 0.0) & (age > (np.maximum(h, 0.0) + 3.0 * sd_h) / np.maximum(sink, 1e-3))
         cfg = self.config
         tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
-        tr_rv = np.trace(P[:, :3, 3:], axis1=1, axis2=2)
-        tr_vv = np.trace(P[:, 3:, 3:], axis1=1, axis2=2)
+        tr_rv = np.trace(P[:, :3, 3:6], axis1=1, axis2=2)
+        tr_vv = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2)
         var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
         lost = var > cfg.delete_sigma_m**2
         broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens
@@ -264,6 +265,7 @@ class NationalTracker:
             rec.sensor_ids[sensor] = None
             self._next_number += 1
             records.append(rec)
+        x0, P0 = with_drag_prior(x0, P0, self.config.beta_prior_kg_m2, self.config.log_beta_sigma)
         x = np.repeat(x0[:, None], 2, axis=1)
         P = np.repeat(P0[:, None], 2, axis=1)
         mu = np.empty((k, 2))
@@ -280,7 +282,8 @@ class NationalTracker:
         """
         rows = [i for i, r in enumerate(self.store.records) if r.status == "confirmed"]
         x, P = imm.combine(self.store.x[rows], self.store.P[rows], self.store.mu[rows])
-        return [self.store.records[i].track_id for i in rows], self.store.t[rows].copy(), x, P
+        ids = [self.store.records[i].track_id for i in rows]
+        return ids, self.store.t[rows].copy(), x[:, :6], P[:, :6, :6]  # kinematics; ln beta is internal
 
     def tracks(self) -> list[TrackEstimate]:
         """Confirmed and coasting tracks, each at its last update time, with launch/impact estimates."""

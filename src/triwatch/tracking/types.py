@@ -51,6 +51,11 @@ class TrackerConfig:
         track's recent path (lineage.py).
     ir_pair_window_s, ir_pair_miss_m: two infrared lines of sight from different sensors, this
         close in time and passing this close to each other, start a track by triangulation.
+    beta_prior_kg_m2, log_beta_sigma: prior of a new track's ballistic coefficient beta = m / (Cd A),
+        log-normal: ln beta ~ N(ln beta_prior, log_beta_sigma^2). The default spans spent stages
+        (~600 kg/m^2) to re-entry vehicles (~8,000) within two sigma; the air decides in re-entry.
+    q_log_beta_1_s: random-walk density of ln beta (1/s), so a drag coefficient changing with Mach
+        number or a tumbling body can be followed (sigma grows by sqrt(q t): 0.1 per 100 s).
     estimate_refresh_s: the derived estimates (impact, launch when the boost was not seen) cost
         ~1e3 RK4 steps per sigma point, so a track's are recomputed when asked for only if its
         last update is at least this much newer than the state they were computed from
@@ -77,6 +82,9 @@ class TrackerConfig:
     ir_pair_window_s: float = 2.0
     ir_pair_miss_m: float = 20e3
     estimate_refresh_s: float = 4.0
+    beta_prior_kg_m2: float = 3000.0
+    log_beta_sigma: float = 1.0
+    q_log_beta_1_s: float = 1e-4
 
     def __post_init__(self) -> None:
         problems = []
@@ -99,6 +107,10 @@ class TrackerConfig:
                 problems.append(f"{name}: must be a positive number, got {value!r}")
         if not (np.isfinite(self.estimate_refresh_s) and self.estimate_refresh_s >= 0):
             problems.append(f"estimate_refresh_s: must be >= 0, got {self.estimate_refresh_s!r}")
+        for name in ("beta_prior_kg_m2", "log_beta_sigma"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
+                problems.append(f"{name}: must be a positive number, got {value!r}")
         if not 0.0 < self.initial_thrust_probability < 1.0:
             problems.append(f"initial_thrust_probability: must be in (0, 1), got {self.initial_thrust_probability}")
         if not 0.0 < self.thrusting_probability < 1.0:
@@ -140,3 +152,5 @@ class TrackEstimate:
     category: str | None
     profile: str | None
     parent_id: str | None = None
+    beta_kg_m2: float | None = None  # estimated ballistic coefficient exp(E[ln beta]) (None: not estimated)
+    log_beta_sigma: float | None = None  # its uncertainty, sigma of ln beta (at its prior until the air shows it)
