@@ -97,7 +97,8 @@ def main(names: list[str]) -> None:
             )["s12"]
             h = ecef_to_geodetic(np.asarray(tr.x[:3])[None])[2][0]
             cover = late[tid]
-            beta_est = "-" if tr.beta_kg_m2 is None else f"{tr.beta_kg_m2:.0f} (ln sd {tr.log_beta_sigma:.2f})"
+            beta_kg_m2 = getattr(tr, "beta_kg_m2", None)  # absent from trackers before the drag state
+            beta_est = "-" if beta_kg_m2 is None else f"{beta_kg_m2:.0f} (ln sd {tr.log_beta_sigma:.2f})"
             print(
                 f"  {tid} [{nation} {tr.track_id}]: impact err {err / 1e3:.1f} km, in 95% ellipse "
                 f"{_inside_95(est, lat, lon)}, time err {est.time_s - t_imp:+.0f} s (sd {est.time_sigma_s:.0f}), "

@@ -21,6 +21,7 @@ from triwatch.tracking.characterise import (
 from triwatch.tracking.drag import LOG_BETA
 from triwatch.tracking.earth import up_of
 from triwatch.tracking.impact import predict_impacts
+from triwatch.tracking.launch_fusion import fuse_points
 from triwatch.tracking.store import TrackStore
 from triwatch.tracking.types import PointEstimate, TrackerConfig, TrackEstimate
 
@@ -61,12 +62,9 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
         s = np.array(stale)
         impacts = predict_impacts(x[s], P[s], t[s])
         # A separated object was not launched from where its own flight, run backwards, meets the
-        # ground: it takes its parent's launch (below), never a back-propagation of its own.
-        need_back = [
-            j
-            for j in stale
-            if store.records[rows[j]].launch is None and store.records[rows[j]].parent_id is None and not thrusting[j]
-        ]
+        # ground: it takes its parent's launch (below), never a back-propagation of its own. A track
+        # that saw its boost back-propagates too: the two estimates fuse (launch_fusion.py).
+        need_back = [j for j in stale if store.records[rows[j]].parent_id is None and not thrusting[j]]
         backs = dict(zip(need_back, launch_from_coast(x[need_back], P[need_back], t[need_back]), strict=True))
         apogees = apogee_height(x[s])
         ranges = minimum_energy_range(x[s])
@@ -85,10 +83,11 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
     for j, i in enumerate(rows):
         rec = store.records[i]
         c = rec.cache
-        launch = rec.launch if rec.launch is not None else c["launch_back"]
         parent = by_id.get(rec.parent_id) if rec.parent_id is not None else None
-        if launch is None and parent is not None:
-            launch = parent.launch if parent.launch is not None else parent.cache.get("launch_back")
+        if parent is not None:  # a separated object reports its (living) parent's launch, as the parent does
+            launch = fuse_points(parent.launch, parent.cache.get("launch_back"))
+        else:
+            launch = fuse_points(rec.launch, c["launch_back"])
         apogee = None if thrusting[j] else c["apogee"]
         if apogee is not None:
             apogee = max(apogee, rec.max_height_m)  # the orbit's apogee cannot be below a height already seen
