@@ -56,7 +56,7 @@ def _true_impacts(run) -> dict[str, tuple[np.ndarray, float, float, float]]:
         for obj in flight.objects:
             r = obj.r_ecef_m[-1]
             lat, lon, _ = ecef_to_geodetic(r)
-            beta = vehicle.rv_beta_kg_m2 if obj.role == "RV" else vehicle.stage_beta_kg_m2
+            beta = vehicle.rv_beta_kg_m2 if obj.role == "rv" else vehicle.stage_beta_kg_m2
             out[f"{launch.id}/{obj.object_id}"] = (r, float(lat), float(lon), launch.time_s + obj.impact_s, beta)
     return out
 
