@@ -151,8 +151,9 @@ def propagate_with_covariance(
 ) -> tuple[np.ndarray, np.ndarray]:
     """EKF predict of N ballistic tracks (n = 6, or 7 with alpha), each by its own dt (N,) (negative dt runs backwards).
 
-    All tracks take the same number of sub-steps (that of the longest dt, or more in the air,
-    drag.steps_for), each its own length dt/n, so the whole batch moves in lock-step through NumPy.
+    All tracks take the same number of sub-steps (that of the longest dt), each its own length
+    dt/n, so the whole batch moves in lock-step through NumPy; tracks in the air, which need many
+    short sub-steps (drag.steps_for), move as a second batch so they do not slow the others.
     drag (N,) bool: which 7-state rows feel drag (default all); a thrusting model leaves it to its noise.
     """
     x = np.asarray(x, float)
@@ -162,6 +163,21 @@ def propagate_with_covariance(
     if x.shape[0] == 0:
         return x.copy(), np.asarray(P, float).copy()
     kappa = effective_inverse_beta(x, dt, drag)
+    air = kappa > 0.0
+    if air.any() and not air.all():
+        x_out, P_out = np.empty_like(x), np.empty_like(np.asarray(P, float))
+        for rows in (air, ~air):
+            x_out[rows], P_out[rows] = propagate_with_covariance(
+                x[rows],
+                P[rows],
+                dt[rows],
+                q_along[rows],
+                q_cross[rows],
+                max_step_s,
+                drag=None if drag is None else np.asarray(drag)[rows],
+                q_log_beta=q_log_beta,
+            )
+        return x_out, P_out
     n_steps = steps_for(x, dt, max_step_s, drag)
     h = dt / n_steps
     accel = acceleration_of(kappa)
