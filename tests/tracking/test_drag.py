@@ -107,7 +107,7 @@ def test_impact_ellipses_hold_the_truth_at_their_nominal_rates(flight):
 
     An ellipse's rate is nominal only over truths drawn from what the tracker assumes, so each run
     flies the re-entry vehicle on from midcourse (150 s) with a ballistic coefficient drawn from
-    the tracker's prior (log-normal around 3000 kg/m^2, sigma of ln beta 1), seen by the impact-area
+    the tracker's prior (log-normal around 5000 kg/m^2, sigma of ln beta 1), seen by the impact-area
     radar with fresh noise. Impact predictions from midcourse (beta unseen) and from re-entry at
     ~40 km (beta being learnt): 95 % ellipses must hold the truth in >= 85 % of the cases and
     one-sigma (39 %) ellipses in 20-60 % (neither overconfident nor uselessly wide).
