@@ -32,6 +32,7 @@ from triwatch.node.releasable import track_report
 from triwatch.physics.propagate import propagate
 from triwatch.sensors.detection import Detection
 from triwatch.tracking import NationalTracker
+from triwatch.tracking.drag import with_drag_estimate
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
 from triwatch.warning.boost_assess import assess_boost
@@ -46,6 +47,15 @@ def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
     if not points:
         return None
     return min(points, key=lambda p: float(np.trace(np.asarray(p.cov_en_m2, float))))
+
+
+def most_certain_drag(st: SystemTrack) -> tuple[float | None, float | None]:
+    """(beta, sigma of ln beta) of the member that knows the ballistic coefficient best (None, None if none does)."""
+    known = [m.report for m in st.members.values() if m.report.beta_kg_m2 is not None]
+    if not known:
+        return None, None
+    best = min(known, key=lambda r: float(r.log_beta_sigma))
+    return best.beta_kg_m2, best.log_beta_sigma
 
 
 class NationalNode:
@@ -255,7 +265,8 @@ class NationalNode:
             return self.alerts.observe(
                 st.number, now_s, boost, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
             )
-        impact = predict_impact(st.x, st.P, st.time_s)
+        x, P = with_drag_estimate(st.x, st.P, *most_certain_drag(st))  # the impact falls through the air
+        impact = predict_impact(x, P, st.time_s)
         assessment = None
         if impact is not None:
             assessment = assess(

@@ -15,7 +15,8 @@ Launch from the coast (when the boost was never seen): the state is flown backwa
 the ground. Reversing time in the rotating frame keeps gravity and the centrifugal term and flips
 the Coriolis term, which is the forward equation with the Earth spinning the other way.
 The result is where a purely ballistic object would have left the ground: it lies near, not at,
-the real launch site (a model error of BACK_PROPAGATION_ERROR_M is added).
+the real launch site, and left it earlier than the real launch (a model error of
+BACK_PROPAGATION_ERROR_M and BACK_PROPAGATION_TIME_ERROR_S is added).
 
 Apogee and category use the two-body orbit of the inertial state (v_i = v + w x r):
 energy E = v_i^2 / 2 - mu / r, semi-major axis a = -mu / (2E), e from the angular momentum,
@@ -41,13 +42,15 @@ from triwatch.tracking.types import PointEstimate
 BOOST_LAUNCH_MAX_HEIGHT_M = 150e3
 MODEL_ERROR_FRACTION = 0.15
 BACK_PROPAGATION_ERROR_M = 30e3
+BACK_PROPAGATION_TIME_ERROR_S = 100.0  # a powered climb takes longer than the ballistic arc back to the ground
 CATEGORY_LIMITS_M = ((1000e3, "SRBM"), (3000e3, "MRBM"), (5500e3, "IRBM"))
 LOFTED_RATIO = 1.3  # apogee / minimum-energy apogee above this: lofted
 DEPRESSED_RATIO = 0.75  # below this: depressed
 
 
 def launch_from_boost(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[PointEstimate | None]:
-    """Launch estimates of K thrusting states x (K, 6) (None where too high or not climbing)."""
+    """Launch estimates of K thrusting states x (K, >=6) (None where too high or not climbing)."""
+    x, P = x[:, :6], P[:, :6, :6]  # kinematics only: a boosting missile's drag is part of its unknown thrust
     k = x.shape[0]
     pts = sigma_points(x, P)  # (K, 12, 6)
     r, v = pts[..., :3], pts[..., 3:]
@@ -76,7 +79,11 @@ def _backward_acceleration(r: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def launch_from_coast(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[PointEstimate | None]:
-    """Launch estimates of K coasting states by flying their sigma points backwards to the ground."""
+    """Launch estimates of K coasting states (K, >=6) by flying their sigma points backwards to the ground.
+
+    Drag is left out (the climb was powered; its path through the air is not a ballistic one).
+    """
+    x, P = x[:, :6], P[:, :6, :6]
     k = x.shape[0]
     if k == 0:
         return []
@@ -90,6 +97,7 @@ def launch_from_coast(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[Point
             continue
         est = ground_point_estimate(r_hit[i], t[i] - t_back[i])
         est.cov_en_m2 = est.cov_en_m2 + BACK_PROPAGATION_ERROR_M**2 * np.eye(2)
+        est.time_sigma_s = float(np.hypot(est.time_sigma_s, BACK_PROPAGATION_TIME_ERROR_S))
         out.append(est)
     return out
 

@@ -89,9 +89,11 @@ def separated_from(x: np.ndarray, P: np.ndarray, t: float, candidates: list[Trac
 def jacobi_energy(x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Jacobi integral E (T,) (J/kg) of ECEF states x (T, 6) and its first-order sigma from P (T, 6, 6).
 
-    dE/dr = GM r / |r|^3 - omega^2 (x, y, 0), dE/dv = v.
+    dE/dr = GM r / |r|^3 - omega^2 (x, y, 0), dE/dv = v. States may carry more after (r, v)
+    (ln beta): only the kinematics count.
     """
-    r, v = x[:, :3], x[:, 3:]
+    x, P = x[:, :6], P[:, :6, :6]
+    r, v = x[:, :3], x[:, 3:6]
     rn = np.linalg.norm(r, axis=1)
     energy = 0.5 * np.einsum("ti,ti->t", v, v) - GM_M3_S2 / rn - 0.5 * OMEGA_RAD_S**2 * (r[:, 0] ** 2 + r[:, 1] ** 2)
     grad_r = GM_M3_S2 * r / rn[:, None] ** 3
@@ -151,7 +153,7 @@ def parent_candidates(store: TrackStore, x: np.ndarray, P: np.ndarray, c: np.nda
 def decide_parent(store: TrackStore, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float) -> None:
     """At rec's confirmation (state x, P at t): did it separate from one of its shortlisted parents?"""
     by_id = {r.track_id: r for r in store.records}
-    rec.parent_id = separated_from(x, P, t, [by_id[c] for c in rec.parent_candidates if c in by_id])
+    rec.parent_id = separated_from(x[:6], P[:6, :6], t, [by_id[c] for c in rec.parent_candidates if c in by_id])
     rec.parent_candidates = []
     if rec.parent_id is not None:  # a separated object shares its parent's launch
         rec.payload_votes = 0  # and may yet prove to be the payload (settle_payloads)

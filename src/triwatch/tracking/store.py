@@ -1,7 +1,7 @@
 """The tracker's memory: the filter state of every live track in arrays, and a small record per track.
 
-Arrays (one row per track, the same order as ``records``): both IMM models' states x (T, 2, 6)
-and covariances P (T, 2, 6, 6), mode probabilities mu (T, 2) and the last update time t (T,).
+Arrays (one row per track, the same order as ``records``): both IMM models' states x (T, 2, 7)
+(r, v, ln beta: drag.py) and covariances P (T, 2, 7, 7), mode probabilities mu (T, 2) and the last update time t (T,).
 The maths reads and writes the arrays by row index; the records hold what is bookkeeping
 (id, life-cycle counters, contributing sensors, lineage).
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from triwatch.tracking.drag import N_STATE
 
 
 @dataclass
@@ -39,8 +41,8 @@ class TrackStore:
     """Live tracks: arrays for the maths, records for the bookkeeping, kept row-aligned."""
 
     def __init__(self) -> None:
-        self.x = np.zeros((0, 2, 6))
-        self.P = np.zeros((0, 2, 6, 6))
+        self.x = np.zeros((0, 2, N_STATE))
+        self.P = np.zeros((0, 2, N_STATE, N_STATE))
         self.mu = np.zeros((0, 2))
         self.t = np.zeros(0)
         self.records: list[TrackRecord] = []
@@ -49,7 +51,7 @@ class TrackStore:
         return len(self.records)
 
     def add(self, x: np.ndarray, P: np.ndarray, mu: np.ndarray, t: float, records: list[TrackRecord]) -> None:
-        """Append tracks: x (K, 2, 6), P (K, 2, 6, 6), mu (K, 2), all at time t."""
+        """Append tracks: x (K, 2, 7), P (K, 2, 7, 7), mu (K, 2), all at time t."""
         self.x = np.concatenate([self.x, x])
         self.P = np.concatenate([self.P, P])
         self.mu = np.concatenate([self.mu, mu])

@@ -32,6 +32,7 @@ import numpy as np
 from triwatch.sensors.detection import Detection
 from triwatch.tracking import imm, landing, lineage
 from triwatch.tracking.characterise import launch_from_boost
+from triwatch.tracking.drag import with_drag_prior
 from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
 from triwatch.tracking.initiation import borrowed_hits, radar_initial_state
@@ -250,6 +251,7 @@ class NationalTracker:
             rec.sensor_ids[sensor] = None
             self._next_number += 1
             records.append(rec)
+        x0, P0 = with_drag_prior(x0, P0, self.config.beta_prior_kg_m2, self.config.log_beta_sigma)
         x = np.repeat(x0[:, None], 2, axis=1)
         P = np.repeat(P0[:, None], 2, axis=1)
         mu = np.empty((k, 2))
@@ -266,7 +268,8 @@ class NationalTracker:
         """
         rows = [i for i, r in enumerate(self.store.records) if r.status == "confirmed"]
         x, P = imm.combine(self.store.x[rows], self.store.P[rows], self.store.mu[rows])
-        return [self.store.records[i].track_id for i in rows], self.store.t[rows].copy(), x, P
+        ids = [self.store.records[i].track_id for i in rows]
+        return ids, self.store.t[rows].copy(), x[:, :6], P[:, :6, :6]  # kinematics; ln beta is internal
 
     def tracks(self) -> list[TrackEstimate]:
         """Confirmed and coasting tracks, each at its last update time, with launch/impact estimates."""
