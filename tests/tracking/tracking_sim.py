@@ -83,8 +83,6 @@ def fly(
                 return ballistic_acceleration_ecef(rr, vv) + accel_m_s2 * d
 
             r, v = rk4_step(r, v, DT_S, accel)
-        elif beta_kg_m2 is not None:
-            r, v = rk4_step(r, v, DT_S, lambda rr, vv: _with_drag(rr, vv, beta_kg_m2))
         else:
             r, v = rk4_step(r, v, DT_S, _coast(beta_kg_m2))
         t += DT_S
