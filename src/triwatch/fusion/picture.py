@@ -56,6 +56,18 @@ class Member:
     x: np.ndarray
     P: np.ndarray
 
+    @property
+    def inv_beta(self) -> float:
+        """1/beta of the object as its nation estimated it (0: not estimated, flown in vacuum); see fusion.predict."""
+        beta = self.report.beta_kg_m2
+        return 1.0 / beta if beta is not None and beta > 0 else 0.0
+
+
+def sharpest_inv_beta(members) -> float:
+    """1/beta of the member whose nation knows the ballistic coefficient best (smallest sigma of ln beta); 0 if none."""
+    known = [m for m in members if m.report.beta_kg_m2 is not None and m.report.log_beta_sigma is not None]
+    return min(known, key=lambda m: m.report.log_beta_sigma).inv_beta if known else 0.0
+
 
 @dataclass
 class SystemTrack:
@@ -68,6 +80,7 @@ class SystemTrack:
     x: np.ndarray = field(default_factory=lambda: np.zeros(6))
     P: np.ndarray = field(default_factory=lambda: np.eye(6))
     last_update_s: float = 0.0
+    inv_beta: float = 0.0  # 1/beta the fused state is flown with (sharpest_inv_beta of its members)
 
     @property
     def pedigree(self) -> list[str]:
@@ -205,7 +218,10 @@ class AlliedPicture:
         if not others:
             self._misfits.pop(key, None)
             return True
-        xs, Ps = zip(*(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s) for m in others), strict=True)
+        xs, Ps = zip(
+            *(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s, inv_beta=m.inv_beta) for m in others),
+            strict=True,
+        )
         xo, Po = covariance_intersection(np.array(xs), np.array(Ps))
         d = x[:3] - xo[:3]
         d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3] + self.allowance[:3, :3], d))
@@ -224,7 +240,7 @@ class AlliedPicture:
             live = st.live_members(report.time_s, self.stale_s)
             if not live or origin in fresh_nations(live, report.time_s, self.superseded_s):
                 continue
-            xs, Ps = predict_state_cov(st.x, st.P, report.time_s - st.time_s)
+            xs, Ps = predict_state_cov(st.x, st.P, report.time_s - st.time_s, inv_beta=st.inv_beta)
             d = x[:3] - xs[:3]
             S = P[:3, :3] + Ps[:3, :3] + self.allowance[:3, :3]
             d2 = float(d @ np.linalg.solve(S, d))
@@ -242,10 +258,11 @@ class AlliedPicture:
         live = st.live_members(newest, self.stale_s)
         xs, Ps = [], []
         for m in live:
-            xm, Pm = predict_state_cov(m.x, m.P, newest - m.report.time_s)
+            xm, Pm = predict_state_cov(m.x, m.P, newest - m.report.time_s, inv_beta=m.inv_beta)
             xs.append(xm)
             Ps.append(Pm)
         st.x, st.P = covariance_intersection(np.array(xs), np.array(Ps))
+        st.inv_beta = sharpest_inv_beta(live)
         st.time_s = newest
         st.last_update_s = newest
 
