@@ -182,7 +182,6 @@ class NationalTracker:
         keep = keep.copy()
         if rows.size:
             x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
-            at = dict(zip(rows.tolist(), range(rows.size), strict=True))
         for j, i in enumerate(rows):
             rec = store.records[i]
             rec.n_updates += 1
@@ -196,11 +195,12 @@ class NationalTracker:
             rec.hits += int(hit[i])
             if rec.hits >= cfg.confirm_m:
                 rec.status = "confirmed"
-                if rec.parent_candidates:
-                    j = at[i]
-                    lineage.decide_parent(store, rec, x[j], P[j], float(store.t[i]))
             elif rec.hits + (cfg.confirm_n - rec.opportunities) < cfg.confirm_m:
                 keep[i] = False
+        for j, i in enumerate(rows):  # from confirmation on, until the state can tell (lineage.decide_parent)
+            rec = store.records[i]
+            if rec.status == "confirmed" and rec.parent_candidates and keep[i]:
+                lineage.decide_parent(store, rec, x[j], P[j], float(store.t[i]), cfg.separation_radius_m)
         if rows.size:
             lineage.settle_payloads(store, x, P, rows)
             self._note_launch(rows)
