@@ -33,7 +33,7 @@ from tracking_sim import SEONGJU, Infrared, Radar, detections
 
 from triwatch.geo.frames import geodetic_to_ecef
 from triwatch.physics.flight import design_flight
-from triwatch.tracking import NationalTracker, TrackerConfig, imm
+from triwatch.tracking import NationalTracker, TrackerConfig, drag, imm
 
 MATCHED = TrackerConfig(q_ballistic_m2_s3=1e-6, q_log_beta_1_s=1e-8)
 LAUNCH_RADAR = Radar("LAUNCH-R", 39.6, 126.2, period_s=2.0, model="radar-raer")
@@ -58,8 +58,11 @@ def srbm_truth():
 
 @pytest.fixture(scope="module")
 def srbm_matched(srbm_truth):
+    """Model-matched: the truth's warhead has no lift, so the tracker's lift allowance (drag.lift_noise_density) is off."""
     truth, thrusting = srbm_truth
-    return monte_carlo(truth, thrusting, _feeds(truth), PHYSICS_RUNS, MATCHED, seed=300)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(drag, "LIFT_TO_DRAG_SIGMA", 0.0)
+        return monte_carlo(truth, thrusting, _feeds(truth), PHYSICS_RUNS, MATCHED, seed=300)
 
 
 @pytest.fixture(scope="module")

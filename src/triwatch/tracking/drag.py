@@ -45,6 +45,15 @@ LOG_BETA = 6  # index of alpha in the state
 SLOPE_STEP_M = 100.0  # half-step of the finite difference of ln rho(h)
 STIFFNESS_STEP = 0.1  # largest (rate x step) in the air: F then within ~0.2 % (trapezoid, second order)
 MAX_AIR_STEPS = 400
+# Aerodynamic force the drag term does not model: lift (a manoeuvring re-entry vehicle's pull-up or
+# glide, lift-to-drag ratios of ~1-2 reported for finned or biconic bodies; a tumbling stage's
+# random side force). The tracker does not know which object has it, so it is process noise
+# across the velocity of strength proportional to the drag itself: a lift of sigma
+# LIFT_TO_DRAG_SIGMA |a_d| with correlation time LIFT_CORRELATION_S, whose equivalent white-noise
+# density is 2 tau sigma^2 (the Singer model's). Without it a track whose ln beta has firmed up
+# predicts a pulling-up warhead within metres, misses its reports and is lost.
+LIFT_TO_DRAG_SIGMA = 1.0
+LIFT_CORRELATION_S = 10.0
 
 
 def inverse_beta(x: np.ndarray, drag: np.ndarray | None = None) -> np.ndarray:
@@ -70,6 +79,22 @@ def effective_inverse_beta(x: np.ndarray, dt: np.ndarray, drag: np.ndarray | Non
     sink = np.maximum(-np.einsum("ni,ni->n", v, u), 0.0)
     lowest = approx_height_m(r) - sink * np.abs(np.asarray(dt, float)) - 1e3
     return np.where(lowest < TOP_OF_ATMOSPHERE_M, kappa, 0.0)
+
+
+def lift_noise_density(x: np.ndarray) -> np.ndarray:
+    """White-acceleration density (m^2/s^3) (N,) across the velocity for unmodelled lift: 2 tau (L/D sigma |a_d|)^2.
+
+    |a_d| = rho |v|^2 / (2 beta) at the state's height and ln beta; 0 for 6-state rows, above the air and
+    for climbing rows (an object climbing through the air is the missile under thrust, whose IMM model
+    has its own noise; lift manoeuvres are a re-entry's).
+    """
+    x = np.asarray(x, float)
+    if x.shape[-1] == N_KINEMATIC:
+        return np.zeros(x.shape[0])
+    r, v = x[:, :3], x[:, 3:6]
+    a_d = 0.5 * density_kg_m3(approx_height_m(r)) * np.einsum("ni,ni->n", v, v) * inverse_beta(x)
+    sinking = np.einsum("ni,ni->n", v, r) < 0.0  # re-entry: climbing through the air is the boost's (thrust model's)
+    return np.where(sinking, 2.0 * LIFT_CORRELATION_S * (LIFT_TO_DRAG_SIGMA * a_d) ** 2, 0.0)
 
 
 def log_density_slope(h: np.ndarray) -> np.ndarray:

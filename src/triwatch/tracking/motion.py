@@ -31,6 +31,9 @@ velocity points anywhere, and putting the thrust's noise along it would leave th
 axis with only q_cross, an overconfident filter exactly when the missile accelerates hardest.
 As the velocity firms up, E[u u^T] tends to u u^T.
     Q(h) = [[h^3/3 Qa, h^2/2 Qa], [h^2/2 Qa, h Qa]]     (and q_log_beta h for alpha)
+
+In the air Qa also holds the unmodelled lift, q_lift (I - E[u u^T]) with q_lift proportional to
+the squared drag (drag.lift_noise_density).
 """
 
 from __future__ import annotations
@@ -41,7 +44,14 @@ from triwatch.geo.wgs84 import GM_M3_S2, OMEGA_RAD_S
 from triwatch.physics.dynamics import coast_acceleration
 from triwatch.physics.gravity import ballistic_acceleration_ecef
 from triwatch.physics.propagate import rk4_step
-from triwatch.tracking.drag import LOG_BETA, N_KINEMATIC, drag_and_jacobian, effective_inverse_beta, steps_for
+from triwatch.tracking.drag import (
+    LOG_BETA,
+    N_KINEMATIC,
+    drag_and_jacobian,
+    effective_inverse_beta,
+    lift_noise_density,
+    steps_for,
+)
 
 MAX_STEP_S = 5.0  # RK4 and the series for F are both accurate to rounding at this step
 
@@ -127,6 +137,8 @@ def process_noise(
     """
     M = direction_moment(x[:, 3:6], None if P is None else P[:, 3:6, 3:6])
     Qa = q_cross[:, None, None] * np.eye(3) + (q_along - q_cross)[:, None, None] * M
+    if x.shape[1] > N_KINEMATIC:  # in the air: unmodelled lift, across the velocity (drag.lift_noise_density)
+        Qa = Qa + lift_noise_density(x)[:, None, None] * (np.eye(3) - M)
     hh = h[:, None, None]
     Q = np.zeros((x.shape[0], x.shape[1], x.shape[1]))
     Q[:, 0:3, 0:3] = hh**3 / 3.0 * Qa
