@@ -14,6 +14,7 @@ from scipy.stats import chi2
 from tracking_sim import DT_S, Radar, detections, separate
 
 from triwatch.geo.frames import ecef_to_enu, geodetic_to_ecef
+from triwatch.physics.atmosphere import density_kg_m3
 from triwatch.physics.propagate import propagate_to_impact
 from triwatch.physics.vehicles import get_vehicle
 from triwatch.tracking import NationalTracker, TrackerConfig, drag, imm
@@ -157,3 +158,22 @@ def test_drag_state_helpers_refuse_bad_input():
         propagate_to_impact(np.array([[7e6, 0, 0]]), np.zeros((1, 3)), accel=lambda r, v: 0 * r, beta_kg_m2=1.0)
     with pytest.raises(ValueError, match="beta_prior_kg_m2"):
         TrackerConfig(beta_prior_kg_m2=0.0)
+
+
+def test_lift_allowance_only_for_objects_sinking_through_the_air():
+    """Unmodelled lift noise: 2 tau (L/D sigma |a_d|)^2 when sinking in the air; none above it, climbing, or for 6 states."""
+    r = geodetic_to_ecef(np.radians(39.0), np.radians(128.0), 20e3)
+    up = r / np.linalg.norm(r)
+    east = np.cross([0.0, 0.0, 1.0], up)
+    east /= np.linalg.norm(east)
+    v_down = 1500.0 * (0.8 * east - 0.6 * up)
+    v_up = 1500.0 * (0.8 * east + 0.6 * up)
+    high = geodetic_to_ecef(np.radians(39.0), np.radians(128.0), 150e3)
+    ln_b = np.log(5000.0)
+    x = np.array([[*r, *v_down, ln_b], [*r, *v_up, ln_b], [*high, *v_down, ln_b]])
+    q = drag.lift_noise_density(x)
+    a_d = 0.5 * density_kg_m3(20e3) * 1500.0**2 / 5000.0
+    expected = 2.0 * drag.LIFT_CORRELATION_S * (drag.LIFT_TO_DRAG_SIGMA * a_d) ** 2
+    assert q[0] == pytest.approx(expected, rel=0.02)
+    assert q[1] == 0.0 and q[2] == 0.0
+    assert np.all(drag.lift_noise_density(x[:, :6]) == 0.0)
