@@ -249,7 +249,13 @@ class NationalNode:
                 self.protected,
             )
         return self.alerts.observe(
-            st.number, now_s, assessment, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
+            st.number,
+            now_s,
+            assessment,
+            launch=launch,
+            category=latest.category,
+            cause_wall_ns=self._cause_wall_ns,
+            arc_s=st.arc_s(now_s, self.picture.stale_s),
         )
 
     def snapshot(self, now_s: float) -> None:
