@@ -112,6 +112,8 @@ class AlertBook:
     def _message(
         self, alert: Alert, kind: str, t_s: float, text: str, areas: set[str] | None = None, **extra
     ) -> WarningReport:
+        if not alert.warning_id:  # numbered when it first speaks: ids run on without gaps for silent alerts
+            alert.warning_id = f"{self.issuer}-W{next(self._numbers):03d}"
         alert.revision += 1
         last = alert.last
         return WarningReport(
@@ -149,7 +151,7 @@ class AlertBook:
         out: list[WarningReport] = []
         alert = self.alerts.get(system_track)
         if alert is None:
-            alert = Alert(f"{self.issuer}-W{next(self._numbers):03d}", system_track)
+            alert = Alert("", system_track)
             self.alerts[system_track] = alert
         if self.announces_launch and not self._spoken(alert):
             out.append(
@@ -229,6 +231,10 @@ class AlertBook:
             self.alerts[survivor] = alert
             return []
         keeper = self.alerts[survivor]
+        if not self._spoken(keeper):  # the survivor's alert has said nothing yet: the old one carries on
+            alert.system_track = survivor
+            self.alerts[survivor] = alert
+            return []
         alert.closed = True
         if not self._spoken(alert):
             return []
