@@ -63,3 +63,11 @@ def test_a_track_lost_before_its_predicted_impact_keeps_its_alert_until_then():
     assert book.alerts["S2"].standing == {"JPN-EEZ"} and not book.alerts["S2"].closed
     closing = book.lost("S2", 4310.0)
     assert [(m.kind, m.areas) for m in closing] == [("all-clear", ["JPN-EEZ"])]
+
+
+def test_a_lone_book_can_serve_as_a_nodes_desk():
+    book = AlertBook("JPN", confirm_n=1, mature_s=0.0)
+    book.follow("S1", [("JPN", "JPN-0001")])
+    msgs = book.observe("S1", 300.0, assessment(300.0, ["JPN-EEZ"]))
+    book.heard(msgs[0])
+    assert [m.kind for m in msgs] == ["launch", "threat"] and book.release_due(304.0) == []

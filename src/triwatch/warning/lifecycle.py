@@ -96,6 +96,18 @@ class AlertBook:
         # books of one issuer share their numbering so that their ids never collide.
         self._numbers = numbering if numbering is not None else itertools.count(1)
 
+    # A book used alone as a node's desk issues everything itself, for every system track: it has
+    # no partners' alerts to follow and nothing held back (`triwatch.warning.desk` does both).
+    def follow(self, system_track: str, members) -> None:
+        """Nothing to record: a lone book does not match partners' alerts."""
+
+    def heard(self, w: WarningReport) -> None:
+        """A partner's alert changes nothing for a lone book."""
+
+    def release_due(self, t_s: float) -> list[WarningReport]:
+        """A lone book holds nothing back."""
+        return []
+
     @property
     def announces_launch(self) -> bool:
         return self.scope is None or self.scope == LAUNCH
