@@ -15,6 +15,7 @@ from triwatch.cli.audit_cmd import audit_verify
 from triwatch.cli.coverage_cmd import coverage
 from triwatch.cli.live import live_group, make_progress
 from triwatch.cli.live_serve import LiveServing
+from triwatch.cli.node_cmd import node as node_command
 from triwatch.cli.serve_cmd import serve as serve_run
 from triwatch.cli.trajectory_cmd import trajectory
 from triwatch.exercise.folder import new_run_dir, write_summary
@@ -74,6 +75,7 @@ def _run(
     speed: float | None,
     live: bool,
     serve_port: int | None = None,
+    fabric: str = "memory",
 ) -> Path:
     sc = _load_or_exit(scenario_path)
     serving = LiveServing(sc, "127.0.0.1", serve_port, speed) if serve_port is not None else None
@@ -94,7 +96,9 @@ def _run(
             refresh(run)
 
     try:
-        if live:
+        if fabric == "nats":
+            run = _run_nats(scenario_path, out_dir, speed, progress if live else None, task)
+        elif live:
             with Live(console=console, refresh_per_second=4, transient=False) as view:
                 run = run_exercise(
                     sc,
@@ -119,6 +123,28 @@ def _run(
         summary_json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     _print_outcome(summary, out_dir)
     return out_dir
+
+
+def _run_nats(scenario_path: Path, out_dir: Path, speed: float | None, progress, task):
+    """One node process per nation over a local NATS server (progress bar only: the pictures live in the nodes)."""
+    from triwatch.exercise.distributed import run_distributed  # late: only this path needs NATS
+    from triwatch.exercise.node_fleet import NodeProcessError
+
+    def update(t: float, run) -> None:
+        if progress is not None:
+            progress.update(task, completed=int(t))
+
+    try:
+        if progress is not None:
+            with progress:
+                return run_distributed(scenario_path, out_dir, speed=speed, progress=update)
+        return run_distributed(scenario_path, out_dir, speed=speed, progress=update)
+    except NodeProcessError as exc:
+        console.print(f"[red]exercise over NATS failed[/red]: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        console.print("interrupted: every node process and the NATS server were stopped")
+        raise typer.Exit(1) from None
 
 
 def _announce(serving: LiveServing):
@@ -160,16 +186,21 @@ def exercise_run(
     if fabric not in ("memory", "nats"):
         console.print(f"--fabric: must be memory or nats, got {fabric!r}")
         raise typer.Exit(2)
-    if fabric == "nats":
-        console.print(
-            "[red]--fabric nats is not wired into exercise runs yet[/red]: the NATS transport exists "
-            "(triwatch.fabric.nats_transport) but the per-nation node processes do not"
-        )
-        raise typer.Exit(1)
+    if fabric == "nats" and serve:
+        console.print("--serve: not available with --fabric nats (each nation's picture lives in its own process)")
+        raise typer.Exit(2)
     if speed is not None and speed <= 0:
         console.print("--speed: must be > 0")
         raise typer.Exit(2)
-    _run(scenario, out, summary_json, speed, live=sys.stderr.isatty(), serve_port=port if serve else None)
+    _run(
+        scenario,
+        out,
+        summary_json,
+        speed,
+        live=sys.stderr.isatty(),
+        serve_port=port if serve else None,
+        fabric=fabric,
+    )
 
 
 @app.command("demo")
@@ -184,6 +215,7 @@ def demo(
 
 
 app.command("serve", help="Serve the COP web UI and API over a finished run, for replay.")(serve_run)
+app.command("node", help="Run one nation's node against a deployed NATS fabric.")(node_command)
 
 
 @app.command("report")

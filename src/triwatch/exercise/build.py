@@ -44,29 +44,43 @@ def build_nodes(
     rngs: list[np.random.Generator],
     sensors: list[Sensor],
 ) -> tuple[dict[str, NationalNode], AuditLog]:
-    """One NationalNode per nation on a shared in-process bus, with a shared audit log.
-
-    A node holds its reports for the largest report latency of its own sensors, so that
-    they reach its tracker in measurement-time order.
-    """
+    """One NationalNode per nation on a shared in-process bus, with a shared audit log."""
     nations = list(scenario.nations)
     policy = ReleasePolicy.from_config(nations, scenario.policy, topology=scenario.topology)
     keyring = KeyRing.generate(nations)
     audit = AuditLog(audit_path)
     bus = MemoryBus()
-    protected = set(nations)
     nodes: dict[str, NationalNode] = {}
     for nation, rng in zip(nations, rngs, strict=True):
         endpoint = Endpoint(nation, policy, keyring, bus, audit, clock.utc)
-        nodes[nation] = NationalNode(
-            nation,
-            tracker=NationalTracker(TrackerConfig(id_prefix=nation)),
-            endpoint=endpoint,
-            picture=AlliedPicture(nation),
-            alerts=AlertDesk(Authority(nation, hub_nation(nations), tuple(nations))),
-            c2=CommandCentre(nation, rng),
-            events=events,
-            protected_nations=protected,
-            reorder_window_s=max((s.latency_s for s in sensors if s.nation == nation), default=0.0),
-        )
+        nodes[nation] = make_node(scenario, nation, endpoint, events, rng, sensors)
     return nodes, audit
+
+
+def make_node(
+    scenario: Scenario,
+    nation: str,
+    endpoint: Endpoint,
+    events: EventSink,
+    rng: np.random.Generator,
+    sensors: list[Sensor],
+) -> NationalNode:
+    """One nation's node on an endpoint of any transport: the same parts in process or deployed.
+
+    It holds its reports for the largest report latency of its own sensors, so that they
+    reach its tracker in measurement-time order. Its warning desk issues what the alliance
+    rule gives this nation to issue (`triwatch.warning.authority`), with the hub of
+    `c2.organisations` as the first stand-in.
+    """
+    nations = tuple(scenario.nations)
+    return NationalNode(
+        nation,
+        tracker=NationalTracker(TrackerConfig(id_prefix=nation)),
+        endpoint=endpoint,
+        picture=AlliedPicture(nation),
+        alerts=AlertDesk(Authority(nation, hub_nation(nations), nations)),
+        c2=CommandCentre(nation, rng),
+        events=events,
+        protected_nations=set(scenario.nations),
+        reorder_window_s=max((s.latency_s for s in sensors if s.nation == nation), default=0.0),
+    )

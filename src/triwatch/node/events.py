@@ -25,6 +25,11 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def to_json(event: dict[str, Any]) -> str:
+    """One event as a JSON line's text (NumPy values as plain numbers and lists)."""
+    return json.dumps(event, default=_jsonable)
+
+
 class EventSink:
     """Collects events; writes each as one JSON line when given a file."""
 
@@ -35,9 +40,13 @@ class EventSink:
 
     def emit(self, t_s: float, node: str, type_: str, **detail: Any) -> dict[str, Any]:
         event = {"t_s": round(float(t_s), 3), "node": node, "type": type_, "wall_ns": time.perf_counter_ns(), **detail}
+        return self.append(event)
+
+    def append(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Record an event made elsewhere as it is (a node process's event, merged by the coordinator)."""
         self.events.append(event)
         if self._fh:
-            self._fh.write(json.dumps(event, default=_jsonable) + "\n")
+            self._fh.write(to_json(event) + "\n")
         for listener in self._listeners:
             listener(event)
         return event

@@ -35,6 +35,7 @@ from triwatch.sensors.detection import Detection
 from triwatch.tracking import NationalTracker
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
+from triwatch.warning.boost_assess import assess_boost
 from triwatch.warning.desk import AlertDesk
 
 
@@ -133,6 +134,10 @@ class NationalNode:
                 apogee_m=report.apogee_m,
                 category=report.category,
             )
+
+    def fabric_stats(self) -> dict:
+        """What this node's endpoint sent, withheld, received and refused (the summary's nations block)."""
+        return self.endpoint.stats()
 
     # -- fabric -> picture, C2 ------------------------------------------------------------
     def receive(self, now_s: float) -> None:
@@ -245,11 +250,24 @@ class NationalNode:
     def _assess(self, st: SystemTrack, now_s: float) -> list[WarningReport]:
         latest = st.latest()
         launch = most_certain_launch(st)
-        # A missile still under thrust has no ballistic impact point yet: any nation's
-        # tracker seeing thrust holds the assessment back.
+        # A missile still under thrust has no ballistic impact point yet: while any nation's
+        # tracker sees thrust, only what every possible remaining burn agrees on is named
+        # (warning.boost_assess); without a launch point (time since launch) nothing is.
         if any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s)):
+            boost = None
+            if launch is not None:
+                boost = assess_boost(
+                    st.x,
+                    st.P,
+                    st.time_s,
+                    np.radians(launch.lat_deg),
+                    np.radians(launch.lon_deg),
+                    launch.time_s,
+                    launch.time_sigma_s,
+                    self.protected,
+                )
             return self.alerts.observe(
-                st.number, now_s, None, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
+                st.number, now_s, boost, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
             )
         impact = predict_impact(st.x, st.P, st.time_s)
         assessment = None

@@ -125,7 +125,7 @@ def _apogee_error(run: ExerciseRun, launch_id: str, truth: dict) -> float | None
 def _nations(run: ExerciseRun) -> dict:
     out = {}
     for nation, node in run.nodes.items():
-        stats = node.endpoint.stats()
+        stats = node.fabric_stats()
         received = defaultdict(dict)
         for origin, kinds in stats.get("received", {}).items():
             received[origin] = dict(kinds)

@@ -13,7 +13,7 @@ class Assessment:
     impact_lat_rad: float
     impact_lon_rad: float
     impact_time_s: float
-    ellipse: Ellipse
+    ellipse: Ellipse | None  # None: the impact is not yet known (a missile still under thrust)
     impact_areas: list[str] = field(default_factory=list)
     overflight_areas: list[str] = field(default_factory=list)
     subregions: list[str] = field(default_factory=list)

@@ -1,0 +1,82 @@
+"""How early the boost-phase rule can name an area at best: truth states fed straight to the assessment.
+
+    python bench/boost_naming_bound.py                  # every scenario in scenarios/
+    python bench/boost_naming_bound.py irbm-2022-10-04
+
+No sensors, tracker or fabric: for every launch, the true RV state every 2 s of its boost, with a
+covariance like an early national track's (300 m, 30 m/s 1-sigma; the flagship's boost tracks
+measure inside their 95 % ellipsoid 95-100 % of the time, bench/warning_timeline.py), and the
+true launch point and time (2 s sigma), go to warning.boost_assess. Printed per launch:
+
+- the areas the launch truly threatens (report.truth_facts), and its burn-out time;
+- the first time after launch each area is named, and any area named that is not threatened;
+- at 60 s after launch (the issue's target) the support of each threatened area: the fraction
+  of candidate flights (95 % state ellipsoid x plausible library vehicles x cut-off on a 10 s
+  grid, equal weights, i.e. a prior uniform in cut-off time) that overfly or land in it.
+  The rule names an area at support 1; a support well below 1 at 60 s says how far the
+  evidence then is from naming it.
+
+The network adds its own latency on top of the first naming time (reorder window, assessment
+period, the alert book's confirm count): bench/warning_timeline.py measures that part.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from triwatch.report.truth_facts import threatened_areas
+from triwatch.scenario.loader import load_scenario
+from triwatch.scenario.truth import TruthWorld
+from triwatch.warning.boost_assess import assess_boost, impact_support, overflight_support
+from triwatch.warning.boost_candidates import candidate_paths
+
+LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
+P_BOOST = np.diag([300.0**2] * 3 + [30.0**2] * 3)
+TARGET_S = 60.0
+
+
+def _state(flight, tau: float) -> np.ndarray:
+    r, v, *_ = flight.objects[0].state_at(np.array([tau]))
+    return np.concatenate([r[0], v[0]])
+
+
+def main(names: list[str]) -> None:
+    names = names or sorted(p.stem for p in LIBRARY.glob("*.yaml"))
+    for name in names:
+        sc = load_scenario(LIBRARY / f"{name}.yaml")
+        world = TruthWorld.from_scenario(sc)
+        protected = set(sc.nations)
+        for launch in sc.launches:
+            flight = world.flights[launch.id]
+            s = flight.summary
+            truly = threatened_areas(world, launch.id, protected)
+            first: dict[str, float] = {}
+            for tau in np.arange(10.0, s.burnout_time_s, 2.0):
+                a = assess_boost(
+                    _state(flight, tau), P_BOOST, tau, s.launch_lat_rad, s.launch_lon_rad, 0.0, 2.0, protected
+                )
+                for area in a.areas if a is not None else []:
+                    first.setdefault(area, float(tau))
+            wrong = sorted(set(first) - truly)
+            named = ", ".join(f"{k} at {v:.0f} s" for k, v in sorted(first.items())) or "nothing"
+            line = f"{name} {launch.id} ({s.vehicle}, burn-out {s.burnout_time_s:.0f} s): threatened {sorted(truly)}"
+            print(f"{line}; named during boost: {named}; wrong: {wrong or 'none'}")
+            if s.burnout_time_s > TARGET_S and truly:
+                c = candidate_paths(
+                    _state(flight, TARGET_S), P_BOOST, TARGET_S, s.launch_lat_rad, s.launch_lon_rad, 0.0, 2.0
+                )
+                if c is None:
+                    print(f"  at {TARGET_S:.0f} s: no library vehicle fits the state")
+                    continue
+                over, lands = overflight_support(c, protected), impact_support(c, protected)
+                support = {a: max(over.get(a, 0.0), lands.get(a, 0.0)) for a in truly}
+                shown = ", ".join(f"{a} {support.get(a, 0.0):.0%}" for a in sorted(truly))
+                print(f"  at {TARGET_S:.0f} s: {c.count} candidates ({', '.join(c.vehicles)}); support {shown}")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
