@@ -79,15 +79,36 @@ def propagate_with_covariance(
 ) -> tuple[np.ndarray, np.ndarray]:
     """EKF predict of N ballistic tracks, each by its own dt (N,) (negative dt runs backwards).
 
-    All tracks take the same number of sub-steps (that of the longest dt), each its own
-    length dt/n, so the whole batch moves in lock-step through NumPy.
+    Tracks are batched by how many sub-steps their dt needs, in powers of two: within a batch
+    all take the same number of sub-steps (that of the batch's longest dt), each its own length
+    dt/n, so the batch moves in lock-step through NumPy. Without the batching one track coasting
+    unseen for half an hour (predicted from its last update at every scan) would make every
+    other track take its hundreds of sub-steps too.
     """
     x = np.asarray(x, float)
+    P = np.asarray(P, float)
     dt = np.broadcast_to(np.asarray(dt, float), (x.shape[0],))
     q_along = np.broadcast_to(np.asarray(q_along, float), dt.shape)
     q_cross = np.broadcast_to(np.asarray(q_cross, float), dt.shape)
     if x.shape[0] == 0:
-        return x.copy(), np.asarray(P, float).copy()
+        return x.copy(), P.copy()
+    needed = np.maximum(1.0, np.ceil(np.abs(dt) / max_step_s))
+    batch = np.ceil(np.log2(needed)).astype(int)
+    if batch.min() == batch.max():
+        return _propagate_batch(x, P, dt, q_along, q_cross, max_step_s)
+    x_out, P_out = np.empty_like(x), np.empty_like(P)
+    for b in np.unique(batch):
+        rows = batch == b
+        x_out[rows], P_out[rows] = _propagate_batch(
+            x[rows], P[rows], dt[rows], q_along[rows], q_cross[rows], max_step_s
+        )
+    return x_out, P_out
+
+
+def _propagate_batch(
+    x: np.ndarray, P: np.ndarray, dt: np.ndarray, q_along: np.ndarray, q_cross: np.ndarray, max_step_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """propagate_with_covariance for one batch: every track takes the longest dt's sub-step count."""
     n_steps = max(1, int(np.ceil(np.max(np.abs(dt)) / max_step_s)))
     h = dt / n_steps
     r, v = x[:, :3], x[:, 3:6]
