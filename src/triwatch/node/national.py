@@ -49,6 +49,20 @@ def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
     return min(points, key=lambda p: float(np.trace(np.asarray(p.cov_en_m2, float))))
 
 
+def _warning_fields(w: WarningReport) -> dict:
+    """The fields every warning event (issued or delivered) carries about its revision."""
+    return {
+        "warning_id": w.warning_id,
+        "revision": w.revision,
+        "kind": w.kind,
+        "scope": w.scope,
+        "areas": w.areas,
+        "cause_wall_ns": w.cause_wall_ns,
+        "impact": None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+        "impact_ellipse": None if w.impact is None else to_payload(w.impact),
+    }
+
+
 class NationalNode:
     def __init__(
         self,
@@ -181,19 +195,7 @@ class NationalNode:
         self.alerts.heard(w)
         self.c2.receive(w, now_s)
         self.events.emit(
-            now_s,
-            self.nation,
-            "warning-delivered",
-            issuer=w.issuer,
-            warning_id=w.warning_id,
-            revision=w.revision,
-            kind=w.kind,
-            scope=w.scope,
-            areas=w.areas,
-            subregions=w.subregions,
-            impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
-            impact_ellipse=None if w.impact is None else to_payload(w.impact),
-            cause_wall_ns=w.cause_wall_ns,
+            now_s, self.nation, "warning-delivered", issuer=w.issuer, subregions=w.subregions, **_warning_fields(w)
         )
 
     # -- picture -> warnings --------------------------------------------------------------
@@ -232,19 +234,7 @@ class NationalNode:
         """Publish a warning revision to partners, log it, and deliver it to this nation's own C2."""
         self.endpoint.publish("warnings", to_payload(w))
         self.events.emit(
-            now_s,
-            self.nation,
-            "warning-issued",
-            warning_id=w.warning_id,
-            revision=w.revision,
-            kind=w.kind,
-            scope=w.scope,
-            areas=w.areas,
-            system_track=system_track,
-            cause_wall_ns=w.cause_wall_ns,
-            impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
-            impact_ellipse=None if w.impact is None else to_payload(w.impact),
-            **picture,
+            now_s, self.nation, "warning-issued", system_track=system_track, **_warning_fields(w), **picture
         )
         self._deliver_warning(w, now_s)
 
