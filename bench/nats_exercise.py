@@ -25,23 +25,10 @@ import yaml
 from triwatch.exercise import node_fleet
 from triwatch.exercise.distributed import run_distributed
 from triwatch.exercise.run import run_exercise
+from triwatch.report.warning_log import warnings_of
 from triwatch.scenario.loader import load_scenario
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
-
-
-def warnings_of(events: list[dict]) -> tuple[list, list]:
-    issued = [
-        (e["node"], e["warning_id"], e["revision"], e["kind"], tuple(e["areas"]), e["t_s"])
-        for e in events
-        if e["type"] == "warning-issued"
-    ]
-    delivered = [
-        (e["node"], e["issuer"], e["warning_id"], e["revision"], e["kind"], tuple(e["areas"]), e["t_s"])
-        for e in events
-        if e["type"] == "warning-delivered"
-    ]
-    return issued, delivered
 
 
 def comparable(events: list[dict]) -> list[str]:

@@ -67,7 +67,11 @@ class WarningReport(msgspec.Struct, frozen=True):
     """A warning issued by a nation's warning engine about one system track.
 
     warning_id is stable for a threat; revision grows with each update,
-    correction, withdrawal or all-clear of it.
+    correction, withdrawal or all-clear of it. scope says what the alert is about
+    ("launch", or the nation whose areas it names; "" when one alert covers all,
+    see `triwatch.warning.authority`); tracks names the national tracks of the
+    issuer's system track ("NATION/track-id"), by which partners recognise the
+    same threat in their own pictures.
     """
 
     warning_id: str
@@ -84,6 +88,8 @@ class WarningReport(msgspec.Struct, frozen=True):
     category: str | None = None
     text: str = ""
     cause_wall_ns: int = 0
+    scope: str = ""
+    tracks: list[str] = []
 
 
 class AckReport(msgspec.Struct, frozen=True):

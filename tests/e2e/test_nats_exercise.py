@@ -16,23 +16,10 @@ from triwatch.exercise.distributed import run_distributed
 from triwatch.exercise.run import run_exercise
 from triwatch.fabric.audit import AuditLog
 from triwatch.report.summary import build_summary
+from triwatch.report.warning_log import warnings_of
 from triwatch.scenario.loader import load_scenario
 
 DURATION_S = 232
-
-
-def warnings_of(events):
-    issued = [
-        (e["node"], e["warning_id"], e["revision"], e["kind"], tuple(e["areas"]), e["t_s"])
-        for e in events
-        if e["type"] == "warning-issued"
-    ]
-    delivered = [
-        (e["node"], e["issuer"], e["warning_id"], e["revision"], e["kind"], tuple(e["areas"]), e["t_s"])
-        for e in events
-        if e["type"] == "warning-delivered"
-    ]
-    return issued, delivered
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from triwatch.scenario.loader import parse_scenario
 from triwatch.scenario.schema import LinkCut, NodeDown
 
 DOWN, UP = 40.0, 80.0  # KOR out of service
-CUT, HEAL = 45.0, 75.0  # USA-JPN link down
+CUT, HEAL = 38.0, 70.0  # USA-JPN link down (the hub's launch alert, at 40 s, waits on it)
 
 
 @pytest.fixture(scope="module")
 def run():
-    """A short-range shot into the Sea of Japan; KOR's node down 40-80 s, the USA-JPN link cut 45-75 s."""
+    """A short-range shot into the Sea of Japan; KOR's node down 40-80 s, the USA-JPN link cut 38-70 s."""
     sc = parse_scenario(
         {
             "name": "faults",
@@ -82,9 +82,9 @@ def test_a_cut_link_delays_its_traffic_to_the_heal_and_loses_nothing(run):
     assert dict(refused) == {"USA": 0, "JPN": 0, "KOR": 0}
     switches = [(e["node"], e["kind"], e["state"], e["t_s"]) for e in ev if e["type"] == "fault"]
     assert switches == [
-        ("KOR", "node-down", "begin", DOWN),
         ("USA", "link-cut", "begin", CUT),
         ("JPN", "link-cut", "begin", CUT),
+        ("KOR", "node-down", "begin", DOWN),
         ("USA", "link-cut", "end", HEAL),
         ("JPN", "link-cut", "end", HEAL),
         ("KOR", "node-down", "end", UP),

@@ -228,7 +228,7 @@ def test_messages_survive_a_server_restart(keys, tmp_path):
 
 def test_commit_acknowledges_only_what_the_node_was_handed(keys):
     """A wrapper (lockstep) that takes messages early commits only those it passed on: the rest stay unacknowledged."""
-    from triwatch.node.lockstep import LockstepInbox
+    from triwatch.node.lockstep import LockstepInbox, link_sender_rule
 
     with LocalNatsServer(NATIONS) as srv:
         usa = NatsTransport(srv.url, srv.creds["USA"], NATIONS)
@@ -237,8 +237,8 @@ def test_commit_acknowledges_only_what_the_node_was_handed(keys):
             for i in range(5):
                 usa.send("USA", "JPN", "warnings", b"m%d" % i)
             assert usa.flush() == []
-            inbox = LockstepInbox(jpn, "JPN")
-            inbox.stage(5, timeout_s=5)  # all five taken from the transport
+            inbox = LockstepInbox(jpn, "JPN", link_sender_rule("JPN", "hub", "USA"))
+            inbox.stage([("USA", 5)], timeout_s=5)  # all five taken from the transport
             first = inbox.receive("JPN")
             assert len(first) == 5 and inbox.commit("JPN") == 5
             for i in range(5, 8):

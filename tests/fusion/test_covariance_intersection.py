@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from triwatch.fusion.covariance_intersection import covariance_intersection
 
@@ -31,3 +32,10 @@ def test_ci_pulls_towards_the_more_certain_estimate():
     xf, Pf = covariance_intersection(np.array([np.zeros(6), np.ones(6) * 10]), np.array([P_good, P_poor]))
     assert np.all(xf < 1.0)
     assert np.trace(Pf) <= np.trace(P_poor)
+
+
+def test_bad_shapes_are_refused_by_name():
+    with pytest.raises(ValueError, match="covariance_intersection: xs"):
+        covariance_intersection(np.zeros((2, 6)), np.zeros((3, 6, 6)))
+    with pytest.raises(ValueError, match="n >= 1"):
+        covariance_intersection(np.zeros((0, 6)), np.zeros((0, 6, 6)))

@@ -9,7 +9,10 @@ on escalation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+HUB = "INDOPACOM"  # the hub of the trilateral arrangement: both partners' data meets there
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,11 @@ def centre(name: str) -> Centre:
         if c.name == name:
             return c
     raise KeyError(f"unknown command centre {name!r}")
+
+
+def hub_nation(nations: Sequence[str]) -> str:
+    """The nation of the hub centre when it takes part, else the first nation listed (a network needs a hub)."""
+    if not nations:
+        raise ValueError("hub_nation: no nations given")
+    hub = centre(HUB).nation
+    return hub if hub in nations else nations[0]

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from triwatch.c2.acknowledgement import CommandCentre
+from triwatch.c2.organisations import hub_nation
 from triwatch.fabric import AuditLog, Endpoint, KeyRing, MemoryBus, ReleasePolicy
 from triwatch.fusion.picture import AlliedPicture
 from triwatch.node.events import EventSink
@@ -20,7 +21,8 @@ from triwatch.node.national import NationalNode
 from triwatch.scenario.schema import Scenario
 from triwatch.sensors.base import Sensor
 from triwatch.tracking import NationalTracker, TrackerConfig
-from triwatch.warning.lifecycle import AlertBook
+from triwatch.warning.authority import Authority
+from triwatch.warning.desk import AlertDesk
 
 
 class SimClock:
@@ -66,14 +68,17 @@ def make_node(
     """One nation's node on an endpoint of any transport: the same parts in process or deployed.
 
     It holds its reports for the largest report latency of its own sensors, so that they
-    reach its tracker in measurement-time order.
+    reach its tracker in measurement-time order. Its warning desk issues what the alliance
+    rule gives this nation to issue (`triwatch.warning.authority`), with the hub of
+    `c2.organisations` as the first stand-in.
     """
+    nations = tuple(scenario.nations)
     return NationalNode(
         nation,
         tracker=NationalTracker(TrackerConfig(id_prefix=nation)),
         endpoint=endpoint,
         picture=AlliedPicture(nation),
-        alerts=AlertBook(nation),
+        alerts=AlertDesk(Authority(nation, hub_nation(nations), nations)),
         c2=CommandCentre(nation, rng),
         events=events,
         protected_nations=set(scenario.nations),

@@ -55,6 +55,12 @@ class Member:
     report: TrackReport
     x: np.ndarray
     P: np.ndarray
+    since_s: float = 0.0  # time of the national track's first report in this picture
+
+    @property
+    def arc_s(self) -> float:
+        """How long the nation has tracked this object: the span of its track's reports so far."""
+        return self.report.time_s - self.since_s
 
     @property
     def inv_beta(self) -> float:
@@ -88,6 +94,15 @@ class SystemTrack:
 
     def live_members(self, now_s: float, stale_s: float) -> list[Member]:
         return [m for m in self.members.values() if now_s - m.report.time_s <= stale_s]
+
+    def arc_s(self, now_s: float, stale_s: float) -> float:
+        """The longest track arc among the live members (0 when none is live).
+
+        A track filtered over a longer arc has a better-settled velocity: the first
+        seconds of a newly initiated (or re-acquired) track carry velocity errors of
+        tens to hundreds of m/s, which move its impact prediction by tens of km.
+        """
+        return max((m.arc_s for m in self.live_members(now_s, stale_s)), default=0.0)
 
     def latest(self) -> TrackReport:
         """The most recent member report (its launch/impact/category fields)."""
@@ -141,6 +156,8 @@ class AlliedPicture:
         self.tracks: dict[str, SystemTrack] = {}
         self.merged: dict[str, str] = {}  # absorbed system track number -> the number it merged into
         self._assignment: dict[tuple[str, str], str] = {}
+        self._arc_since: dict[tuple[str, str], float] = {}  # national track -> start of its current arc
+        self._heard_at: dict[tuple[str, str], float] = {}  # national track -> time of its latest report
         self._next = 1
 
     def ingest(self, origin: str, report: TrackReport) -> SystemTrack:
@@ -157,11 +174,24 @@ class AlliedPicture:
         if number is None:
             number = self._correlate(origin, report, x, P)
         st = self.tracks[number]
-        st.members[key] = Member(origin, report, x, P)
+        st.members[key] = Member(origin, report, x, P, self._arc_start(key, report.time_s))
         self._assignment[key] = number
         self._retire_superseded(st)
         self._fuse(st)
         return self._merge_converging(st, report.time_s)
+
+    def _arc_start(self, key: tuple[str, str], t_s: float) -> float:
+        """Start of the national track's current arc: its first report, or the first after a silence longer than stale_s.
+
+        A tracker that coasts a track through a long gap (a lofted missile above every radar)
+        and then updates it again under the same id has, in effect, a new track: its
+        velocity was found again from the new measurements alone.
+        """
+        last = self._heard_at.get(key)
+        if last is None or t_s - last > self.stale_s:
+            self._arc_since[key] = t_s
+        self._heard_at[key] = max(t_s, last if last is not None else t_s)
+        return self._arc_since[key]
 
     def _retire_superseded(self, st: SystemTrack) -> None:
         """Drop members a newer fragment of the same nation replaced; their track ids correlate anew if heard again."""

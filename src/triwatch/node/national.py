@@ -3,7 +3,8 @@
 Wiring only. Per scenario tick the exercise calls, for every node in turn:
 `track` (own detections -> tracker -> releasable local tracks out on the
 fabric), `receive` (partners' tracks, warnings and acknowledgements in),
-`warn` (assess the allied picture, issue warnings), `receive` again (so warnings
+`warn` (assess the allied picture; the warning desk issues what the alliance
+rule gives this nation to issue, `triwatch.warning.authority`), `receive` again (so warnings
 reach partners within the tick) and `command` (the C2 desk acknowledges).
 """
 
@@ -36,7 +37,7 @@ from triwatch.tracking.drag import with_drag_estimate
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
 from triwatch.warning.boost_assess import assess_boost
-from triwatch.warning.lifecycle import AlertBook
+from triwatch.warning.desk import AlertDesk
 
 
 def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
@@ -58,6 +59,20 @@ def most_certain_drag(st: SystemTrack) -> tuple[float | None, float | None]:
     return best.beta_kg_m2, best.log_beta_sigma
 
 
+def _warning_fields(w: WarningReport) -> dict:
+    """The fields every warning event (issued or delivered) carries about its revision."""
+    return {
+        "warning_id": w.warning_id,
+        "revision": w.revision,
+        "kind": w.kind,
+        "scope": w.scope,
+        "areas": w.areas,
+        "cause_wall_ns": w.cause_wall_ns,
+        "impact": None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
+        "impact_ellipse": None if w.impact is None else to_payload(w.impact),
+    }
+
+
 class NationalNode:
     def __init__(
         self,
@@ -66,7 +81,7 @@ class NationalNode:
         tracker: NationalTracker,
         endpoint: Endpoint,
         picture: AlliedPicture,
-        alerts: AlertBook,
+        alerts: AlertDesk,
         c2: CommandCentre,
         events: EventSink,
         protected_nations: set[str],
@@ -187,31 +202,23 @@ class NationalNode:
 
     def _deliver_warning(self, w: WarningReport, now_s: float) -> None:
         self.delivered_warnings.append(w)
+        self.alerts.heard(w)
         self.c2.receive(w, now_s)
         self.events.emit(
-            now_s,
-            self.nation,
-            "warning-delivered",
-            issuer=w.issuer,
-            warning_id=w.warning_id,
-            revision=w.revision,
-            kind=w.kind,
-            areas=w.areas,
-            subregions=w.subregions,
-            impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
-            impact_ellipse=None if w.impact is None else to_payload(w.impact),
-            cause_wall_ns=w.cause_wall_ns,
+            now_s, self.nation, "warning-delivered", issuer=w.issuer, subregions=w.subregions, **_warning_fields(w)
         )
 
     # -- picture -> warnings --------------------------------------------------------------
     def warn(self, now_s: float) -> None:
+        """Assess the allied picture and issue what this node's warning desk may issue (`warning.authority`)."""
         if now_s < self._next_assess_s:
             return
         self._next_assess_s = now_s + self.assess_period_s
         active = self.picture.active(now_s)
         for st in active:
+            self.alerts.follow(st.number, st.members)
             for w in self._assess(st, now_s):
-                self._issue(w, now_s, st.number, x=st.x.tolist(), time_s=st.time_s, pedigree=st.pedigree)
+                self._issue(w, now_s, st.number, **self._picture_of(st.number))
         for number in [n for n in self.alerts.alerts if n in self.picture.merged]:
             survivor = number
             while survivor in self.picture.merged:  # merges can chain: A -> B, then B -> C
@@ -223,23 +230,21 @@ class NationalNode:
             if number not in live:
                 for w in self.alerts.lost(number, now_s):
                     self._issue(w, now_s, number)
+        for w in self.alerts.release_due(now_s):
+            self._issue(w, now_s, w.system_track, **self._picture_of(w.system_track))
+
+    def _picture_of(self, number: str) -> dict:
+        """The fused state an issued warning is logged with (for the record and for scoring)."""
+        st = self.picture.tracks.get(number)
+        if st is None:
+            return {}
+        return {"x": st.x.tolist(), "time_s": st.time_s, "pedigree": st.pedigree}
 
     def _issue(self, w: WarningReport, now_s: float, system_track: str, **picture) -> None:
         """Publish a warning revision to partners, log it, and deliver it to this nation's own C2."""
         self.endpoint.publish("warnings", to_payload(w))
         self.events.emit(
-            now_s,
-            self.nation,
-            "warning-issued",
-            warning_id=w.warning_id,
-            revision=w.revision,
-            kind=w.kind,
-            areas=w.areas,
-            system_track=system_track,
-            cause_wall_ns=w.cause_wall_ns,
-            impact=None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
-            impact_ellipse=None if w.impact is None else to_payload(w.impact),
-            **picture,
+            now_s, self.nation, "warning-issued", system_track=system_track, **_warning_fields(w), **picture
         )
         self._deliver_warning(w, now_s)
 
@@ -279,7 +284,13 @@ class NationalNode:
                 self.protected,
             )
         return self.alerts.observe(
-            st.number, now_s, assessment, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
+            st.number,
+            now_s,
+            assessment,
+            launch=launch,
+            category=latest.category,
+            cause_wall_ns=self._cause_wall_ns,
+            arc_s=st.arc_s(now_s, self.picture.stale_s),
         )
 
     def snapshot(self, now_s: float) -> None:

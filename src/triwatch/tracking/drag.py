@@ -141,18 +141,30 @@ def drag_rate(r: np.ndarray, v: np.ndarray, kappa: np.ndarray, dt: np.ndarray) -
     return rate
 
 
-def steps_for(x: np.ndarray, dt: np.ndarray, max_step_s: float, drag: np.ndarray | None = None) -> int:
-    """Number of equal sub-steps that keeps every row's step under max_step_s and (rate x step) under STIFFNESS_STEP."""
+def steps_per_row(x: np.ndarray, dt: np.ndarray, max_step_s: float, drag: np.ndarray | None = None) -> np.ndarray:
+    """Sub-steps (N,) int each row needs alone: step under max_step_s and, in the air, (rate x step) under STIFFNESS_STEP.
+
+    The air's count is capped at MAX_AIR_STEPS (or the vacuum count, if that is larger).
+    """
     dt = np.abs(np.asarray(dt, float))
+    n = np.maximum(1, np.ceil(dt / max_step_s)).astype(int)
     if dt.size == 0:
-        return 1
-    n = max(1, int(np.ceil(np.max(dt) / max_step_s)))
-    kappa = effective_inverse_beta(x, dt, drag)
-    if not np.any(kappa > 0.0):
         return n
-    rate = drag_rate(x[:, :3], x[:, 3:6], kappa, dt)
-    n_air = int(np.ceil(np.max(rate * dt) / STIFFNESS_STEP))
-    return int(min(max(n, n_air), max(n, MAX_AIR_STEPS)))
+    kappa = effective_inverse_beta(x, dt, drag)
+    air = kappa > 0.0
+    if not np.any(air):
+        return n
+    rate = drag_rate(x[air, :3], x[air, 3:6], kappa[air], dt[air])
+    n_air = np.ceil(rate * dt[air] / STIFFNESS_STEP).astype(int)
+    n[air] = np.minimum(np.maximum(n[air], n_air), np.maximum(n[air], MAX_AIR_STEPS))
+    return n
+
+
+def steps_for(x: np.ndarray, dt: np.ndarray, max_step_s: float, drag: np.ndarray | None = None) -> int:
+    """Number of equal sub-steps that serves every row of a batch (the most any row needs, steps_per_row)."""
+    if np.size(dt) == 0:
+        return 1
+    return int(np.max(steps_per_row(x, dt, max_step_s, drag)))
 
 
 def with_drag_prior(

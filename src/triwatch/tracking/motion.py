@@ -51,6 +51,7 @@ from triwatch.tracking.drag import (
     effective_inverse_beta,
     lift_noise_density,
     steps_for,
+    steps_per_row,
 )
 
 MAX_STEP_S = 5.0  # RK4 and the series for F are both accurate to rounding at this step
@@ -163,34 +164,45 @@ def propagate_with_covariance(
 ) -> tuple[np.ndarray, np.ndarray]:
     """EKF predict of N ballistic tracks (n = 6, or 7 with alpha), each by its own dt (N,) (negative dt runs backwards).
 
-    All tracks take the same number of sub-steps (that of the longest dt), each its own length
-    dt/n, so the whole batch moves in lock-step through NumPy; tracks in the air, which need many
-    short sub-steps (drag.steps_for), move as a second batch so they do not slow the others.
+    Tracks are batched by whether they meet the air and by how many sub-steps they need
+    (drag.steps_per_row), in powers of two: within a batch all take the same number of sub-steps
+    (the batch's most), each its own length dt/n, so the batch moves in lock-step through NumPy.
+    Without the batching one track coasting unseen for half an hour, or one falling through the
+    air on short sub-steps, would make every other track take its hundreds of sub-steps too.
     drag (N,) bool: which 7-state rows feel drag (default all); a thrusting model leaves it to its noise.
     """
     x = np.asarray(x, float)
+    P = np.asarray(P, float)
     dt = np.broadcast_to(np.asarray(dt, float), (x.shape[0],))
     q_along = np.broadcast_to(np.asarray(q_along, float), dt.shape)
     q_cross = np.broadcast_to(np.asarray(q_cross, float), dt.shape)
     if x.shape[0] == 0:
-        return x.copy(), np.asarray(P, float).copy()
+        return x.copy(), P.copy()
     kappa = effective_inverse_beta(x, dt, drag)
-    air = kappa > 0.0
-    if air.any() and not air.all():
-        x_out, P_out = np.empty_like(x), np.empty_like(np.asarray(P, float))
-        for rows in (air, ~air):
-            x_out[rows], P_out[rows] = propagate_with_covariance(
-                x[rows],
-                P[rows],
-                dt[rows],
-                q_along[rows],
-                q_cross[rows],
-                max_step_s,
-                drag=None if drag is None else np.asarray(drag)[rows],
-                q_log_beta=q_log_beta,
-            )
-        return x_out, P_out
-    n_steps = steps_for(x, dt, max_step_s, drag)
+    needed = steps_per_row(x, dt, max_step_s, drag)
+    batch = 2 * np.ceil(np.log2(needed)).astype(int) + (kappa > 0.0)
+    if batch.min() == batch.max():
+        return _propagate_batch(x, P, dt, q_along, q_cross, kappa, int(needed.max()), q_log_beta)
+    x_out, P_out = np.empty_like(x), np.empty_like(P)
+    for b in np.unique(batch):
+        rows = batch == b
+        x_out[rows], P_out[rows] = _propagate_batch(
+            x[rows], P[rows], dt[rows], q_along[rows], q_cross[rows], kappa[rows], int(needed[rows].max()), q_log_beta
+        )
+    return x_out, P_out
+
+
+def _propagate_batch(
+    x: np.ndarray,
+    P: np.ndarray,
+    dt: np.ndarray,
+    q_along: np.ndarray,
+    q_cross: np.ndarray,
+    kappa: np.ndarray,
+    n_steps: int,
+    q_log_beta: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """propagate_with_covariance for one batch: every track takes n_steps sub-steps of its own dt / n_steps."""
     h = dt / n_steps
     accel = acceleration_of(kappa)
     r, v, rest = x[:, :3], x[:, 3:6], x[:, 6:]

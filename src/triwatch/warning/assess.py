@@ -49,11 +49,12 @@ def assess(
     path_areas = np.atleast_1d(area_at(plat[aloft], plon[aloft])) if aloft.any() else np.array([], dtype=object)
     over = [a for a in _protected(path_areas, protected_nations) if a.endswith("-land")]
     over_now = [a for a in _protected(area_at(plat[:1], plon[:1]), protected_nations) if a.endswith("-land")]
-    subregions: set[str] = set()
+    subregions_of: dict[str, list[str]] = {}
     if over:
-        land = np.isin(path_areas, over)
-        subs = np.atleast_1d(subregion_at(plat[aloft][land], plon[aloft][land]))
-        subregions = {s for s in subs.tolist() if s}
+        subs = np.atleast_1d(subregion_at(plat[aloft], plon[aloft]))
+        for area in over:
+            here = subs[path_areas == area].tolist()
+            subregions_of[area] = sorted({s for s in here if s})
     return Assessment(
         time_s=t_s,
         impact_lat_rad=impact_lat_rad,
@@ -62,6 +63,7 @@ def assess(
         ellipse=ellipse,
         impact_areas=impact_areas,
         overflight_areas=over,
-        subregions=sorted(subregions),
+        subregions=sorted({s for subs in subregions_of.values() for s in subs}),
         over_now=over_now,
+        subregions_of=subregions_of,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from triwatch.messages import Ellipse
 
@@ -18,7 +18,29 @@ class Assessment:
     overflight_areas: list[str] = field(default_factory=list)
     subregions: list[str] = field(default_factory=list)
     over_now: list[str] = field(default_factory=list)  # protected land under the object at time_s
+    subregions_of: dict[str, list[str]] = field(default_factory=dict)  # overflown land area -> its subregions
 
     @property
     def areas(self) -> list[str]:
         return sorted(set(self.impact_areas) | set(self.overflight_areas))
+
+    def for_nation(self, nation: str) -> Assessment:
+        """The same assessment restricted to one nation's areas ("JPN" keeps JPN-land and JPN-EEZ).
+
+        Subregions follow their land area when the assessment knows which is which
+        (`subregions_of`); otherwise they are kept only if that nation's land is overflown.
+        """
+        mine = [a for a in self.areas if a.split("-", 1)[0] == nation]
+        over = [a for a in self.overflight_areas if a in mine]
+        if self.subregions_of:
+            subs = sorted({s for a in over for s in self.subregions_of.get(a, [])})
+        else:
+            subs = list(self.subregions) if over else []
+        return replace(
+            self,
+            impact_areas=[a for a in self.impact_areas if a in mine],
+            overflight_areas=over,
+            subregions=subs,
+            over_now=[a for a in self.over_now if a in mine],
+            subregions_of={a: s for a, s in self.subregions_of.items() if a in over},
+        )

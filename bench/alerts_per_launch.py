@@ -1,0 +1,74 @@
+"""How many alerts each command centre receives and acknowledges per launch: the alliance rule against every node for itself.
+
+    python bench/alerts_per_launch.py                       # icbm-2023-04-13-separated-part
+    python bench/alerts_per_launch.py slbm-2019-10-02 irbm-2022-10-04
+
+Each scenario runs twice in this process: once with every node issuing its own alerts for
+every system track and every protected nation (`AlertDesk.standalone`, the behaviour before
+the rule), once with the rule of `triwatch.warning.authority` (the default). Per nation it
+prints the distinct alerts delivered to its centre, those naming an area, the acknowledgements
+its centre sent, and the first area-naming warning per launch; then the ratio rule/baseline.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+from triwatch.exercise import build
+from triwatch.exercise.run import run_exercise
+from triwatch.report.summary import build_summary
+from triwatch.scenario.loader import load_scenario
+from triwatch.warning.desk import AlertDesk
+
+LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def _count(run) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for nation in run.nodes:
+        delivered = [e for e in run.events.of_type("warning-delivered") if e["node"] == nation]
+        alerts = {(e["issuer"], e["warning_id"]) for e in delivered}
+        naming = {(e["issuer"], e["warning_id"]) for e in delivered if e["areas"] and e["kind"] != "withdrawal"}
+        acks = [e for e in run.events.of_type("ack") if e["node"] == nation]
+        out[nation] = {"alerts": len(alerts), "naming areas": len(naming), "acks": len(acks)}
+    return out
+
+
+def _run(sc, standalone: bool):
+    t0 = time.time()
+    if standalone:
+        with mock.patch.object(build, "AlertDesk", side_effect=lambda auth: AlertDesk.standalone(auth.nation)):
+            run = run_exercise(sc, None)
+    else:
+        run = run_exercise(sc, None)
+    s = build_summary(run)
+    first = {pl["id"]: pl["estimate"]["first_warning_s"] for pl in s["launches"]}
+    return _count(run), first, s["metrics"], time.time() - t0
+
+
+def main(names: list[str]) -> None:
+    for name in names or ["icbm-2023-04-13-separated-part"]:
+        sc = load_scenario(LIBRARY / f"{name}.yaml")
+        base, base_first, base_m, wall_b = _run(sc, standalone=True)
+        rule, rule_first, rule_m, wall_r = _run(sc, standalone=False)
+        print(f"{name}: wall {wall_b:.0f} s + {wall_r:.0f} s")
+        for nation in base:
+            cells = ", ".join(
+                f"{k} {base[nation][k]} -> {rule[nation][k]} (x{rule[nation][k] / max(base[nation][k], 1):.2f})"
+                for k in base[nation]
+            )
+            print(f"  {nation}: {cells}")
+        for launch in base_first:
+            print(f"  {launch} first warning s: {base_first[launch]} -> {rule_first[launch]}")
+        print(
+            f"  false warnings {base_m['false_warnings']} -> {rule_m['false_warnings']}, "
+            f"missed {base_m['missed_warnings']} -> {rule_m['missed_warnings']}"
+        )
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
