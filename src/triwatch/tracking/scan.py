@@ -33,7 +33,7 @@ class Prediction:
     Pxz: np.ndarray  # (T, 2, n, m) state-measurement cross covariance (P H^T for the EKF)
     H: np.ndarray | None  # (T, 2, m, n) for the EKF (Joseph update); None for the UKF
     log_detection: np.ndarray  # (2,) log P(detection | mode) of this sensor (imm.detection_log_likelihood)
-    dt: np.ndarray  # (T,) time predicted over, since each track's last update
+    dt: np.ndarray  # (T,) time since each track's last update (what the gate rule of score_pairs reads)
 
 
 def predict_to(
@@ -82,9 +82,15 @@ def predict_scan(
     site_lat: float,
     site_lon: float,
     config: TrackerConfig,
+    since_update: np.ndarray | None = None,
 ) -> Prediction:
-    """Predict T tracks to the scan time and into the sensor's measurement space (EKF or UKF)."""
+    """Predict T tracks by dt (T,) to the scan time and into the sensor's measurement space (EKF or UKF).
+
+    since_update (T,): time since each track's last update, when x is not the last update
+    (a cached coasting prediction, store.py); default dt.
+    """
     xp, Pp, c = predict_to(x, P, mu, dt, config)
+    dt = dt if since_update is None else since_update
     t, n = x.shape[0], x.shape[-1]
     log_detection = imm.detection_log_likelihood(model, site_ecef)
     flat_x, flat_P = xp.reshape(2 * t, n), Pp.reshape(2 * t, n, n)

@@ -118,11 +118,16 @@ class NationalTracker:
         assigned_det = np.zeros(Z.shape[0], bool)
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
         if len(store):
-            pred = predict_scan(store.x, store.P, store.mu, t - store.t, model, site, lat, lon, cfg)
+            x0, P0, mu0, dt = store.prediction_start(t)
+            pred = predict_scan(x0, P0, mu0, dt, model, site, lat, lon, cfg, since_update=t - store.t)
             gate_d2, cost = score_pairs(pred, model, Z, R, cfg.coast_after_s)
             gone = landing.below_ground(*imm.combine(pred.x, pred.P, pred.c))
             gate_d2[gone] = np.inf  # a landed object is measured no more: nothing may update its track
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
+            coasting = pred.dt > cfg.coast_after_s
+            coasting[rows] = False
+            coasting = np.flatnonzero(coasting)
+            store.remember(coasting, t, pred.x[coasting], pred.P[coasting], pred.c[coasting])
             self._update(pred, rows, rows, cols, model, Z, R, t)
             assigned_det[cols] = True
             if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
@@ -150,6 +155,7 @@ class NationalTracker:
             x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, self.config)
         store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
         store.t[rows] = t + ahead
+        store.updated(rows)
         for i, value in zip(rows, nis, strict=True):
             store.records[i].last_nis = float(value)
 
