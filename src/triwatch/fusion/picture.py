@@ -43,7 +43,7 @@ import numpy as np
 from triwatch.fusion.covariance_intersection import covariance_intersection
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
 from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
-from triwatch.fusion.predict import predict_state_cov
+from triwatch.fusion.predict import predict_many, predict_members
 from triwatch.messages import TrackReport
 
 GATE_CHI2_3DOF = 16.27  # 99.9 % of chi-square with 3 degrees of freedom
@@ -248,11 +248,8 @@ class AlliedPicture:
         if not others:
             self._misfits.pop(key, None)
             return True
-        xs, Ps = zip(
-            *(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s, inv_beta=m.inv_beta) for m in others),
-            strict=True,
-        )
-        xo, Po = covariance_intersection(np.array(xs), np.array(Ps))
+        xs, Ps = predict_members(others, report.time_s)
+        xo, Po = covariance_intersection(xs, Ps)
         d = x[:3] - xo[:3]
         d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3] + self.allowance[:3, :3], d))
         if d2 < self.gate:
@@ -265,17 +262,27 @@ class AlliedPicture:
         return False
 
     def _correlate(self, origin: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> str:
+        """The system track whose fused state, flown to the report's time, gates closest with it; a new one if none does."""
         best, best_d2 = None, self.gate
+        candidates = []
         for number, st in self.tracks.items():
             live = st.live_members(report.time_s, self.stale_s)
-            if not live or origin in fresh_nations(live, report.time_s, self.superseded_s):
-                continue
-            xs, Ps = predict_state_cov(st.x, st.P, report.time_s - st.time_s, inv_beta=st.inv_beta)
-            d = x[:3] - xs[:3]
-            S = P[:3, :3] + Ps[:3, :3] + self.allowance[:3, :3]
-            d2 = float(d @ np.linalg.solve(S, d))
-            if d2 < best_d2:
-                best, best_d2 = number, d2
+            if live and origin not in fresh_nations(live, report.time_s, self.superseded_s):
+                candidates.append((number, st))
+        if candidates:
+            sts = [st for _, st in candidates]
+            xs, Ps = predict_many(
+                np.array([st.x for st in sts]),
+                np.array([st.P for st in sts]),
+                np.array([report.time_s - st.time_s for st in sts]),
+                inv_beta=np.array([st.inv_beta for st in sts]),
+            )
+            d = x[:3] - xs[:, :3]
+            S = P[:3, :3] + Ps[:, :3, :3] + self.allowance[:3, :3]
+            d2 = np.einsum("ni,ni->n", d, np.linalg.solve(S, d[..., None])[..., 0])
+            i = int(np.argmin(d2))
+            if d2[i] < best_d2:
+                best = candidates[i][0]
         if best is None:
             best = f"{self.nation}-S{self._next:03d}"
             self.tracks[best] = SystemTrack(best, serial=self._next)
@@ -286,12 +293,7 @@ class AlliedPicture:
         """Covariance intersection of the live members, each brought to the newest member's time."""
         newest = max(m.report.time_s for m in st.members.values())
         live = st.live_members(newest, self.stale_s)
-        xs, Ps = [], []
-        for m in live:
-            xm, Pm = predict_state_cov(m.x, m.P, newest - m.report.time_s, inv_beta=m.inv_beta)
-            xs.append(xm)
-            Ps.append(Pm)
-        st.x, st.P = covariance_intersection(np.array(xs), np.array(Ps))
+        st.x, st.P = covariance_intersection(*predict_members(live, newest))
         st.inv_beta = sharpest_inv_beta(live)
         st.time_s = newest
         st.last_update_s = newest
