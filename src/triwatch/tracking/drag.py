@@ -45,6 +45,7 @@ LOG_BETA = 6  # index of alpha in the state
 SLOPE_STEP_M = 100.0  # half-step of the finite difference of ln rho(h)
 STIFFNESS_STEP = 0.1  # largest (rate x step) in the air: F then within ~0.2 % (trapezoid, second order)
 MAX_AIR_STEPS = 400
+SURFACE_GRAVITY_M_S2 = 9.83  # the largest gravity anywhere on the ground (at the poles)
 # Aerodynamic force the drag term does not model: lift (a manoeuvring re-entry vehicle's pull-up or
 # glide, lift-to-drag ratios of ~1-2 reported for finned or biconic bodies; a tumbling stage's
 # random side force). The tracker does not know which object has it, so it is process noise
@@ -65,20 +66,31 @@ def inverse_beta(x: np.ndarray, drag: np.ndarray | None = None) -> np.ndarray:
     return kappa if drag is None else np.where(drag, kappa, 0.0)
 
 
-def effective_inverse_beta(x: np.ndarray, dt: np.ndarray, drag: np.ndarray | None = None) -> np.ndarray:
-    """kappa (N,) of rows that may meet the air within |dt| (their sink rate taken as it is now); 0 for the rest.
+def may_meet_air(r: np.ndarray, v: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """Whether objects at r, v (N, 3) may be inside the atmosphere at some time within dt (N,) (either sign) (N,) bool.
 
-    A row that stays above the top of the atmosphere feels no drag, so the cheaper vacuum
-    dynamics serve the whole batch when no row comes near the air (all of midcourse).
+    A bound, not a flight: the height falls at most by the present descent rate (in the direction
+    time runs: going back, a climbing object was lower) plus a free fall from rest at the surface
+    gravity, w |dt| + G0 dt^2 / 2, with a 1 km margin. A row that stays above the top of the
+    atmosphere feels no drag (the density is zero there), so it can be flown in vacuum exactly.
+    """
+    dt = np.asarray(dt, float)
+    u = r / np.linalg.norm(r, axis=1)[:, None]
+    descent = np.maximum(-np.einsum("ni,ni->n", v, u) * np.sign(dt), 0.0)
+    lowest = approx_height_m(r) - descent * np.abs(dt) - 0.5 * SURFACE_GRAVITY_M_S2 * dt**2 - 1e3
+    return lowest < TOP_OF_ATMOSPHERE_M
+
+
+def effective_inverse_beta(x: np.ndarray, dt: np.ndarray, drag: np.ndarray | None = None) -> np.ndarray:
+    """kappa (N,) of rows that may meet the air within dt (may_meet_air); 0 for the rest.
+
+    The cheaper vacuum dynamics then serve every row that stays above the air (all of midcourse).
     """
     kappa = inverse_beta(x, drag)
     if not np.any(kappa > 0.0):
         return kappa
-    r, v = x[:, :3], x[:, 3:6]
-    u = r / np.linalg.norm(r, axis=1)[:, None]
-    sink = np.maximum(-np.einsum("ni,ni->n", v, u), 0.0)
-    lowest = approx_height_m(r) - sink * np.abs(np.asarray(dt, float)) - 1e3
-    return np.where(lowest < TOP_OF_ATMOSPHERE_M, kappa, 0.0)
+    dt = np.broadcast_to(np.asarray(dt, float), kappa.shape)
+    return np.where(may_meet_air(x[:, :3], x[:, 3:6], dt), kappa, 0.0)
 
 
 def lift_noise_density(x: np.ndarray) -> np.ndarray:

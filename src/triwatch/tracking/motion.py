@@ -3,7 +3,7 @@
 State x = (r, v) in ECEF (m, m/s), or (r, v, alpha) with alpha = ln beta the log ballistic
 coefficient (drag.py explains why the tracker estimates it). The mean follows the coasting
 equation of triwatch.physics (gravity with J2, Coriolis and centrifugal terms, and for a
-7-state row the US76 drag of physics.dynamics), integrated by the same RK4 step. The covariance follows the linearised dynamics
+7-state row the US76 drag of physics.dynamics), integrated by the same RK4 step (the compiled kernel physics.kernels.coast_steps). The covariance follows the linearised dynamics
 
     d(dx)/dt = A dx,   A = [[0, I], [G, C]]
     G = d a / d r = mu / |r|^3 (3 r^ r^T - I) + diag(w^2, w^2, 0)   (gravity gradient + centrifugal)
@@ -41,9 +41,7 @@ from __future__ import annotations
 import numpy as np
 
 from triwatch.geo.wgs84 import GM_M3_S2, OMEGA_RAD_S
-from triwatch.physics.dynamics import coast_acceleration
-from triwatch.physics.gravity import ballistic_acceleration_ecef
-from triwatch.physics.propagate import rk4_step
+from triwatch.physics import kernels
 from triwatch.tracking.drag import (
     LOG_BETA,
     N_KINEMATIC,
@@ -96,23 +94,28 @@ def transition_matrix(x: np.ndarray, h: np.ndarray, kappa: np.ndarray | None = N
     return exp_series(dynamics_jacobian(x, kappa) * h[:, None, None])
 
 
-def _step(r, v, rest, A0, h, kappa, accel):
+def _step(r, v, rest, A0, h, kappa):
     """One sub-step of the mean (RK4) and its transition exp((A0 + A1) h / 2), A1 at the sub-step's end.
 
     The trapezoid of the Jacobians makes F second order in h: in re-entry the air's density grows by
     e every ~7 km of fall, so A changes by tens of per cent within a sub-step, and A at the start
     alone misstates F by as much (10-20 % in the ln beta column).
     """
-    r1, v1 = rk4_step(r, v, h, accel)
+    r1, v1 = coast_mean(r, v, h, kappa)
     A1 = dynamics_jacobian(np.concatenate([r1, v1, rest], axis=1), kappa)
     return r1, v1, A1, exp_series(0.5 * (A0 + A1) * h[:, None, None])
 
 
-def acceleration_of(kappa: np.ndarray | None):
-    """The acceleration function a(r, v) of rows with inverse ballistic coefficients kappa (None or all 0: vacuum)."""
-    if kappa is None or not np.any(kappa > 0.0):
-        return ballistic_acceleration_ecef
-    return lambda r, v: coast_acceleration(r, v, kappa)
+def coast_mean(r: np.ndarray, v: np.ndarray, h: np.ndarray, kappa: np.ndarray, n_steps: int = 1):
+    """Positions and velocities (N, 3) after n_steps RK4 steps of h (N,) each, drag at 1/beta = kappa (N,) (0: vacuum).
+
+    The compiled kernel (physics.kernels.coast_steps) runs the equations of physics.dynamics (the
+    physics tests check it against them): NumPy's RK4 on a handful of rows spends its time
+    dispatching, four acceleration calls of ~50 us each per sub-step.
+    """
+    r1, v1 = np.array(r, float, order="C"), np.array(v, float, order="C")
+    kernels.coast_steps(r1, v1, np.asarray(h, float), np.asarray(kappa, float), n_steps)  # in place
+    return r1, v1
 
 
 def direction_moment(v: np.ndarray, P_vv: np.ndarray | None = None) -> np.ndarray:
@@ -204,12 +207,11 @@ def _propagate_batch(
 ) -> tuple[np.ndarray, np.ndarray]:
     """propagate_with_covariance for one batch: every track takes n_steps sub-steps of its own dt / n_steps."""
     h = dt / n_steps
-    accel = acceleration_of(kappa)
     r, v, rest = x[:, :3], x[:, 3:6], x[:, 6:]
     A = dynamics_jacobian(x, kappa)
     for _ in range(n_steps):
         Q = process_noise(np.concatenate([r, v, rest], axis=1), np.abs(h), q_along, q_cross, q_log_beta, P)
-        r, v, A, F = _step(r, v, rest, A, h, kappa, accel)
+        r, v, A, F = _step(r, v, rest, A, h, kappa)
         P = F @ P @ np.swapaxes(F, -1, -2) + Q  # P- = F P F^T + Q
     P = 0.5 * (P + np.swapaxes(P, -1, -2))
     return np.concatenate([r, v, rest], axis=1), P
@@ -226,11 +228,10 @@ def propagate_with_transition(
     kappa = effective_inverse_beta(x, np.full(x.shape[0], dt))
     n_steps = steps_for(x, np.full(x.shape[0], dt), max_step_s)
     h = np.full(x.shape[0], dt / n_steps)
-    accel = acceleration_of(kappa)
     F = np.repeat(np.eye(x.shape[1])[None], x.shape[0], axis=0)
     r, v, rest = x[:, :3], x[:, 3:6], x[:, 6:]
     A = dynamics_jacobian(x, kappa)
     for _ in range(n_steps):
-        r, v, A, F_step = _step(r, v, rest, A, h, kappa, accel)
+        r, v, A, F_step = _step(r, v, rest, A, h, kappa)
         F = F_step @ F
     return np.concatenate([r, v, rest], axis=1), F

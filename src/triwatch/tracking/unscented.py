@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from triwatch.physics.propagate import rk4_step
 from triwatch.tracking.drag import effective_inverse_beta, steps_for
 from triwatch.tracking.impact import sigma_points
 from triwatch.tracking.measurements import WRAPPED_COMPONENT, predict_measurement, wrap_angle
-from triwatch.tracking.motion import MAX_STEP_S, acceleration_of, process_noise
+from triwatch.tracking.motion import MAX_STEP_S, coast_mean, process_noise
 
 
 def fly(x: np.ndarray, dt: np.ndarray, max_step_s: float = MAX_STEP_S, drag: np.ndarray | None = None) -> np.ndarray:
@@ -35,11 +34,8 @@ def fly(x: np.ndarray, dt: np.ndarray, max_step_s: float = MAX_STEP_S, drag: np.
     kappa = effective_inverse_beta(x, dt, drag)
     n_steps = steps_for(x, dt, max_step_s, drag)
     h = dt / n_steps
-    accel = acceleration_of(kappa)
-    r, v, rest = x[:, :3], x[:, 3:6], x[:, 6:]
-    for _ in range(n_steps):
-        r, v = rk4_step(r, v, h, accel)
-    return np.concatenate([r, v, rest], axis=1)
+    r, v = coast_mean(x[:, :3], x[:, 3:6], h, kappa, n_steps)
+    return np.concatenate([r, v, x[:, 6:]], axis=1)
 
 
 def moments(points: np.ndarray, wrapped: int | None = None) -> tuple[np.ndarray, np.ndarray]:
