@@ -48,6 +48,7 @@ from triwatch.tracking.drag import (
     drag_and_jacobian,
     effective_inverse_beta,
     lift_noise_density,
+    may_meet_air,
     steps_for,
     steps_per_row,
 )
@@ -134,15 +135,21 @@ def process_noise(
     q_cross: np.ndarray,
     q_log_beta: float = 0.0,
     P: np.ndarray | None = None,
+    air: np.ndarray | None = None,
 ) -> np.ndarray:
     """Discrete white-acceleration noise Q(h) (N, n, n), anisotropic along the velocity; alpha walks with q_log_beta.
 
     P (N, n, n), when given, spreads the along-velocity part over the velocity's uncertain direction.
+    air (N,) bool, when given: the rows that may be in the air (drag.may_meet_air); the others get no
+    lift noise without computing the air density that would give them none.
     """
     M = direction_moment(x[:, 3:6], None if P is None else P[:, 3:6, 3:6])
     Qa = q_cross[:, None, None] * np.eye(3) + (q_along - q_cross)[:, None, None] * M
-    if x.shape[1] > N_KINEMATIC:  # in the air: unmodelled lift, across the velocity (drag.lift_noise_density)
-        Qa = Qa + lift_noise_density(x)[:, None, None] * (np.eye(3) - M)
+    if x.shape[1] > N_KINEMATIC and (air is None or air.any()):  # unmodelled lift (drag.lift_noise_density)
+        q_lift = np.zeros(x.shape[0])
+        rows = slice(None) if air is None else air
+        q_lift[rows] = lift_noise_density(x[rows])
+        Qa = Qa + q_lift[:, None, None] * (np.eye(3) - M)
     hh = h[:, None, None]
     Q = np.zeros((x.shape[0], x.shape[1], x.shape[1]))
     Q[:, 0:3, 0:3] = hh**3 / 3.0 * Qa
@@ -209,8 +216,9 @@ def _propagate_batch(
     h = dt / n_steps
     r, v, rest = x[:, :3], x[:, 3:6], x[:, 6:]
     A = dynamics_jacobian(x, kappa)
+    air = may_meet_air(r, v, dt) if x.shape[1] > N_KINEMATIC else None  # lift noise: every model, drag or not
     for _ in range(n_steps):
-        Q = process_noise(np.concatenate([r, v, rest], axis=1), np.abs(h), q_along, q_cross, q_log_beta, P)
+        Q = process_noise(np.concatenate([r, v, rest], axis=1), np.abs(h), q_along, q_cross, q_log_beta, P, air)
         r, v, A, F = _step(r, v, rest, A, h, kappa)
         P = F @ P @ np.swapaxes(F, -1, -2) + Q  # P- = F P F^T + Q
     P = 0.5 * (P + np.swapaxes(P, -1, -2))

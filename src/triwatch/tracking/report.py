@@ -44,6 +44,16 @@ def thrusting_flags(x: np.ndarray, mu: np.ndarray, threshold: float) -> np.ndarr
     return (mu[:, imm.THRUST] > threshold) & (v_up > 0.0)
 
 
+def _fused_launch(rec, boost: PointEstimate | None, back: PointEstimate | None) -> PointEstimate | None:
+    """fuse_points(boost, back), kept on the record until either estimate is replaced (tracks() asks at every tick)."""
+    kept = rec.cache.get("fused_launch")
+    if kept is not None and kept[0] is boost and kept[1] is back:
+        return kept[2]
+    fused = fuse_points(boost, back)
+    rec.cache["fused_launch"] = (boost, back, fused)
+    return fused
+
+
 def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> list[TrackEstimate]:
     """TrackEstimates of the confirmed (and coasting) tracks, at their last update times."""
     rows = [i for i, r in enumerate(store.records) if r.status == "confirmed"]
@@ -85,9 +95,9 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
         c = rec.cache
         parent = by_id.get(rec.parent_id) if rec.parent_id is not None else None
         if parent is not None:  # a separated object reports its (living) parent's launch, as the parent does
-            launch = fuse_points(parent.launch, parent.cache.get("launch_back"))
+            launch = _fused_launch(rec, parent.launch, parent.cache.get("launch_back"))
         else:
-            launch = fuse_points(rec.launch, c["launch_back"])
+            launch = _fused_launch(rec, rec.launch, c["launch_back"])
         apogee = None if thrusting[j] else c["apogee"]
         if apogee is not None:
             apogee = max(apogee, rec.max_height_m)  # the orbit's apogee cannot be below a height already seen
