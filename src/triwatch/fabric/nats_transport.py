@@ -130,7 +130,8 @@ class NatsTransport:
             reconnect_time_wait=0.2,
             tls=self._tls,
         )
-        self._js = self._nc.jetstream()
+        # Room for every send slot plus the outbox's forwards in the client's table of awaited acknowledgements.
+        self._js = self._nc.jetstream(publish_async_max_pending=2 * self._max_in_flight + 1000)
         self._out = LinkPublisher(self._js, self.nation, self._max_in_flight, self.retry_for_s, self.timeout_s)
         if self._use_outbox:
             self._outbox = Outbox(self._js, self.nation, self._partners, self._out)
