@@ -75,3 +75,21 @@ def test_threads_take_turns_never_at_once(runner):
     for t in threads:
         t.join(10)
     assert overlaps == [] and len(done) == 15
+
+
+def test_a_failing_background_turn_is_logged_and_the_pump_goes_on(runner, caplog, monkeypatch):
+    from triwatch.fabric import loop_runner
+
+    calls = []
+
+    async def failing(n: int) -> None:
+        calls.append(n)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(loop_runner, "turns", failing)
+    deadline = time.monotonic() + 2.0
+    while len(calls) < 3 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert len(calls) >= 3  # still pumping after the failure
+    assert "the background turn failed" in caplog.text

@@ -22,9 +22,12 @@ one after the other, never at once.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Coroutine
 from typing import Any
+
+_log = logging.getLogger(__name__)
 
 #: How often the background thread turns the loop when no caller does.
 PUMP_PERIOD_S = 0.005
@@ -74,6 +77,8 @@ class LoopRunner:
             try:
                 if not self.loop.is_closed():
                     self.loop.run_until_complete(turns(PUMP_TURNS))
+            except Exception:  # a pump that died would leave acknowledgements and pings unsent: log, go on
+                _log.exception("LoopRunner %s: the background turn failed", self._pump_thread.name)
             finally:
                 self._lock.release()
 
