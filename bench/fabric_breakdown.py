@@ -6,13 +6,14 @@ One message in flight at a time over a local NATS JetStream server (the layout o
 accounts, TLS off, streams, durable push consumers), timed with ``perf_counter`` stamps taken at
 each stage by wrapping the fabric's own functions (nothing of the fabric is changed):
 
-- sender thread: label and envelope, canonical encoding, Ed25519 sign, wire encoding, hand-off
-  to the transport (``send``), audit row;
-- sender's event loop thread: hand-off latency (``call_soon_threadsafe`` -> the lane task runs),
-  the JetStream publish being written;
-- receiver's event loop thread: the pushed message arrives (server path: stream store + push);
-- receiving thread: wake-up after the arrival (``threading.Event``), decode, canonical encoding,
-  Ed25519 verify, label/policy/replay checks, relay, delivery.
+- sender: label and envelope, canonical encoding, Ed25519 sign, wire encoding; the transport's
+  ``send`` turning its event loop on this thread (fabric/loop_runner.py): the message queued on
+  its link, published by the link's task (after the previous batch's acknowledgement is taken
+  in), written to the socket, ``send`` returns;
+- NATS: JetStream store, push to the receiver, the receiver's read callback (run by the receiving
+  thread, which turns its transport's loop while it waits in ``poll``);
+- receiver: back in the Endpoint, decode, canonical encoding, Ed25519 verify,
+  label/policy/replay checks, relay, delivery.
 
 Prints the median and p90 of each stage, and of the whole, so the cost is measured, not assumed.
 """
@@ -68,12 +69,12 @@ def wrap_async(owner: object, attr: str, before: str) -> None:
 def instrument() -> None:
     wrap(endpoint_mod, "signing_bytes", "label+envelope", "canonical (send)")
     wrap(endpoint_mod, "encode", None, "wire encode")
-    wrap(endpoint_mod, "decode", "wake -> poll", "decode")
+    wrap(endpoint_mod, "decode", "back in the endpoint", "decode")
     wrap(endpoint_mod, "received_signing_bytes", None, "canonical (receive)")
-    wrap(Endpoint, "_send", "sign+encode (send)", "send hand-off")
-    wrap(nats_publisher.LinkPublisher, "enqueue", "loop wake (sender)", None)
-    wrap_async(nats_publisher.LinkPublisher, "_publish_in_order", "lane task starts")
-    wrap_async(nats_transport.NatsTransport, "_arrived", "server path (arrived)")
+    wrap(Endpoint, "_send", "sign+encode (send)", "send returns (written)")
+    wrap(nats_publisher.LinkPublisher, "enqueue", "queued on the link", None)
+    wrap_async(nats_publisher.LinkPublisher, "_publish_in_order", "published by the link task")
+    wrap_async(nats_transport.NatsTransport, "_arrived", "NATS: store, push, read callback")
     keyring_verify = KeyRing.verify
 
     def verify(self, nation, data, sig):
@@ -89,11 +90,11 @@ ORDER = [
     "label+envelope",
     "canonical (send)",
     "sign+encode (send)",
-    "send hand-off",
-    "loop wake (sender)",
-    "lane task starts",
-    "server path (arrived)",
-    "wake -> poll",
+    "queued on the link",
+    "published by the link task",
+    "send returns (written)",
+    "NATS: store, push, read callback",
+    "back in the endpoint",
     "decode",
     "canonical (receive)",
     "before verify",
