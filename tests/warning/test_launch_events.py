@@ -57,3 +57,13 @@ def test_a_stage_stays_with_its_launch_after_the_warheads_track_has_left_the_pic
     assert ev.update("S2", [("USA", "U2")], {("USA", "U2"): "U1"}) == a
     ev.retire("S1")
     assert ev.update("S2", [("USA", "U2")], {("USA", "U2"): "U1"}) == a
+
+
+def test_a_nation_that_lost_the_lineage_in_an_outage_does_not_outvote_the_two_that_kept_it():
+    ev = LaunchEvents()
+    warhead = ev.update("S1", [("USA", "U4"), ("JPN", "J15")], {})
+    stage = {("USA", "U7"): "U4", ("JPN", "J17"): "J15"}
+    assert ev.update("S2", [("USA", "U7"), ("JPN", "J17")], stage) == warhead
+    # KOR's node is back and re-acquires both objects, ties neither to the other: one denial, two ties.
+    ev.update("S1", [("USA", "U4"), ("JPN", "J15"), ("KOR", "K3")], {})
+    assert ev.update("S2", [("USA", "U7"), ("JPN", "J17"), ("KOR", "K24")], stage) == warhead

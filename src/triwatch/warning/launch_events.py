@@ -11,18 +11,25 @@ passed through its parent's path, so it separated from it). Lineage is per natio
 (track ids are), so each nation's tracks form lineage families (union-find over
 "track -> parent"); two national tracks of one family are one launch.
 
-Rule. A system track S belongs to the launch event E when
+Rule. A system track S belongs to the launch event E when more nations *tie* S to E
+than *deny* the tie:
 
-1. *linked*: some member of S is in the same lineage family as a track of E, and
-2. *uncontradicted*: no nation that holds a current track in E holds a track in S
-   outside every one of its families in E. A nation that tracks two objects at once
-   and says neither separated from the other is evidence of two launches (two
-   missiles of a salvo from one site, seconds apart: one tracker may wrongly tie the
-   second to the first, the others do not).
+- a nation ties them when one of its tracks in S is of the same lineage family as one
+  of its tracks in E (now or before);
+- a nation denies it when it holds a current track in S and one in E, of different
+  families: it tracks both objects at once and says neither separated from the other.
+
+Two missiles of a salvo fired seconds apart from one site: one nation's tracker may tie
+the second to the first (the separation test passes a just-confirmed, still loose
+track), the others track both and deny it (measured: srbm-salvo-crossing, R2 tied to R1
+by USA only). A nation back from an outage re-acquires a warhead and its stage without
+lineage (its tracker never saw them part): it denies alone against the two nations that
+tie them. A tie between one claim and one denial is no link: a separate launch alert is
+the safer error than a launch never announced.
 
 Otherwise S is a launch event of its own. The rule is re-evaluated whenever the
 members of S change: S joins a linked event when the link appears, and leaves it (to
-an event of its own) when a contradiction appears. Common launch points are *not* used:
+an event of its own) when the denials catch up. Common launch points are *not* used:
 the library's launch estimates of two salvo missiles fired 20 s apart from one site
 differ by 1.5-2 sigma (launch-time sigmas of 6-30 s), so a gate on them would join two
 launches; a lineage link is specific.
@@ -140,34 +147,26 @@ class LaunchEvents:
 
     # -- the rule -----------------------------------------------------------------------------
     def _linked_event(self, system_track: str) -> str | None:
-        """The oldest other event this track is linked to and not contradicted in, if any."""
-        mine = {self._families.find(k) for k in self._history[system_track]}
+        """The oldest other event, with a track still in the picture, that this track is linked to."""
         candidates = []
         for event in self.events.values():
             others = [st for st in event.tracks if st != system_track]
-            if not any(self._current.get(st) for st in others):
-                continue  # nothing of that launch is in the picture any more: an object seen now is news
-            theirs = {self._families.find(k) for st in others for k in self._history[st]}
-            if mine & theirs and not self._contradicted(system_track, others):
+            if any(self._current.get(st) for st in others) and self._linked(system_track, others):
                 candidates.append(event)
         return min(candidates, key=lambda e: e.serial).name if candidates else None
 
     def _stays(self, system_track: str, event: str) -> bool:
-        """A track stays in the launch it joined unless contradicted, even once the rest has left the picture."""
+        """A track stays in the launch it joined while the link holds, even once the rest has left the picture."""
         others = [st for st in self.events[event].tracks if st != system_track]
-        return not others or not self._contradicted(system_track, others)
+        return not others or self._linked(system_track, others)
 
-    def _contradicted(self, system_track: str, others: list[str]) -> bool:
-        """Some nation holds a current track in the event and one in this system track of another family."""
-        families_by_nation: dict[str, set[Key]] = {}
-        for st in others:
-            for k in self._current.get(st, []):
-                families_by_nation.setdefault(k[0], set()).add(self._families.find(k))
-        for k in self._current[system_track]:
-            fams = families_by_nation.get(k[0])
-            if fams is not None and self._families.find(k) not in fams:
-                return True
-        return False
+    def _linked(self, system_track: str, others: list[str]) -> bool:
+        """More nations tie the system track to the others by lineage than hold current tracks in both untied."""
+        theirs = {self._families.find(k) for st in others for k in self._history[st]}
+        claims = {k[0] for k in self._history[system_track] if self._families.find(k) in theirs}
+        in_both = {k[0] for st in others for k in self._current.get(st, [])}
+        denials = {k[0] for k in self._current[system_track] if k[0] in in_both} - claims
+        return bool(claims) and len(claims) > len(denials)
 
     def _founded_by(self, event: str, system_track: str) -> bool:
         tracks = self.events[event].tracks
