@@ -1,5 +1,7 @@
 """System tracks grouped into launches by the lineage their national tracks carry."""
 
+import pytest
+
 from triwatch.warning.launch_events import LaunchEvents
 
 
@@ -67,3 +69,10 @@ def test_a_nation_that_lost_the_lineage_in_an_outage_does_not_outvote_the_two_th
     # KOR's node is back and re-acquires both objects, ties neither to the other: one denial, two ties.
     ev.update("S1", [("USA", "U4"), ("JPN", "J15"), ("KOR", "K3")], {})
     assert ev.update("S2", [("USA", "U7"), ("JPN", "J17"), ("KOR", "K24")], stage) == warhead
+
+
+def test_a_member_that_is_not_a_nation_and_track_id_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"update\('S1'\): member \('USA',\) is not a \(nation, track id\) pair"):
+        LaunchEvents().update("S1", [("USA",)], {})
+    with pytest.raises(ValueError, match="member 'USA/U1'"):
+        LaunchEvents().update("S1", ["USA/U1"], {})

@@ -1,8 +1,10 @@
 """An owner that fails after issuing: a stand-in carries its live warning, and hands it back."""
 
+import pytest
+
 from triwatch.messages import Ellipse, WarningReport
 from triwatch.warning.assessment import Assessment
-from triwatch.warning.authority import Authority
+from triwatch.warning.authority import Authority, numbered_by
 from triwatch.warning.desk import AlertDesk
 from triwatch.warning.takeover import HeardAlert, apply
 
@@ -107,3 +109,12 @@ def test_a_heard_alert_follows_its_revisions_in_order_and_ignores_old_ones():
     apply(h, rev(4, "impact", ["JPN-EEZ"]))
     apply(h, rev(5, "all-clear", ["JPN-EEZ"]))
     assert (h.impacted, h.closed, h.standing) == (True, True, set())
+
+
+def test_a_revision_of_another_warning_or_a_malformed_id_is_refused_by_name():
+    other = WarningReport("KOR-W003", 2, "correction", "USA", "S1", 0.0, areas=["KOR-EEZ"], scope="KOR")
+    with pytest.raises(ValueError, match=r"revision 2 of 'KOR-W003' is not a revision of 'JPN-W001'"):
+        apply(HeardAlert("JPN-W001", "JPN"), other)
+    assert numbered_by("KOR-W003") == "KOR"
+    with pytest.raises(ValueError, match=r"warning id 'W003' is not of the form NATION-W<number>"):
+        numbered_by("W003")

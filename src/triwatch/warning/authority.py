@@ -92,4 +92,7 @@ def numbered_by(warning_id: str) -> str:
     failed owner's warning, `triwatch.warning.takeover`), so outputs that must name the
     warning as one thing (a CoT uid, a CAP incident) use this, not the revision's issuer.
     """
-    return warning_id.split("-", 1)[0]
+    nation, sep, rest = warning_id.partition("-")
+    if not (nation and sep and rest):
+        raise ValueError(f"numbered_by: warning id {warning_id!r} is not of the form NATION-W<number>")
+    return nation

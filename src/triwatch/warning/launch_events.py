@@ -99,6 +99,11 @@ class LaunchEvents:
     def update(self, system_track: str, members: Iterable[Key], parents: Mapping[Key, str | None]) -> str:
         """Record a system track's members (parents: member -> its parent track id); return its event's name."""
         current = sorted(members)
+        for k in current:
+            if not (isinstance(k, tuple) and len(k) == 2 and all(isinstance(p, str) and p for p in k)):
+                raise ValueError(
+                    f"LaunchEvents.update({system_track!r}): member {k!r} is not a (nation, track id) pair"
+                )
         for origin, track_id in current:
             parent = parents.get((origin, track_id))
             if parent:

@@ -52,6 +52,8 @@ class HeardAlert:
 
 def apply(alert: HeardAlert, w: WarningReport) -> None:
     """Bring a heard alert to revision w (earlier or repeated revisions change nothing)."""
+    if w.warning_id != alert.warning_id:
+        raise ValueError(f"apply: revision {w.revision} of {w.warning_id!r} is not a revision of {alert.warning_id!r}")
     alert.tracks |= set(w.tracks)
     if w.revision <= alert.revision:
         return
