@@ -76,3 +76,20 @@ def test_a_member_that_is_not_a_nation_and_track_id_is_refused_by_name():
         LaunchEvents().update("S1", [("USA",)], {})
     with pytest.raises(ValueError, match="member 'USA/U1'"):
         LaunchEvents().update("S1", ["USA/U1"], {})
+
+
+def test_an_object_first_seen_falling_is_part_of_the_launch_in_the_air_not_a_new_one():
+    ev = LaunchEvents()
+    slbm = ev.update("S1", [("USA", "U7"), ("KOR", "K7")], {})
+    # The second stage, re-acquired in re-entry by USA and JPN: no lineage at all.
+    assert ev.update("S6", [("USA", "U96"), ("JPN", "J161")], {}, falling=True) == slbm
+    # Another fragment: USA ties it to the warhead, KOR re-acquired it without lineage.
+    assert ev.update("S5", [("USA", "U94"), ("KOR", "K105")], {("USA", "U94"): "U7"}, falling=True) == slbm
+
+
+def test_an_object_first_seen_falling_with_two_launches_in_the_air_and_no_lineage_stays_apart():
+    ev = LaunchEvents()
+    a = ev.update("S1", [("USA", "U1")], {})
+    b = ev.update("S2", [("USA", "U2")], {})
+    c = ev.update("S3", [("JPN", "J9")], {}, falling=True)
+    assert len({a, b, c}) == 3

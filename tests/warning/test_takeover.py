@@ -118,3 +118,10 @@ def test_a_revision_of_another_warning_or_a_malformed_id_is_refused_by_name():
     assert numbered_by("KOR-W003") == "KOR"
     with pytest.raises(ValueError, match=r"warning id 'W003' is not of the form NATION-W<number>"):
         numbered_by("W003")
+
+
+def test_an_area_named_again_after_a_passed_over_all_clear_reopens_the_heard_alert():
+    h = HeardAlert("KOR-W002", "KOR")
+    for n, kind in enumerate(("threat", "all-clear", "threat"), start=1):
+        apply(h, WarningReport("KOR-W002", n, kind, "KOR", "S1", 0.0, areas=["KOR-EEZ"], scope="KOR"))
+        assert h.closed == (kind == "all-clear")

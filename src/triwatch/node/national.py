@@ -208,7 +208,9 @@ class NationalNode:
         active = self.picture.active(now_s)
         for st in active:
             parents = {key: m.report.parent_id for key, m in st.members.items()}
-            self.alerts.follow(st.number, st.members, parents)
+            thrusting = any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s))
+            falling = float(st.x[:3] @ st.x[3:]) < 0.0 and not thrusting
+            self.alerts.follow(st.number, st.members, parents, falling)
             # A revision about a launch carries the object that caused it (w.system_track), which
             # need not be st: an object that left the launch changes the launch's warning too.
             for w in self._assess(st, now_s):

@@ -92,16 +92,21 @@ class AlertDesk:
 
     # -- what the picture and the partners said ---------------------------------------------
     def follow(
-        self, system_track: str, members: Iterable[tuple[str, str]], parents: Mapping[tuple[str, str], str | None] = {}
+        self,
+        system_track: str,
+        members: Iterable[tuple[str, str]],
+        parents: Mapping[tuple[str, str], str | None] = {},
+        falling: bool = False,
     ) -> None:
-        """Record which national tracks make up a system track (keys (nation, track id)) and their lineage parents."""
+        """Record which national tracks make up a system track (keys (nation, track id)), their lineage
+        parents, and whether it is falling (descending, nothing thrusting): `launch_events`."""
         members = list(members)
         self._members[system_track] = track_keys(members)
         if self.launches is None:
             return
         before = self.launches.event_of(system_track)
         events_before = set(self.launches.events)
-        after = self.launches.update(system_track, members, parents)
+        after = self.launches.update(system_track, members, parents, falling)
         for gone in events_before - set(self.launches.events):
             self._superseded.append((gone, after))
         if before is not None and before != after and before in self.launches.events:
@@ -233,8 +238,7 @@ class AlertDesk:
         return self.public.setdefault((scope, event), PublicAlert(scope, event))
 
     def _event(self, system_track: str) -> set[str]:
-        event = self.launches.event_of(system_track)
-        return set() if event is None else {event}
+        return {e for e in [self.launches.event_of(system_track)] if e is not None}
 
     def _loose(self, msgs: list[WarningReport], system_track: str) -> list[WarningReport]:
         """A standalone desk's messages as they are, with the system track's members."""

@@ -27,6 +27,12 @@ lineage (its tracker never saw them part): it denies alone against the two natio
 tie them. A tie between one claim and one denial is no link: a separate launch alert is
 the safer error than a launch never announced.
 
+An object first seen *falling* (descending, nothing thrusting) cannot be a new launch: a
+launch is seen rising. It joins the launch one nation ties it to (a nation that re-acquires
+an object in re-entry has no lineage to give, so its silence denies nothing), else the
+launch in the air if there is exactly one (measured: slbm-2019-10-02, the second stage
+re-acquired in re-entry with no lineage at all, 550 s after it was last tracked).
+
 Otherwise S is a launch event of its own. The rule is re-evaluated whenever the
 members of S change: S joins a linked event when the link appears, and leaves it (to
 an event of its own) when the denials catch up. Common launch points are *not* used:
@@ -84,6 +90,7 @@ class LaunchEvents:
         self._event_of: dict[str, str] = {}  # system track -> event name
         self._current: dict[str, list[Key]] = {}  # system track -> its members now
         self._history: dict[str, set[Key]] = {}  # system track -> every member it has had
+        self._falling: dict[str, bool] = {}  # system track -> first seen falling (never a new launch)
         self._next = 1
 
     # -- queries ----------------------------------------------------------------------------
@@ -96,8 +103,13 @@ class LaunchEvents:
         return sorted(f"{n}/{i}" for n, i in keys)
 
     # -- updates ----------------------------------------------------------------------------
-    def update(self, system_track: str, members: Iterable[Key], parents: Mapping[Key, str | None]) -> str:
-        """Record a system track's members (parents: member -> its parent track id); return its event's name."""
+    def update(
+        self, system_track: str, members: Iterable[Key], parents: Mapping[Key, str | None], falling: bool = False
+    ) -> str:
+        """Record a system track's members (parents: member -> its parent track id); return its event's name.
+
+        falling: the system track is descending and nothing thrusts (only its first update counts).
+        """
         current = sorted(members)
         for k in current:
             if not (isinstance(k, tuple) and len(k) == 2 and all(isinstance(p, str) and p for p in k)):
@@ -110,8 +122,11 @@ class LaunchEvents:
                 self._families.join((origin, track_id), (origin, parent))
         self._current[system_track] = current
         self._history.setdefault(system_track, set()).update(current)
+        self._falling.setdefault(system_track, falling)
         here = self._event_of.get(system_track)
         target = self._linked_event(system_track)
+        if target is None and here is None and self._falling[system_track]:
+            target = self._sole_live_event(system_track)
         if target is None and here is not None and self._stays(system_track, here):
             target = here
         if target is not None and target != here:
@@ -161,17 +176,31 @@ class LaunchEvents:
         return min(candidates, key=lambda e: e.serial).name if candidates else None
 
     def _stays(self, system_track: str, event: str) -> bool:
-        """A track stays in the launch it joined while the link holds, even once the rest has left the picture."""
+        """A track stays in the launch it joined while the link holds, even once the rest has left the picture.
+
+        A track first seen falling always stays: it cannot be a launch of its own.
+        """
         others = [st for st in self.events[event].tracks if st != system_track]
-        return not others or self._linked(system_track, others)
+        return not others or self._falling[system_track] or self._linked(system_track, others)
 
     def _linked(self, system_track: str, others: list[str]) -> bool:
-        """More nations tie the system track to the others by lineage than hold current tracks in both untied."""
+        """More nations tie the system track to the others by lineage than hold current tracks in both untied.
+
+        For a track first seen falling one tie is enough: a nation that re-acquires an object in
+        re-entry has no lineage to give, so its silence denies nothing.
+        """
         theirs = {self._families.find(k) for st in others for k in self._history[st]}
         claims = {k[0] for k in self._history[system_track] if self._families.find(k) in theirs}
+        if self._falling[system_track]:
+            return bool(claims)
         in_both = {k[0] for st in others for k in self._current.get(st, [])}
         denials = {k[0] for k in self._current[system_track] if k[0] in in_both} - claims
         return bool(claims) and len(claims) > len(denials)
+
+    def _sole_live_event(self, system_track: str) -> str | None:
+        """The launch in the air, if there is exactly one: a new object first seen falling is part of it."""
+        live = [e.name for e in self.events.values() if any(self._current.get(st) for st in e.tracks)]
+        return live[0] if len(live) == 1 else None
 
     def _founded_by(self, event: str, system_track: str) -> bool:
         tracks = self.events[event].tracks

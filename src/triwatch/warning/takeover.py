@@ -60,6 +60,7 @@ def apply(alert: HeardAlert, w: WarningReport) -> None:
     alert.revision = w.revision
     if w.kind in ("threat", "overflight", "correction"):
         alert.standing = set(w.areas)
+        alert.closed = False  # a launch's later object can name an area again after a passed-over all-clear
     elif w.kind == "withdrawal":
         alert.standing = set()
         alert.closed = alert.closed or w.text.startswith("Superseded")
