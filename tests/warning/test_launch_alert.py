@@ -44,7 +44,8 @@ def test_a_stage_becoming_its_own_system_track_updates_the_launchs_warning_inste
         ("threat", ["JPN-EEZ"], 1),
         ("correction", ["JPN-EEZ", "JPN-land"], 2),
     ]
-    assert warning[-1].system_track == "S2" and warning[-1].tracks == ["JPN/J1", "JPN/J2", "USA/U1", "USA/U2"]
+    # It carries the launch's first object (the payload's track) and names every object's tracks.
+    assert warning[-1].system_track == "S1" and warning[-1].tracks == ["JPN/J1", "JPN/J2", "USA/U1", "USA/U2"]
 
 
 def test_without_lineage_two_objects_are_two_launches():

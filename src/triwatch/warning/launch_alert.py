@@ -64,11 +64,21 @@ class Cause:
     cause_wall_ns: int = 0
 
 
-def _last_assessed(objects: list[Alert], prefer: str) -> Alert | None:
-    """The object whose assessment a revision carries: the one that caused it, else the latest assessed."""
+def _carried(objects: list[Alert], cause: str) -> Alert | None:
+    """The object whose assessment (impact ellipse, system track) a revision carries.
+
+    The launch's first object while it is followed: the first-seen track of a launch is its
+    payload's (the tracker keeps the parent track on the payload when objects part,
+    `triwatch.tracking.lineage`), and a public warning's ellipse is where the warhead lands,
+    whichever object's change caused the revision. Else the object that caused it, else the
+    latest assessed.
+    """
+    first = objects[0] if objects else None
+    if first is not None and first.last is not None and not first.closed:
+        return first
     assessed = [o for o in objects if o.last is not None]
     for o in assessed:
-        if o.system_track == prefer:
+        if o.system_track == cause:
             return o
     return max(assessed, key=lambda o: o.last.time_s, default=None)
 
@@ -80,7 +90,8 @@ def advance(
     if alert.closed or not objects:
         return []
     out: list[WarningReport] = []
-    source = _last_assessed(objects, cause.system_track)
+    source = _carried(objects, cause.system_track)
+    carrier = source.system_track if source is not None else cause.system_track
 
     def say(kind: str, text: str, areas: set[str], with_launch: bool = False) -> None:
         if not alert.warning_id:
@@ -95,7 +106,7 @@ def advance(
                 kind=kind,
                 issuer=issuer,
                 scope=alert.scope,
-                system_track=cause.system_track,
+                system_track=carrier,
                 time_s=cause.t_s,
                 areas=sorted(areas),
                 subregions=list(last.subregions) if last else [],
@@ -133,7 +144,7 @@ def advance(
         elif not standing and before and alert.spoken:
             say("withdrawal", f"Warning withdrawn for {', '.join(sorted(before))}", before)
         elif standing and not before:
-            impact_areas = set(source.last.impact_areas) if source is not None and source.last else set()
+            impact_areas = set().union(*(o.last.impact_areas for o in live if o.last is not None))
             kind = "threat" if standing & impact_areas else "overflight"
             say(kind, f"Missile threat: {', '.join(sorted(standing))}", standing, with_launch=True)
         elif standing != before:
