@@ -67,15 +67,15 @@ class Cause:
 def _carried(objects: list[Alert], cause: str) -> Alert | None:
     """The object whose assessment (impact ellipse, system track) a revision carries.
 
-    The launch's first object while it is followed: the first-seen track of a launch is its
+    The launch's first object once assessed: the first-seen track of a launch is its
     payload's (the tracker keeps the parent track on the payload when objects part,
     `triwatch.tracking.lineage`), and a public warning's ellipse is where the warhead lands,
     whichever object's change caused the revision. Else the object that caused it, else the
     latest assessed.
     """
     first = objects[0] if objects else None
-    if first is not None and first.last is not None and not first.closed:
-        return first
+    if first is not None and first.last is not None:
+        return first  # closed too: its last assessment is the payload's last prediction
     assessed = [o for o in objects if o.last is not None]
     for o in assessed:
         if o.system_track == cause:
