@@ -49,6 +49,8 @@ class TrackReport(msgspec.Struct, frozen=True):
     category: str | None = None
     profile: str | None = None
     parent_id: str | None = None
+    beta_kg_m2: float | None = None  # estimated ballistic coefficient (kg/m^2), exp of the mean of ln beta
+    log_beta_sigma: float | None = None  # sigma of ln beta: ~1 (the prior) until the air has shown the drag
 
 
 class Ellipse(msgspec.Struct, frozen=True):

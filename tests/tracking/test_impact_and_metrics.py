@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import IRBM_BETA
 
 from triwatch.geo.frames import ecef_to_enu, geodetic_to_ecef
 from triwatch.geo.wgs84 import OMEGA_RAD_S
@@ -14,8 +15,9 @@ from triwatch.tracking.metrics import false_tracks, gospa, id_switches
 
 
 def test_impact_of_a_coasting_state_and_its_spread(irbm, irbm_impact):
-    x = irbm.state_at(400.0)
-    P = np.diag([200.0**2] * 3 + [2.0**2] * 3)
+    # (r, v, ln beta) with beta known to 1 %: the prediction flies through the same US76 air as the truth
+    x = np.append(irbm.state_at(400.0), np.log(IRBM_BETA))
+    P = np.diag([200.0**2] * 3 + [2.0**2] * 3 + [0.01**2])
     est = predict_impact(x, P, 400.0)
     r_true, t_true = irbm_impact
     err = np.linalg.norm(geodetic_to_ecef(est.lat_rad, est.lon_rad, 0.0) - r_true)
@@ -23,8 +25,8 @@ def test_impact_of_a_coasting_state_and_its_spread(irbm, irbm_impact):
     assert est.time_s == pytest.approx(t_true, abs=2.0)
     # Monte Carlo of the same Gaussian flown to the ground agrees with the stated East/North spread
     rng = np.random.default_rng(2)
-    samples = x + rng.standard_normal((300, 6)) @ np.linalg.cholesky(P).T
-    r_hit, _ = propagate_to_impact(samples[:, :3], samples[:, 3:], dt_s=5.0)
+    samples = x + rng.standard_normal((300, 7)) @ np.linalg.cholesky(P).T
+    r_hit, _ = propagate_to_impact(samples[:, :3], samples[:, 3:6], dt_s=5.0, beta_kg_m2=np.exp(samples[:, 6]))
     origin = geodetic_to_ecef(est.lat_rad, est.lon_rad, 0.0)
     en = ecef_to_enu(r_hit, est.lat_rad, est.lon_rad, origin)[:, :2]
     sd_mc = np.sqrt(np.linalg.eigvalsh(np.cov(en.T)))
@@ -41,7 +43,7 @@ def test_no_impact_for_an_object_in_orbit():
 
 
 def test_predict_impact_refuses_bad_shapes():
-    with pytest.raises(ValueError, match=r"x must be \(6,\) and P \(6, 6\)"):
+    with pytest.raises(ValueError, match=r"x must be \(6,\) or \(7,\)"):
         predict_impact(np.zeros(3), np.eye(3), 0.0)
     with pytest.raises(ValueError, match="must be finite"):
         predict_impact(np.full(6, np.nan), np.eye(6), 0.0)

@@ -41,3 +41,24 @@ def test_jacobi_energy_is_conserved_along_a_coast_and_has_a_sigma(irbm):
     assert abs(e[0] - e[1]) < 1e-4 * abs(e[0])  # J2 and integration error only
     # sigma: |dE/dr| = g ~ 8 m/s^2 over 100 m and |v| ~ 5 km/s over 1 m/s, ~ 5 kJ/kg together
     assert 1e3 < sd[0] < 2e4
+
+
+def test_a_state_without_velocity_cannot_tell_a_separation_until_it_has_one():
+    """A child confirmed by one instant's reports (velocity sigma of km/s) is not judged; with a known velocity it is.
+
+    The parent flew straight up at 1 km/s; the child sits 2 km off its path. With P_vv from the
+    initiation prior the allowed miss after even 2 s is beyond the shortlist radius: undecided.
+    """
+    from triwatch.geo.frames import geodetic_to_ecef as ecef
+    from triwatch.tracking.lineage import separated_from
+    from triwatch.tracking.store import TrackRecord
+
+    site = ecef(np.radians(40.0), np.radians(125.0), 0.0)
+    up = site / np.linalg.norm(site)
+    parent = TrackRecord("P", "confirmed", 0.0)
+    parent.path = [(t, site + (10e3 + 1e3 * t) * up) for t in np.arange(0.0, 20.0, 2.0)]
+    x = np.concatenate([site + 30e3 * up + np.array([2e3, 0.0, 0.0]), 1e3 * up])
+    loose = np.diag([200.0**2] * 3 + [4000.0**2] * 3)
+    assert separated_from(x, loose, 20.0, [parent], 30e3) == (None, False)
+    firm = np.diag([200.0**2] * 3 + [20.0**2] * 3)
+    assert separated_from(x, firm, 20.0, [parent], 30e3) == ("P", True)

@@ -2,7 +2,8 @@
 
 A missile is a constant-acceleration boost along a fixed direction in the launch site's ENU frame
 (after a short vertical rise), integrated with the same RK4 step as the coasting flight, then a
-coast under gravity with J2 and the rotating-frame terms until it reaches the ground. Radar reports
+coast under gravity with J2 and the rotating-frame terms (and US76 drag below 100 km when a
+ballistic coefficient is given) until it reaches the ground. Radar reports
 use the tracker's own measurement functions plus Gaussian noise; that is fine for tests of the
 filter (the physics of real sensors is another part's job).
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.geo.frames import enu_to_ecef_vector, geodetic_to_ecef
-from triwatch.physics.atmosphere import density_kg_m3
+from triwatch.physics.dynamics import coast_acceleration
 from triwatch.physics.gravity import ballistic_acceleration_ecef
 from triwatch.physics.propagate import rk4_step
 from triwatch.sensors.detection import Detection
@@ -63,13 +64,9 @@ def fly(
     t0_s: float = 0.0,
     vertical_s: float = 10.0,
     name: str = "M",
-    beta_kg_m2: float | None = None,
+    beta_kg_m2: float = np.inf,
 ) -> Truth:
-    """Fly a missile from the ground to impact; returns its truth on the grid.
-
-    beta_kg_m2: with a ballistic coefficient, the coast feels drag a = -rho(h) |v| v / (2 beta)
-    (ECEF velocity is the velocity through the air, which turns with the Earth); without, none.
-    """
+    """Fly a missile from the ground to impact; returns its truth on the grid (coast with drag at beta_kg_m2)."""
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     r = geodetic_to_ecef(lat, lon, 0.0)[None]
     v = np.zeros((1, 3))
@@ -86,10 +83,8 @@ def fly(
                 return ballistic_acceleration_ecef(rr, vv) + accel_m_s2 * d
 
             r, v = rk4_step(r, v, DT_S, accel)
-        elif beta_kg_m2 is not None:
-            r, v = rk4_step(r, v, DT_S, lambda rr, vv: _with_drag(rr, vv, beta_kg_m2))
         else:
-            r, v = rk4_step(r, v, DT_S)
+            r, v = rk4_step(r, v, DT_S, _coast(beta_kg_m2))
         t += DT_S
         h = height_of(r[0])
         if h < 0.0 and t > 1.0:
@@ -98,19 +93,20 @@ def fly(
     return Truth(name, t0_s, np.array(states), t0_s + burn_s)
 
 
-def _with_drag(r: np.ndarray, v: np.ndarray, beta_kg_m2: float) -> np.ndarray:
-    rho = density_kg_m3(np.maximum(height_of(r), 0.0))
-    speed = np.linalg.norm(v, axis=-1, keepdims=True)
-    return ballistic_acceleration_ecef(r, v) - np.reshape(rho, (-1, 1)) * speed * v / (2.0 * beta_kg_m2)
+def _coast(beta_kg_m2: float):
+    """Coasting acceleration with US76 drag at ballistic coefficient beta (inf: vacuum)."""
+    if not np.isfinite(beta_kg_m2):
+        return ballistic_acceleration_ecef
+    return lambda r, v: coast_acceleration(r, v, 1.0 / beta_kg_m2)
 
 
-def separate(parent: Truth, at_s: float, delta_v_m_s: np.ndarray, name: str) -> Truth:
+def separate(parent: Truth, at_s: float, delta_v_m_s: np.ndarray, name: str, beta_kg_m2: float = np.inf) -> Truth:
     """An object leaving the parent at time at_s with a velocity change delta_v (ECEF), coasting to the ground."""
     x = parent.state_at(at_s).copy()
     r, v = x[None, :3], x[None, 3:] + np.asarray(delta_v_m_s, float)[None]
     states = [np.concatenate([r[0], v[0]])]
     while True:
-        r, v = rk4_step(r, v, DT_S)
+        r, v = rk4_step(r, v, DT_S, _coast(beta_kg_m2))
         h = height_of(r[0])
         if h < 0.0:
             break

@@ -47,7 +47,7 @@ def state_distances(x: np.ndarray, P: np.ndarray, time_s: float, others: Sequenc
     xs = np.array([o.x for o in others])
     Ps = np.array([o.P for o in others])
     dts = np.array([time_s - o.time_s for o in others])
-    xs, Ps = predict_many(xs, Ps, dts)
+    xs, Ps = predict_many(xs, Ps, dts)  # vacuum: a system track's drag estimate may be far off over a long gap
     d = xs - x
     S = Ps + P
     full = np.einsum("ni,ni->n", d, np.linalg.solve(S, d[..., None])[..., 0])

@@ -43,7 +43,7 @@ import numpy as np
 from triwatch.fusion.covariance_intersection import covariance_intersection
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
 from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
-from triwatch.fusion.predict import predict_state_cov
+from triwatch.fusion.predict import predict_many, predict_members
 from triwatch.messages import TrackReport
 
 GATE_CHI2_3DOF = 16.27  # 99.9 % of chi-square with 3 degrees of freedom
@@ -62,6 +62,18 @@ class Member:
         """How long the nation has tracked this object: the span of its track's reports so far."""
         return self.report.time_s - self.since_s
 
+    @property
+    def inv_beta(self) -> float:
+        """1/beta of the object as its nation estimated it (0: not estimated, flown in vacuum); see fusion.predict."""
+        beta = self.report.beta_kg_m2
+        return 1.0 / beta if beta is not None and beta > 0 else 0.0
+
+
+def sharpest_inv_beta(members) -> float:
+    """1/beta of the member whose nation knows the ballistic coefficient best (smallest sigma of ln beta); 0 if none."""
+    known = [m for m in members if m.report.beta_kg_m2 is not None and m.report.log_beta_sigma is not None]
+    return min(known, key=lambda m: m.report.log_beta_sigma).inv_beta if known else 0.0
+
 
 @dataclass
 class SystemTrack:
@@ -74,6 +86,7 @@ class SystemTrack:
     x: np.ndarray = field(default_factory=lambda: np.zeros(6))
     P: np.ndarray = field(default_factory=lambda: np.eye(6))
     last_update_s: float = 0.0
+    inv_beta: float = 0.0  # 1/beta the fused state is flown with (sharpest_inv_beta of its members)
 
     @property
     def pedigree(self) -> list[str]:
@@ -235,8 +248,8 @@ class AlliedPicture:
         if not others:
             self._misfits.pop(key, None)
             return True
-        xs, Ps = zip(*(predict_state_cov(m.x, m.P, report.time_s - m.report.time_s) for m in others), strict=True)
-        xo, Po = covariance_intersection(np.array(xs), np.array(Ps))
+        xs, Ps = predict_members(others, report.time_s)
+        xo, Po = covariance_intersection(xs, Ps)
         d = x[:3] - xo[:3]
         d2 = float(d @ np.linalg.solve(P[:3, :3] + Po[:3, :3] + self.allowance[:3, :3], d))
         if d2 < self.gate:
@@ -249,17 +262,27 @@ class AlliedPicture:
         return False
 
     def _correlate(self, origin: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> str:
+        """The system track whose fused state, flown to the report's time, gates closest with it; a new one if none does."""
         best, best_d2 = None, self.gate
+        candidates = []
         for number, st in self.tracks.items():
             live = st.live_members(report.time_s, self.stale_s)
-            if not live or origin in fresh_nations(live, report.time_s, self.superseded_s):
-                continue
-            xs, Ps = predict_state_cov(st.x, st.P, report.time_s - st.time_s)
-            d = x[:3] - xs[:3]
-            S = P[:3, :3] + Ps[:3, :3] + self.allowance[:3, :3]
-            d2 = float(d @ np.linalg.solve(S, d))
-            if d2 < best_d2:
-                best, best_d2 = number, d2
+            if live and origin not in fresh_nations(live, report.time_s, self.superseded_s):
+                candidates.append((number, st))
+        if candidates:
+            sts = [st for _, st in candidates]
+            xs, Ps = predict_many(
+                np.array([st.x for st in sts]),
+                np.array([st.P for st in sts]),
+                np.array([report.time_s - st.time_s for st in sts]),
+                inv_beta=np.array([st.inv_beta for st in sts]),
+            )
+            d = x[:3] - xs[:, :3]
+            S = P[:3, :3] + Ps[:, :3, :3] + self.allowance[:3, :3]
+            d2 = np.einsum("ni,ni->n", d, np.linalg.solve(S, d[..., None])[..., 0])
+            i = int(np.argmin(d2))
+            if d2[i] < best_d2:
+                best = candidates[i][0]
         if best is None:
             best = f"{self.nation}-S{self._next:03d}"
             self.tracks[best] = SystemTrack(best, serial=self._next)
@@ -270,12 +293,8 @@ class AlliedPicture:
         """Covariance intersection of the live members, each brought to the newest member's time."""
         newest = max(m.report.time_s for m in st.members.values())
         live = st.live_members(newest, self.stale_s)
-        xs, Ps = [], []
-        for m in live:
-            xm, Pm = predict_state_cov(m.x, m.P, newest - m.report.time_s)
-            xs.append(xm)
-            Ps.append(Pm)
-        st.x, st.P = covariance_intersection(np.array(xs), np.array(Ps))
+        st.x, st.P = covariance_intersection(*predict_members(live, newest))
+        st.inv_beta = sharpest_inv_beta(live)
         st.time_s = newest
         st.last_update_s = newest
 

@@ -33,6 +33,7 @@ from triwatch.node.releasable import track_report
 from triwatch.physics.propagate import propagate
 from triwatch.sensors.detection import Detection
 from triwatch.tracking import NationalTracker
+from triwatch.tracking.drag import with_drag_estimate
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
 from triwatch.warning.boost_assess import assess_boost
@@ -47,6 +48,15 @@ def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
     if not points:
         return None
     return min(points, key=lambda p: float(np.trace(np.asarray(p.cov_en_m2, float))))
+
+
+def most_certain_drag(st: SystemTrack) -> tuple[float | None, float | None]:
+    """(beta, sigma of ln beta) of the member that knows the ballistic coefficient best (None, None if none does)."""
+    known = [m.report for m in st.members.values() if m.report.beta_kg_m2 is not None]
+    if not known:
+        return None, None
+    best = min(known, key=lambda r: float(r.log_beta_sigma))
+    return best.beta_kg_m2, best.log_beta_sigma
 
 
 def _warning_fields(w: WarningReport) -> dict:
@@ -211,8 +221,8 @@ class NationalNode:
             thrusting = any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s))
             falling = float(st.x[:3] @ st.x[3:]) < 0.0 and not thrusting
             self.alerts.follow(st.number, st.members, parents, falling)
-            # A revision about a launch carries the object that caused it (w.system_track), which
-            # need not be st: an object that left the launch changes the launch's warning too.
+            # A revision is about a launch, and carries that launch's first object (w.system_track),
+            # which need not be st: another object of the launch may have caused it.
             for w in self._assess(st, now_s):
                 self._issue(w, now_s, w.system_track, **self._picture_of(w.system_track))
         for number in [n for n in self.alerts.alerts if n in self.picture.merged]:
@@ -266,7 +276,8 @@ class NationalNode:
             return self.alerts.observe(
                 st.number, now_s, boost, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
             )
-        impact = predict_impact(st.x, st.P, st.time_s)
+        x, P = with_drag_estimate(st.x, st.P, *most_certain_drag(st))  # the impact falls through the air
+        impact = predict_impact(x, P, st.time_s)
         assessment = None
         if impact is not None:
             assessment = assess(

@@ -35,4 +35,6 @@ def track_report(tr: TrackEstimate) -> TrackReport:
         category=tr.category,
         profile=tr.profile,
         parent_id=tr.parent_id,
+        beta_kg_m2=tr.beta_kg_m2,
+        log_beta_sigma=tr.log_beta_sigma,
     )

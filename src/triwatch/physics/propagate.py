@@ -54,6 +54,7 @@ def propagate_to_impact(
     max_time_s: float = 5000.0,
     dt_s: float = 2.0,
     accel: Acceleration = ballistic_acceleration_ecef,
+    beta_kg_m2: np.ndarray | float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fly coasting objects (K, 3) until each reaches the ground (geodetic height 0).
 
@@ -63,13 +64,17 @@ def propagate_to_impact(
     With the default dynamics this runs the compiled coast kernel
     (`physics.coast.coast_to_ground`, same equations, adaptive steps); any other
     `accel` runs the plain NumPy reference below, which the tests compare it with.
+    beta_kg_m2 (K,) or scalar: ballistic coefficients for US76 drag below 100 km (None or
+    inf: no drag); only with the default dynamics.
     """
     if accel is ballistic_acceleration_ecef:
-        return _impact_compiled(r, v, max_time_s, dt_s)
+        return _impact_compiled(r, v, max_time_s, dt_s, beta_kg_m2)
+    if beta_kg_m2 is not None:
+        raise ValueError("propagate_to_impact: beta_kg_m2 needs the default dynamics (drag is built into them)")
     return propagate_to_impact_reference(r, v, max_time_s=max_time_s, dt_s=dt_s, accel=accel)
 
 
-def _impact_compiled(r: np.ndarray, v: np.ndarray, max_time_s: float, dt_s: float):
+def _impact_compiled(r: np.ndarray, v: np.ndarray, max_time_s: float, dt_s: float, beta_kg_m2=None):
     from triwatch.physics.coast import coast_to_ground  # compiled kernels load on first use
 
     r = np.atleast_2d(np.asarray(r, float))
@@ -81,10 +86,13 @@ def _impact_compiled(r: np.ndarray, v: np.ndarray, max_time_s: float, dt_s: floa
     below = h <= 0.0
     r_hit[below], t_hit[below] = r[below], 0.0
     fly = np.flatnonzero(~below)
-    if fly.size:
-        res = coast_to_ground(
-            r[fly], v[fly], np.zeros(fly.size), np.full(fly.size, np.inf), dt_s=dt_s, max_time_s=max_time_s
+    beta = np.broadcast_to(np.inf if beta_kg_m2 is None else np.asarray(beta_kg_m2, float), (k,))
+    if np.any(~(beta > 0.0)):
+        raise ValueError(
+            f"propagate_to_impact: beta_kg_m2 must be > 0 (inf for no drag), got {beta[~(beta > 0.0)][:3]}"
         )
+    if fly.size:
+        res = coast_to_ground(r[fly], v[fly], np.zeros(fly.size), beta[fly], dt_s=dt_s, max_time_s=max_time_s)
         for j, i in enumerate(fly):
             if res.landed[j]:
                 r_hit[i], t_hit[i] = res.r[j][-1], res.t_s[j][-1]

@@ -13,9 +13,14 @@ are used. The tracker keeps the sharpest of these estimates along the boost.
 
 Launch from the coast (when the boost was never seen): the state is flown backwards in time to
 the ground. Reversing time in the rotating frame keeps gravity and the centrifugal term and flips
-the Coriolis term, which is the forward equation with the Earth spinning the other way.
+the Coriolis term, which is the forward equation with the Earth spinning the other way. A mirror
+through a meridian plane, M = diag(1, -1, 1), also turns the spin round and leaves J2 gravity, the
+centrifugal term and heights as they are (M (w x u) = -w x (M u) for w along z), so the backward
+flight of (r, v) is the ordinary forward flight of (M r, -M v), mirrored back: the compiled coast
+kernel (physics.propagate.propagate_to_impact) flies it, at a fraction of a NumPy loop's cost.
 The result is where a purely ballistic object would have left the ground: it lies near, not at,
-the real launch site (a model error of BACK_PROPAGATION_ERROR_M is added).
+the real launch site, and left it earlier than the real launch (a model error of
+BACK_PROPAGATION_ERROR_M and BACK_PROPAGATION_TIME_ERROR_S is added).
 
 Apogee and category use the two-body orbit of the inertial state (v_i = v + w x r):
 energy E = v_i^2 / 2 - mu / r, semi-major axis a = -mu / (2E), e from the angular momentum,
@@ -30,8 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triwatch.geo.wgs84 import A_M, MEAN_RADIUS_M, OMEGA_RAD_S, F
-from triwatch.physics.gravity import gravity_j2, rotating_frame_acceleration
+from triwatch.geo.wgs84 import A_M, MEAN_RADIUS_M, F
 from triwatch.physics.propagate import propagate_to_impact
 from triwatch.tracking.earth import height_of, up_of
 from triwatch.tracking.impact import IMPACT_STEP_S, ground_point_estimate, sigma_points
@@ -41,13 +45,15 @@ from triwatch.tracking.types import PointEstimate
 BOOST_LAUNCH_MAX_HEIGHT_M = 150e3
 MODEL_ERROR_FRACTION = 0.15
 BACK_PROPAGATION_ERROR_M = 30e3
+BACK_PROPAGATION_TIME_ERROR_S = 100.0  # a powered climb takes longer than the ballistic arc back to the ground
 CATEGORY_LIMITS_M = ((1000e3, "SRBM"), (3000e3, "MRBM"), (5500e3, "IRBM"))
 LOFTED_RATIO = 1.3  # apogee / minimum-energy apogee above this: lofted
 DEPRESSED_RATIO = 0.75  # below this: depressed
 
 
 def launch_from_boost(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[PointEstimate | None]:
-    """Launch estimates of K thrusting states x (K, 6) (None where too high or not climbing)."""
+    """Launch estimates of K thrusting states x (K, >=6) (None where too high or not climbing)."""
+    x, P = x[:, :6], P[:, :6, :6]  # kinematics only: a boosting missile's drag is part of its unknown thrust
     k = x.shape[0]
     pts = sigma_points(x, P)  # (K, 12, 6)
     r, v = pts[..., :3], pts[..., 3:]
@@ -71,17 +77,21 @@ def launch_from_boost(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[Point
     return out
 
 
-def _backward_acceleration(r: np.ndarray, v: np.ndarray) -> np.ndarray:
-    return gravity_j2(r) + rotating_frame_acceleration(r, v, omega=-OMEGA_RAD_S)
+MIRROR = np.array([1.0, -1.0, 1.0])  # through the x-z (Greenwich) meridian plane: see the module docstring
 
 
 def launch_from_coast(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[PointEstimate | None]:
-    """Launch estimates of K coasting states by flying their sigma points backwards to the ground."""
+    """Launch estimates of K coasting states (K, >=6) by flying their sigma points backwards to the ground.
+
+    Drag is left out (the climb was powered; its path through the air is not a ballistic one).
+    """
+    x, P = x[:, :6], P[:, :6, :6]
     k = x.shape[0]
     if k == 0:
         return []
     pts = sigma_points(x, P).reshape(-1, 6)
-    r_hit, t_back = propagate_to_impact(pts[:, :3], -pts[:, 3:], dt_s=IMPACT_STEP_S, accel=_backward_acceleration)
+    r_hit, t_back = propagate_to_impact(MIRROR * pts[:, :3], -MIRROR * pts[:, 3:], dt_s=IMPACT_STEP_S)
+    r_hit = MIRROR * r_hit
     r_hit, t_back = r_hit.reshape(k, -1, 3), t_back.reshape(k, -1)
     out: list[PointEstimate | None] = []
     for i in range(k):
@@ -90,6 +100,7 @@ def launch_from_coast(x: np.ndarray, P: np.ndarray, t: np.ndarray) -> list[Point
             continue
         est = ground_point_estimate(r_hit[i], t[i] - t_back[i])
         est.cov_en_m2 = est.cov_en_m2 + BACK_PROPAGATION_ERROR_M**2 * np.eye(2)
+        est.time_sigma_s = float(np.hypot(est.time_sigma_s, BACK_PROPAGATION_TIME_ERROR_S))
         out.append(est)
     return out
 

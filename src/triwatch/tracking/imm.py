@@ -22,7 +22,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from triwatch.geo.wgs84 import A_M
+
 COAST, THRUST = 0, 1
+
+# How much likelier a distant staring infrared sensor (geostationary or highly elliptical orbit) is
+# to report a burning motor than a coasting body: its short-wave band sees plumes (1e4-1e6 W/sr)
+# across the Earth's disc, never a warm body (1e2 W/sr at 36,000 km is far below its noise;
+# sensors.ir_presets). The mode likelihood of an update includes this detection likelihood, so
+# such a sighting is itself evidence of thrust (Bar-Shalom, Willett and Tian, "Tracking and Data
+# Fusion", 11.6: mode-dependent detection probability). Without it the IMM decides on the angles
+# alone, and with ~1 km angles at 36,000 km the tighter coast model wins early in the boost, when
+# the missile accelerates hardest: the track then claims a precision it does not have. A
+# low-orbit sensor also sees warm bodies against cold space, so its sightings carry no such evidence.
+PLUME_ONLY_SENSOR_ALTITUDE_M = 20_000e3
+IR_THRUST_DETECTION_RATIO = 10.0
+
+
+def detection_log_likelihood(model: str, site_ecef: np.ndarray) -> np.ndarray:
+    """log P(detection | mode) (2,), up to a common constant, of a report of `model` from a sensor at site_ecef."""
+    out = np.zeros(2)
+    if model == "ir-los" and np.linalg.norm(site_ecef) - A_M > PLUME_ONLY_SENSOR_ALTITUDE_M:
+        out[THRUST] = np.log(IR_THRUST_DETECTION_RATIO)
+    return out
 
 
 def switching_matrix(dt: np.ndarray, mean_time_to_burnout_s: float, mean_time_to_ignition_s: float) -> np.ndarray:

@@ -31,12 +31,12 @@ MIN_SINK_M_S = 50.0  # below the terminal speed of anything a missile tracker fo
 
 
 def vertical_moments(x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Height h, its sigma, vertical speed v_up and its sigma (each (T,)) of states x (T, 6), P (T, 6, 6)."""
+    """Height h, its sigma, vertical speed v_up and its sigma (each (T,)) of states x (T, n), P (T, n, n), n >= 6 (r, v first)."""
     up = up_of(x[:, :3])
     h = height_of(x[:, :3])
-    v_up = np.einsum("ni,ni->n", x[:, 3:], up)
+    v_up = np.einsum("ni,ni->n", x[:, 3:6], up)
     sd_h = np.sqrt(np.maximum(np.einsum("ni,nij,nj->n", up, P[:, :3, :3], up), 0.0))
-    sd_v = np.sqrt(np.maximum(np.einsum("ni,nij,nj->n", up, P[:, 3:, 3:], up), 0.0))
+    sd_v = np.sqrt(np.maximum(np.einsum("ni,nij,nj->n", up, P[:, 3:6, 3:6], up), 0.0))
     return h, sd_h, v_up, sd_v
 
 
@@ -71,8 +71,8 @@ def stale(store: TrackStore, t: float, cfg: TrackerConfig) -> np.ndarray:
     for rec, height in zip(store.records, height_of(x[:, :3]), strict=True):
         rec.max_height_m = max(rec.max_height_m, float(height))
     tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
-    tr_rv = np.trace(P[:, :3, 3:], axis1=1, axis2=2)
-    tr_vv = np.trace(P[:, 3:, 3:], axis1=1, axis2=2)
+    tr_rv = np.trace(P[:, :3, 3:6], axis1=1, axis2=2)
+    tr_vv = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2)
     var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
     lost = var > cfg.delete_sigma_m**2
     broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens

@@ -15,7 +15,12 @@ Two tests, one at birth and one at confirmation:
 
 The miss distance allowed is the larger of ``MIN_MISS_M`` and three times the child's position
 uncertainty carried back (sqrt(tr P_rr + a^2 tr P_vv) after a seconds): a child confirmed after
-three reports still has a loose velocity.
+three reports still has a loose velocity. A path point where that allowance is wider than the
+shortlist radius (``separation_radius_m``) tells nothing: any object born that close would pass.
+A track confirmed by reports of one instant (three sensors at once) has no velocity at all, its
+allowance is hundreds of km after seconds, and judged then a salvo's second missile "separated"
+from the first and reported the first one's launch point. So the decision waits, update by
+update, until some path point can discriminate, and is given up (no parent) after ``LOOKBACK_S``.
 
 Which of the two is the payload: the parent track should go on with the payload (a warning is
 about the warhead; the spent stage is the separated object), but at separation both objects are
@@ -68,30 +73,42 @@ def shortlist(parent_ids: list[str], parent_pos: np.ndarray, position: np.ndarra
     return [parent_ids[k] for k in np.argsort(dist) if dist[k] < radius_m]
 
 
-def separated_from(x: np.ndarray, P: np.ndarray, t: float, candidates: list[TrackRecord]) -> str | None:
-    """Id of the candidate whose recent path the coasting state x (6,), P (6, 6) at time t meets, or None."""
-    best, best_ratio = None, 1.0
-    tr_rr, tr_vv = np.trace(P[:3, :3]), np.trace(P[3:, 3:])
+def separated_from(
+    x: np.ndarray, P: np.ndarray, t: float, candidates: list[TrackRecord], radius_m: float = np.inf
+) -> tuple[str | None, bool]:
+    """(id of the candidate whose recent path the coasting state x (6,), P (6, 6) at time t meets, or None; informative).
+
+    Only path points where the allowed miss is below radius_m count (see the module docstring);
+    informative is False when no candidate had such a point: the state cannot tell yet.
+    """
+    best, best_ratio, informative = None, 1.0, False
+    tr_rr, tr_vv = np.trace(P[:3, :3]), np.trace(P[3:6, 3:6])
     for cand in candidates:
         times = np.array([p[0] for p in cand.path if p[0] <= t])
         if times.size == 0:
             continue
         where = np.array([p[1] for p in cand.path if p[0] <= t])
-        back = fly(np.repeat(x[None], times.size, axis=0), times - t)[:, :3]
-        miss = np.linalg.norm(back - where, axis=1)
         allowed = np.maximum(MIN_MISS_M, 3.0 * np.sqrt(tr_rr + (t - times) ** 2 * tr_vv))
-        ratio = float(np.min(miss / allowed))
+        telling = allowed < radius_m
+        if not telling.any():
+            continue
+        informative = True
+        back = fly(np.repeat(x[None], int(telling.sum()), axis=0), times[telling] - t)[:, :3]
+        miss = np.linalg.norm(back - where[telling], axis=1)
+        ratio = float(np.min(miss / allowed[telling]))
         if ratio < best_ratio:
             best, best_ratio = cand.track_id, ratio
-    return best
+    return best, informative
 
 
 def jacobi_energy(x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Jacobi integral E (T,) (J/kg) of ECEF states x (T, 6) and its first-order sigma from P (T, 6, 6).
 
-    dE/dr = GM r / |r|^3 - omega^2 (x, y, 0), dE/dv = v.
+    dE/dr = GM r / |r|^3 - omega^2 (x, y, 0), dE/dv = v. States may carry more after (r, v)
+    (ln beta): only the kinematics count.
     """
-    r, v = x[:, :3], x[:, 3:]
+    x, P = x[:, :6], P[:, :6, :6]
+    r, v = x[:, :3], x[:, 3:6]
     rn = np.linalg.norm(r, axis=1)
     energy = 0.5 * np.einsum("ti,ti->t", v, v) - GM_M3_S2 / rn - 0.5 * OMEGA_RAD_S**2 * (r[:, 0] ** 2 + r[:, 1] ** 2)
     grad_r = GM_M3_S2 * r / rn[:, None] ** 3
@@ -148,10 +165,18 @@ def parent_candidates(store: TrackStore, x: np.ndarray, P: np.ndarray, c: np.nda
     return [store.records[i].track_id for i in confirmed], xc[:, :3]
 
 
-def decide_parent(store: TrackStore, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float) -> None:
-    """At rec's confirmation (state x, P at t): did it separate from one of its shortlisted parents?"""
+def decide_parent(store: TrackStore, rec: TrackRecord, x: np.ndarray, P: np.ndarray, t: float, radius_m: float) -> None:
+    """From rec's confirmation on (state x, P at t): did it separate from one of its shortlisted parents?
+
+    Undecided (candidates kept, asked again at the next update) while the state cannot tell
+    (separated_from not informative), until LOOKBACK_S after the birth.
+    """
     by_id = {r.track_id: r for r in store.records}
-    rec.parent_id = separated_from(x, P, t, [by_id[c] for c in rec.parent_candidates if c in by_id])
+    cands = [by_id[c] for c in rec.parent_candidates if c in by_id]
+    parent_id, informative = separated_from(x[:6], P[:6, :6], t, cands, radius_m)
+    if not informative and cands and t - rec.born_s <= LOOKBACK_S:
+        return
+    rec.parent_id = parent_id
     rec.parent_candidates = []
     if rec.parent_id is not None:  # a separated object shares its parent's launch
         rec.payload_votes = 0  # and may yet prove to be the payload (settle_payloads)

@@ -72,7 +72,7 @@ def _radar(x: np.ndarray, site_ecef: np.ndarray, site_lat, site_lon, with_rate: 
     az = np.mod(np.arctan2(e, n), 2.0 * np.pi)
     el = np.arctan2(u, hor)
     m = 4 if with_rate else 3
-    H = np.zeros((x.shape[0], m, 6))
+    H = np.zeros((x.shape[0], m, x.shape[1]))  # nothing measures alpha (a 7th state): its column stays 0
     H[:, :3, :3] = J_pos
     z = np.stack([rho, az, el], axis=1)
     if with_rate:
@@ -92,7 +92,7 @@ def _ir_los(x: np.ndarray, site_ecef: np.ndarray):
     hor = np.sqrt(hor2)
     rho2 = hor2 + gz * gz
     zero = np.zeros_like(gx)
-    H = np.zeros((x.shape[0], 2, 6))
+    H = np.zeros((x.shape[0], 2, x.shape[1]))
     H[:, 0, :3] = np.stack([-gy / hor2, gx / hor2, zero], axis=1)  # alpha = atan2(gy, gx)
     H[:, 1, :3] = np.stack([-gx * gz, -gy * gz, hor2], axis=1) / (rho2 * hor)[:, None]
     z = np.stack([np.arctan2(gy, gx), np.arctan2(gz, hor)], axis=1)
@@ -102,7 +102,7 @@ def _ir_los(x: np.ndarray, site_ecef: np.ndarray):
 def predict_measurement(
     model: str, x: np.ndarray, site_ecef: np.ndarray, site_lat: np.ndarray, site_lon: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(h(x) (N, m), H (N, m, 6)) for states x (N, 6) seen by sensors at site_ecef (N, 3) or (3,).
+    """(h(x) (N, m), H (N, m, n)) for states x (N, n), n = 6 or 7, seen by sensors at site_ecef (N, 3) or (3,).
 
     site_lat, site_lon: scalars for one site (the rotation is then built once) or arrays (N,).
     """

@@ -18,8 +18,10 @@ from triwatch.tracking.characterise import (
     minimum_energy_range,
     profile_of,
 )
+from triwatch.tracking.drag import LOG_BETA
 from triwatch.tracking.earth import up_of
 from triwatch.tracking.impact import predict_impacts
+from triwatch.tracking.launch_fusion import fuse_points
 from triwatch.tracking.store import TrackStore
 from triwatch.tracking.types import PointEstimate, TrackerConfig, TrackEstimate
 
@@ -37,9 +39,19 @@ def thrusting_flags(x: np.ndarray, mu: np.ndarray, threshold: float) -> np.ndarr
     A falling object that decelerates in the air (re-entry drag) also excites the thrust model;
     requiring a climb keeps it from being called a burning motor.
     """
-    r, v = x[:, :3], x[:, 3:]
+    r, v = x[:, :3], x[:, 3:6]
     v_up = np.einsum("ki,ki->k", v, up_of(r))
     return (mu[:, imm.THRUST] > threshold) & (v_up > 0.0)
+
+
+def _fused_launch(rec, boost: PointEstimate | None, back: PointEstimate | None) -> PointEstimate | None:
+    """fuse_points(boost, back), kept on the record until either estimate is replaced (tracks() asks at every tick)."""
+    kept = rec.cache.get("fused_launch")
+    if kept is not None and kept[0] is boost and kept[1] is back:
+        return kept[2]
+    fused = fuse_points(boost, back)
+    rec.cache["fused_launch"] = (boost, back, fused)
+    return fused
 
 
 def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> list[TrackEstimate]:
@@ -60,12 +72,9 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
         s = np.array(stale)
         impacts = predict_impacts(x[s], P[s], t[s])
         # A separated object was not launched from where its own flight, run backwards, meets the
-        # ground: it takes its parent's launch (below), never a back-propagation of its own.
-        need_back = [
-            j
-            for j in stale
-            if store.records[rows[j]].launch is None and store.records[rows[j]].parent_id is None and not thrusting[j]
-        ]
+        # ground: it takes its parent's launch (below), never a back-propagation of its own. A track
+        # that saw its boost back-propagates too: the two estimates fuse (launch_fusion.py).
+        need_back = [j for j in stale if store.records[rows[j]].parent_id is None and not thrusting[j]]
         backs = dict(zip(need_back, launch_from_coast(x[need_back], P[need_back], t[need_back]), strict=True))
         apogees = apogee_height(x[s])
         ranges = minimum_energy_range(x[s])
@@ -84,10 +93,11 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
     for j, i in enumerate(rows):
         rec = store.records[i]
         c = rec.cache
-        launch = rec.launch if rec.launch is not None else c["launch_back"]
         parent = by_id.get(rec.parent_id) if rec.parent_id is not None else None
-        if launch is None and parent is not None:
-            launch = parent.launch if parent.launch is not None else parent.cache.get("launch_back")
+        if parent is not None:  # a separated object reports its (living) parent's launch, as the parent does
+            launch = _fused_launch(rec, parent.launch, parent.cache.get("launch_back"))
+        else:
+            launch = _fused_launch(rec, rec.launch, c["launch_back"])
         apogee = None if thrusting[j] else c["apogee"]
         if apogee is not None:
             apogee = max(apogee, rec.max_height_m)  # the orbit's apogee cannot be below a height already seen
@@ -99,8 +109,8 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
             TrackEstimate(
                 track_id=rec.track_id,
                 time_s=float(t[j]),
-                x=x[j].copy(),
-                P=P[j].copy(),
+                x=x[j, :6].copy(),
+                P=P[j, :6, :6].copy(),
                 status="coasting" if now_s - t[j] > config.coast_after_s else "confirmed",
                 n_updates=rec.n_updates,
                 sensor_ids=tuple(rec.sensor_ids),
@@ -111,6 +121,8 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
                 category=category,
                 profile=profile,
                 parent_id=rec.parent_id,
+                beta_kg_m2=float(np.exp(x[j, LOG_BETA])),
+                log_beta_sigma=float(np.sqrt(P[j, LOG_BETA, LOG_BETA])),
             )
         )
     return out

@@ -25,20 +25,21 @@ GATE_MIN_MODEL_PROBABILITY = 0.01  # an IMM model less probable than this does n
 class Prediction:
     """Both IMM models of T tracks predicted to a scan, with their predicted measurements."""
 
-    x: np.ndarray  # (T, 2, 6)
-    P: np.ndarray  # (T, 2, 6, 6)
+    x: np.ndarray  # (T, 2, n), n = 7: r, v, ln beta
+    P: np.ndarray  # (T, 2, n, n)
     c: np.ndarray  # (T, 2) predicted mode probabilities
     z: np.ndarray  # (T, 2, m) predicted measurement per model
     Pzz: np.ndarray  # (T, 2, m, m) its covariance before noise (H P H^T for the EKF)
-    Pxz: np.ndarray  # (T, 2, 6, m) state-measurement cross covariance (P H^T for the EKF)
-    H: np.ndarray | None  # (T, 2, m, 6) for the EKF (Joseph update); None for the UKF
-    dt: np.ndarray  # (T,) time predicted over, since each track's last update
+    Pxz: np.ndarray  # (T, 2, n, m) state-measurement cross covariance (P H^T for the EKF)
+    H: np.ndarray | None  # (T, 2, m, n) for the EKF (Joseph update); None for the UKF
+    log_detection: np.ndarray  # (2,) log P(detection | mode) of this sensor (imm.detection_log_likelihood)
+    dt: np.ndarray  # (T,) time since each track's last update (what the gate rule of score_pairs reads)
 
 
 def predict_to(
     x: np.ndarray, P: np.ndarray, mu: np.ndarray, dt: np.ndarray, config: TrackerConfig
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """IMM mixing and prediction of T tracks by dt (T,): returns x (T, 2, 6), P (T, 2, 6, 6), c (T, 2).
+    """IMM mixing and prediction of T tracks by dt (T,): returns x (T, 2, n), P (T, 2, n, n), c (T, 2).
 
     Tracks with dt = 0 (already updated at this instant by another sensor) are passed through:
     no time passes, so Pi = I and mixing and prediction are identities.
@@ -54,11 +55,20 @@ def predict_to(
     q_along[:, imm.COAST], q_along[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_along_m2_s3
     q_cross = np.empty((t, 2))
     q_cross[:, imm.COAST], q_cross[:, imm.THRUST] = config.q_ballistic_m2_s3, config.q_boost_cross_m2_s3
+    drag = np.zeros((t, 2), bool)  # the coast model flies through the air; the thrust model's noise covers it
+    drag[:, imm.COAST] = True
+    n = x.shape[-1]
     step = unscented.predict if config.filter == "ukf" else propagate_with_covariance
     xm, Pm = step(
-        x0.reshape(2 * t, 6), P0.reshape(2 * t, 6, 6), np.repeat(dt[moving], 2), q_along.ravel(), q_cross.ravel()
+        x0.reshape(2 * t, n),
+        P0.reshape(2 * t, n, n),
+        np.repeat(dt[moving], 2),
+        q_along.ravel(),
+        q_cross.ravel(),
+        drag=drag.ravel(),
+        q_log_beta=config.q_log_beta_1_s,
     )
-    xp[moving], Pp[moving] = xm.reshape(t, 2, 6), Pm.reshape(t, 2, 6, 6)
+    xp[moving], Pp[moving] = xm.reshape(t, 2, n), Pm.reshape(t, 2, n, n)
     return xp, Pp, c
 
 
@@ -72,20 +82,28 @@ def predict_scan(
     site_lat: float,
     site_lon: float,
     config: TrackerConfig,
+    since_update: np.ndarray | None = None,
 ) -> Prediction:
-    """Predict T tracks to the scan time and into the sensor's measurement space (EKF or UKF)."""
+    """Predict T tracks by dt (T,) to the scan time and into the sensor's measurement space (EKF or UKF).
+
+    since_update (T,): time since each track's last update, when x is not the last update
+    (a cached coasting prediction, store.py); default dt.
+    """
     xp, Pp, c = predict_to(x, P, mu, dt, config)
-    t = x.shape[0]
-    flat_x, flat_P = xp.reshape(2 * t, 6), Pp.reshape(2 * t, 6, 6)
+    dt = dt if since_update is None else since_update
+    t, n = x.shape[0], x.shape[-1]
+    log_detection = imm.detection_log_likelihood(model, site_ecef)
+    flat_x, flat_P = xp.reshape(2 * t, n), Pp.reshape(2 * t, n, n)
     if config.filter == "ukf":
         z, Pzz, Pxz = unscented.measurement_moments(model, flat_x, flat_P, site_ecef, site_lat, site_lon)
         m = z.shape[1]
-        return Prediction(xp, Pp, c, z.reshape(t, 2, m), Pzz.reshape(t, 2, m, m), Pxz.reshape(t, 2, 6, m), None, dt)
+        Pxz = Pxz.reshape(t, 2, n, m)
+        return Prediction(xp, Pp, c, z.reshape(t, 2, m), Pzz.reshape(t, 2, m, m), Pxz, None, log_detection, dt)
     z, H = predict_measurement(model, flat_x, site_ecef, site_lat, site_lon)
     m = z.shape[1]
-    H = H.reshape(t, 2, m, 6)
+    H = H.reshape(t, 2, m, n)
     PHt = Pp @ np.swapaxes(H, -1, -2)
-    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H, dt)
+    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H, log_detection, dt)
 
 
 def score_pairs(
@@ -126,28 +144,29 @@ def update_assigned(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Batched IMM update of the assigned tracks pred[rows] with detections Z (K, m), R (K, m, m).
 
-    Returns the models' states (K, 2, 6), covariances (K, 2, 6, 6), the new mode probabilities
+    Returns the models' states (K, 2, n), covariances (K, 2, n, n), the new mode probabilities
     (K, 2) and the normalised innovation squared of the combined prediction (K,) for consistency checks.
     """
     k = rows.shape[0]
     m = Z.shape[1]
-    x = pred.x[rows].reshape(2 * k, 6)
-    P = pred.P[rows].reshape(2 * k, 6, 6)
+    n = pred.x.shape[-1]
+    x = pred.x[rows].reshape(2 * k, n)
+    P = pred.P[rows].reshape(2 * k, n, n)
     zp = pred.z[rows].reshape(2 * k, m)
     z2 = np.repeat(Z, 2, axis=0)
     R2 = np.repeat(R, 2, axis=0)
     y = residual(model, z2, zp)
     if pred.H is not None:
-        x_new, P_new, S = update_with_residual(x, P, y, R2, pred.H[rows].reshape(2 * k, m, 6))
+        x_new, P_new, S = update_with_residual(x, P, y, R2, pred.H[rows].reshape(2 * k, m, n))
     else:
         x_new, P_new, S = unscented_update(
-            x, P, y, pred.Pzz[rows].reshape(2 * k, m, m) + R2, pred.Pxz[rows].reshape(2 * k, 6, m)
+            x, P, y, pred.Pzz[rows].reshape(2 * k, m, m) + R2, pred.Pxz[rows].reshape(2 * k, n, m)
         )
     S_inv = np.linalg.inv(S)
     d2 = np.einsum("ni,nij,nj->n", y, S_inv, y)
     _, log_det = np.linalg.slogdet(S)
-    log_lik = (-0.5 * (d2 + log_det)).reshape(k, 2)
+    log_lik = (-0.5 * (d2 + log_det)).reshape(k, 2) + pred.log_detection
     mu = imm.update_mode_probabilities(pred.c[rows], log_lik)
     c = pred.c[rows]
     nis = np.einsum("kj,kj->k", c, d2.reshape(k, 2))  # mode-weighted NIS, for diagnostics
-    return x_new.reshape(k, 2, 6), P_new.reshape(k, 2, 6, 6), mu, nis
+    return x_new.reshape(k, 2, n), P_new.reshape(k, 2, n, n), mu, nis

@@ -32,6 +32,7 @@ import numpy as np
 from triwatch.sensors.detection import Detection
 from triwatch.tracking import imm, landing, lineage
 from triwatch.tracking.characterise import launch_from_boost
+from triwatch.tracking.drag import with_drag_prior
 from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
 from triwatch.tracking.initiation import borrowed_hits, radar_initial_state
@@ -117,11 +118,16 @@ class NationalTracker:
         assigned_det = np.zeros(Z.shape[0], bool)
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
         if len(store):
-            pred = predict_scan(store.x, store.P, store.mu, t - store.t, model, site, lat, lon, cfg)
+            x0, P0, mu0, dt = store.prediction_start(t)
+            pred = predict_scan(x0, P0, mu0, dt, model, site, lat, lon, cfg, since_update=t - store.t)
             gate_d2, cost = score_pairs(pred, model, Z, R, cfg.coast_after_s)
             gone = landing.below_ground(*imm.combine(pred.x, pred.P, pred.c))
             gate_d2[gone] = np.inf  # a landed object is measured no more: nothing may update its track
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
+            coasting = pred.dt > cfg.coast_after_s
+            coasting[rows] = False
+            coasting = np.flatnonzero(coasting)
+            store.remember(coasting, t, pred.x[coasting], pred.P[coasting], pred.c[coasting])
             self._update(pred, rows, rows, cols, model, Z, R, t)
             assigned_det[cols] = True
             if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
@@ -149,6 +155,7 @@ class NationalTracker:
             x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, self.config)
         store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
         store.t[rows] = t + ahead
+        store.updated(rows)
         for i, value in zip(rows, nis, strict=True):
             store.records[i].last_nis = float(value)
 
@@ -181,7 +188,6 @@ class NationalTracker:
         keep = keep.copy()
         if rows.size:
             x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
-            at = dict(zip(rows.tolist(), range(rows.size), strict=True))
         for j, i in enumerate(rows):
             rec = store.records[i]
             rec.n_updates += 1
@@ -195,11 +201,12 @@ class NationalTracker:
             rec.hits += int(hit[i])
             if rec.hits >= cfg.confirm_m:
                 rec.status = "confirmed"
-                if rec.parent_candidates:
-                    j = at[i]
-                    lineage.decide_parent(store, rec, x[j], P[j], float(store.t[i]))
             elif rec.hits + (cfg.confirm_n - rec.opportunities) < cfg.confirm_m:
                 keep[i] = False
+        for j, i in enumerate(rows):  # from confirmation on, until the state can tell (lineage.decide_parent)
+            rec = store.records[i]
+            if rec.status == "confirmed" and rec.parent_candidates and keep[i]:
+                lineage.decide_parent(store, rec, x[j], P[j], float(store.t[i]), cfg.separation_radius_m)
         if rows.size:
             lineage.settle_payloads(store, x, P, rows)
             self._note_launch(rows)
@@ -250,6 +257,7 @@ class NationalTracker:
             rec.sensor_ids[sensor] = None
             self._next_number += 1
             records.append(rec)
+        x0, P0 = with_drag_prior(x0, P0, self.config.beta_prior_kg_m2, self.config.log_beta_sigma)
         x = np.repeat(x0[:, None], 2, axis=1)
         P = np.repeat(P0[:, None], 2, axis=1)
         mu = np.empty((k, 2))
@@ -266,7 +274,8 @@ class NationalTracker:
         """
         rows = [i for i, r in enumerate(self.store.records) if r.status == "confirmed"]
         x, P = imm.combine(self.store.x[rows], self.store.P[rows], self.store.mu[rows])
-        return [self.store.records[i].track_id for i in rows], self.store.t[rows].copy(), x, P
+        ids = [self.store.records[i].track_id for i in rows]
+        return ids, self.store.t[rows].copy(), x[:, :6], P[:, :6, :6]  # kinematics; ln beta is internal
 
     def tracks(self) -> list[TrackEstimate]:
         """Confirmed and coasting tracks, each at its last update time, with launch/impact estimates."""

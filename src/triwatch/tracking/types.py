@@ -30,7 +30,7 @@ class TrackerConfig:
         (zero mean; ICBMs reach ~7 km/s).
     q_ballistic_m2_s3: white-acceleration density of the coasting model (J2 residue, drag onset).
         Small, so a midcourse track stays sharp across a long coverage gap (a lofted ICBM can be
-        out of radar sight for ~3000 s); re-entry deceleration is left to the IMM's manoeuvre model.
+        out of radar sight for ~3000 s); re-entry drag is in the model itself (ln beta, drag.py).
     q_boost_along_m2_s3, q_boost_cross_m2_s3: densities of the thrusting model, along and across the
         velocity. Thrust of a missile stage is 10-60 m/s^2 along the path; over a 5 s revisit that is
         a velocity change ~ sqrt(q dt), so q_along ~ (40 m/s^2)^2 * 5 s.
@@ -51,6 +51,13 @@ class TrackerConfig:
         track's recent path (lineage.py).
     ir_pair_window_s, ir_pair_miss_m: two infrared lines of sight from different sensors, this
         close in time and passing this close to each other, start a track by triangulation.
+    beta_prior_kg_m2, log_beta_sigma: prior of a new track's ballistic coefficient beta = m / (Cd A),
+        log-normal: ln beta ~ N(ln beta_prior, log_beta_sigma^2). Centred on re-entry vehicles (slender,
+        heavy: ~5000-10,000 kg/m^2), the objects warnings are about, so a payload whose re-entry no
+        radar sees is predicted with little bias; spent stages and debris (~600-1500) lie 1-2 sigma
+        below and are caught by the spread of the impact prediction until the air shows their drag.
+    q_log_beta_1_s: random-walk density of ln beta (1/s), so a drag coefficient changing with Mach
+        number or a tumbling body can be followed (sigma grows by sqrt(q t): 0.1 per 100 s).
     estimate_refresh_s: the derived estimates (impact, launch when the boost was not seen) cost
         ~1e3 RK4 steps per sigma point, so a track's are recomputed when asked for only if its
         last update is at least this much newer than the state they were computed from
@@ -77,6 +84,9 @@ class TrackerConfig:
     ir_pair_window_s: float = 2.0
     ir_pair_miss_m: float = 20e3
     estimate_refresh_s: float = 4.0
+    beta_prior_kg_m2: float = 5000.0
+    log_beta_sigma: float = 1.0
+    q_log_beta_1_s: float = 1e-4
 
     def __post_init__(self) -> None:
         problems = []
@@ -99,6 +109,10 @@ class TrackerConfig:
                 problems.append(f"{name}: must be a positive number, got {value!r}")
         if not (np.isfinite(self.estimate_refresh_s) and self.estimate_refresh_s >= 0):
             problems.append(f"estimate_refresh_s: must be >= 0, got {self.estimate_refresh_s!r}")
+        for name in ("beta_prior_kg_m2", "log_beta_sigma"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
+                problems.append(f"{name}: must be a positive number, got {value!r}")
         if not 0.0 < self.initial_thrust_probability < 1.0:
             problems.append(f"initial_thrust_probability: must be in (0, 1), got {self.initial_thrust_probability}")
         if not 0.0 < self.thrusting_probability < 1.0:
@@ -140,3 +154,5 @@ class TrackEstimate:
     category: str | None
     profile: str | None
     parent_id: str | None = None
+    beta_kg_m2: float | None = None  # estimated ballistic coefficient exp(E[ln beta]) (None: not estimated)
+    log_beta_sigma: float | None = None  # its uncertainty, sigma of ln beta (at its prior until the air shows it)
