@@ -18,11 +18,12 @@ def assessment(t, areas):
 
 
 def step(desks, up, t, areas):
-    """Nodes that are up assess, then hear each other's warnings and traffic (a down node hears nothing)."""
+    """Nodes that are up assess (areas: for all, or per nation), then hear each other's warnings and traffic."""
     out = []
     for n in up:
+        seen = areas[n] if isinstance(areas, dict) else areas
         desks[n].follow("S1", MEMBERS)
-        out += desks[n].observe("S1", t, assessment(t, areas)) + desks[n].release_due(t)
+        out += desks[n].observe("S1", t, assessment(t, seen)) + desks[n].release_due(t)
     for n in up:
         for other in up:
             if other != n:
@@ -125,3 +126,23 @@ def test_an_area_named_again_after_a_passed_over_all_clear_reopens_the_heard_ale
     for n, kind in enumerate(("threat", "all-clear", "threat"), start=1):
         apply(h, WarningReport("KOR-W002", n, kind, "KOR", "S1", 0.0, areas=["KOR-EEZ"], scope="KOR"))
         assert h.closed == (kind == "all-clear")
+
+
+def test_a_stand_in_hands_its_warning_to_the_owner_and_carries_it_again_if_the_owner_falls_silent():
+    d = desks()
+    out = []
+    for t in (300.0, 304.0, 308.0, 312.0):  # Japan's node is up but blind: the hub warns for it
+        out += step(d, ("USA", "KOR"), t, ["JPN-EEZ"])
+        d["JPN"].contact("USA", t), d["JPN"].contact("KOR", t)
+        for w in out:
+            d["JPN"].heard(w)
+    hubs = sorted({w.warning_id for w in out if w.scope == "JPN"})
+    assert len(hubs) == 1 and hubs[0].startswith("USA-")
+    for t in (316.0, 320.0, 324.0, 328.0):  # Japan sees it now, and differently: it takes its warning over
+        out += step(d, NATIONS, t, {"USA": ["JPN-EEZ"], "KOR": ["JPN-EEZ"], "JPN": ["JPN-EEZ", "JPN-land"]})
+    for t in (332.0, 336.0, 340.0, 344.0, 348.0):  # then Japan's node fails; the hub's picture moves on
+        out += step(d, ("USA", "KOR"), t, ["JPN-land"])
+    revisions = [(w.issuer, w.revision, w.kind, w.areas) for w in out if w.warning_id == hubs[0]]
+    assert [r[0] for r in revisions] == ["USA", "JPN", "USA"]
+    assert [r[1] for r in revisions] == [1, 2, 3]
+    assert revisions[1][3] == ["JPN-EEZ", "JPN-land"] and revisions[2][3] == ["JPN-land"]

@@ -146,8 +146,9 @@ class AlertDesk:
         if w.issuer in chain and chain.index(w.issuer) < self.authority.rank(alert.scope):
             self._released.discard(alert.warning_id)  # handed over to a nation ranked before this one
             self._silenced.add(alert.warning_id)
-            self.partners.heard(w)
             self._heard.update((w.scope, key) for key in w.tracks)
+        if alert.warning_id in self._silenced:  # followed as a partner's from now on (`takeover`)
+            self.partners.heard(w)
 
     def _tracks_of(self, event: str) -> list[str]:
         return self.launches.keys_of(event) if event in self.launches.events else []
