@@ -160,3 +160,26 @@ def test_the_cap_feed_reads_as_atom_1_0(tmp_path, events, epoch):
     assert newest.links == [{"href": "triwatch-USA-W001-r3.xml", "rel": "alternate", "type": "application/cap+xml"}]
     assert [t.term for t in newest.tags] == ["Exercise", "Cancel"]
     assert (tmp_path / "cap" / newest.links[0]["href"]).exists()
+
+
+def test_a_stand_ins_revision_continues_the_owners_warning_in_cap_and_cot(tmp_path, events, epoch):
+    # Japan's node is down; the hub issues the next revision of Japan's warning as its stand-in.
+    events = events + [
+        ev(300.0, "USA", "warning-issued", warning_id="JPN-W001", revision=5, kind="all-clear", areas=[],
+           system_track="USA-S001", x=[0.0] * 6, time_s=300.0, pedigree=[["USA"]], cause_wall_ns=0, impact=None),
+        delivered(300.0, "USA", "USA", "JPN-W001", 5, "all-clear", []),
+    ]  # fmt: skip
+    index = write_outputs(tmp_path, sorted(events, key=lambda e: e["t_s"]), epoch)
+    assert index["skipped"] == []
+    ns = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
+    cap = etree.parse(str(tmp_path / "cap" / "triwatch-USA-JPN-W001-r5.xml"))
+    assert validate_cap(etree.tostring(cap)) == []
+    assert cap.findtext("c:sender", namespaces=ns).startswith("usa-")  # issued by the stand-in ...
+    assert cap.findtext("c:msgType", namespaces=ns) == "Cancel"
+    refs = cap.findtext("c:references", namespaces=ns).split()
+    assert [r.split(",")[1] for r in refs] == [f"triwatch-JPN-W001-r{k}" for k in (1, 2, 3, 4)]  # ... of Japan's
+    assert cap.findtext("c:incidents", namespaces=ns) == "triwatch-JPN-W001"
+    uids = {
+        takproto.parse_proto(bytearray(a.read_bytes())).cotEvent.uid for a in (tmp_path / "cot" / "alerts").glob("*")
+    }
+    assert "triwatch.JPN.JPN-W001.alert" in uids and not any("USA.JPN-W001" in u for u in uids)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from triwatch.fusion.covariance_intersection import covariance_intersection
+from triwatch.fusion.covariance_intersection import covariance_intersection, discount_by_age
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
 from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
 from triwatch.fusion.predict import predict_many, predict_members
@@ -290,10 +290,13 @@ class AlliedPicture:
         return best
 
     def _fuse(self, st: SystemTrack) -> None:
-        """Covariance intersection of the live members, each brought to the newest member's time."""
+        """Covariance intersection of the live members, each brought to the newest member's time and
+        discounted by its age (`covariance_intersection.discount_by_age`)."""
         newest = max(m.report.time_s for m in st.members.values())
         live = st.live_members(newest, self.stale_s)
-        st.x, st.P = covariance_intersection(*predict_members(live, newest))
+        xs, Ps = predict_members(live, newest)
+        ages = newest - np.array([m.report.time_s for m in live])
+        st.x, st.P = covariance_intersection(xs, discount_by_age(Ps, ages))  # an old member weighs less
         st.inv_beta = sharpest_inv_beta(live)
         st.time_s = newest
         st.last_update_s = newest

@@ -175,6 +175,7 @@ class NationalNode:
         self.endpoint.commit()  # handled: only now may the fabric forget them (a crash before this gets them again)
 
     def _handle(self, delivery, now_s: float) -> None:
+        self.alerts.contact(delivery.origin, now_s)  # a partner that is heard is not down
         if delivery.kind == "tracks":
             report = from_payload(delivery.payload, TrackReport)
             st = self.picture.ingest(delivery.origin, report)
@@ -216,20 +217,25 @@ class NationalNode:
         self._next_assess_s = now_s + self.assess_period_s
         active = self.picture.active(now_s)
         for st in active:
-            self.alerts.follow(st.number, st.members)
+            parents = {key: m.report.parent_id for key, m in st.members.items()}
+            thrusting = any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s))
+            falling = float(st.x[:3] @ st.x[3:]) < 0.0 and not thrusting
+            self.alerts.follow(st.number, st.members, parents, falling)
+            # A revision is about a launch, and carries that launch's first object (w.system_track),
+            # which need not be st: another object of the launch may have caused it.
             for w in self._assess(st, now_s):
-                self._issue(w, now_s, st.number, **self._picture_of(st.number))
+                self._issue(w, now_s, w.system_track, **self._picture_of(w.system_track))
         for number in [n for n in self.alerts.alerts if n in self.picture.merged]:
             survivor = number
             while survivor in self.picture.merged:  # merges can chain: A -> B, then B -> C
                 survivor = self.picture.merged[survivor]
             for w in self.alerts.merged(number, survivor, now_s):
-                self._issue(w, now_s, number)
+                self._issue(w, now_s, w.system_track)
         live = {st.number for st in active}
         for number in list(self.alerts.alerts):
             if number not in live:
                 for w in self.alerts.lost(number, now_s):
-                    self._issue(w, now_s, number)
+                    self._issue(w, now_s, w.system_track)
         for w in self.alerts.release_due(now_s):
             self._issue(w, now_s, w.system_track, **self._picture_of(w.system_track))
 

@@ -104,10 +104,11 @@ def warning_scores(run, alert_launch: dict, per_launch: list[dict]) -> dict:
         if e["kind"] in ("withdrawal", "all-clear", "impact"):
             continue
         launch = alert_launch.get((e["issuer"], e["warning_id"]))
-        named_by_alert[(e["issuer"], e["warning_id"], launch)] |= set(e["areas"])
+        # One alert per warning id, whoever issued each revision (a stand-in carries an owner's warning).
+        named_by_alert[(e["warning_id"], launch)] |= set(e["areas"])
         for area in e["areas"]:
             named_to_nation[e["node"]].add((launch, area))
-    false = sum(1 for (_, _, launch), areas in named_by_alert.items() if areas - truly.get(launch, set()))
+    false = sum(1 for (_, launch), areas in named_by_alert.items() if areas - truly.get(launch, set()))
     missed = 0
     for launch_id, areas in truly.items():
         for area in areas:

@@ -83,3 +83,16 @@ def track_keys(members: Iterable[tuple[str, str]]) -> list[str]:
 def scopes_of(areas: Sequence[str]) -> set[str]:
     """The nations whose areas are named ("JPN-EEZ" -> "JPN"); high seas belongs to none."""
     return {a.split("-", 1)[0] for a in areas if a != "high-seas"}
+
+
+def numbered_by(warning_id: str) -> str:
+    """The nation whose desk numbered a warning ("KOR-W002" -> "KOR").
+
+    A warning keeps its id for life, whoever issues a revision of it (a stand-in carrying a
+    failed owner's warning, `triwatch.warning.takeover`), so outputs that must name the
+    warning as one thing (a CoT uid, a CAP incident) use this, not the revision's issuer.
+    """
+    nation, sep, rest = warning_id.partition("-")
+    if not (nation and sep and rest):
+        raise ValueError(f"numbered_by: warning id {warning_id!r} is not of the form NATION-W<number>")
+    return nation

@@ -98,11 +98,14 @@ class AlertBook:
 
     # A book used alone as a node's desk issues everything itself, for every system track: it has
     # no partners' alerts to follow and nothing held back (`triwatch.warning.desk` does both).
-    def follow(self, system_track: str, members) -> None:
+    def follow(self, system_track: str, members, parents=None, falling=False) -> None:
         """Nothing to record: a lone book does not match partners' alerts."""
 
     def heard(self, w: WarningReport) -> None:
         """A partner's alert changes nothing for a lone book."""
+
+    def contact(self, nation: str, t_s: float) -> None:
+        """A lone book does not stand in for anyone."""
 
     def release_due(self, t_s: float) -> list[WarningReport]:
         """A lone book holds nothing back."""

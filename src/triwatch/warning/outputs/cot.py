@@ -26,6 +26,7 @@ import numpy as np
 from lxml import etree
 
 from triwatch.messages import TrackReport, WarningReport
+from triwatch.warning.authority import numbered_by
 from triwatch.warning.outputs.cap_text import WORDING, area_name
 from triwatch.warning.outputs.clock import cot_time
 from triwatch.warning.outputs.errors import OutputError
@@ -199,7 +200,7 @@ def cot_alert(
         raise OutputError(f"{where}.impact: point must be finite, got {list(impact_point)}")
     cancel = w.kind in ("withdrawal", "all-clear")
     t_s = w.time_s if sent_s is None else sent_s
-    event = _event(alert_uid(w.issuer, w.warning_id), CANCEL_TYPE if cancel else ALERT_TYPE,
+    event = _event(alert_uid(numbered_by(w.warning_id), w.warning_id), CANCEL_TYPE if cancel else ALERT_TYPE,
                    "m-s" if exercise else "m-f", epoch, t_s, stale_after_s, exercise)  # fmt: skip
     _point(event, *_alert_point(w, impact_point, track_point))
     detail = etree.SubElement(event, "detail")

@@ -62,11 +62,11 @@ def _write_cap(
     cap_dir: Path, view: RunView, epoch: datetime, exercise: bool, skipped: list[str], signers: dict[str, CapSigner]
 ) -> list[str]:
     cap_dir.mkdir(parents=True, exist_ok=True)
-    chains: dict[tuple[str, str], list] = {}
+    chains: dict[str, list] = {}
     items, written = [], []
     for dw in view.warnings:
         w = dw.report
-        chain = chains.setdefault((w.issuer, w.warning_id), [])
+        chain = chains.setdefault(w.warning_id, [])  # one chain per warning, across the issuers of its revisions
         try:
             xml = cap_alert(w, epoch, previous=chain, exercise=exercise,
                             impact_point=dw.impact_point)  # fmt: skip

@@ -1,0 +1,228 @@
+"""Which system tracks are one launch: grouping a node's picture into launch events by track lineage.
+
+A launch becomes several objects (warhead, spent stages, a separated part, re-entry
+fragments) and the allied picture rightly holds them as several system tracks. A
+watch officer must still get one launch alert per launch, and each threatened nation
+one warning per launch. This module says which system tracks belong to one launch.
+
+The evidence is the lineage the national trackers put on their tracks: a track born
+from another (`TrackReport.parent_id`, `triwatch.tracking.lineage`: flown back, it
+passed through its parent's path, so it separated from it). Lineage is per nation
+(track ids are), so each nation's tracks form lineage families (union-find over
+"track -> parent"); two national tracks of one family are one launch.
+
+Rule. A system track S belongs to the launch event E when more nations *tie* S to E
+than *deny* the tie:
+
+- a nation ties them when one of its tracks in S is of the same lineage family as one
+  of its tracks in E (now or before);
+- a nation denies it when it holds a current track in S and one in E, of different
+  families: it tracks both objects at once and says neither separated from the other.
+
+Two missiles of a salvo fired seconds apart from one site: one nation's tracker may tie
+the second to the first (the separation test passes a just-confirmed, still loose
+track), the others track both and deny it (measured: srbm-salvo-crossing, R2 tied to R1
+by USA only). A nation back from an outage re-acquires a warhead and its stage without
+lineage (its tracker never saw them part): it denies alone against the two nations that
+tie them. A tie between one claim and one denial is no link: a separate launch alert is
+the safer error than a launch never announced.
+
+An object first seen *falling* (descending, nothing thrusting) cannot be a new launch: a
+launch is seen rising. It joins the launch one nation ties it to (a nation that re-acquires
+an object in re-entry has no lineage to give, so its silence denies nothing), else the
+launch in the air if there is exactly one (measured: slbm-2019-10-02, the second stage
+re-acquired in re-entry with no lineage at all, 550 s after it was last tracked).
+
+Otherwise S is a launch event of its own. The rule is re-evaluated whenever the
+members of S change: S joins a linked event when the link appears, and leaves it (to
+an event of its own) when the denials catch up. Common launch points are *not* used:
+the library's launch estimates of two salvo missiles fired 20 s apart from one site
+differ by 1.5-2 sigma (launch-time sigmas of 6-30 s), so a gate on them would join two
+launches; a lineage link is specific.
+
+No truth is used: lineage and members are what the nations' tracks carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+Key = tuple[str, str]  # (nation, national track id)
+
+
+class _Families:
+    """Union-find of national tracks by lineage (a track and its parent are one family)."""
+
+    def __init__(self) -> None:
+        self._up: dict[Key, Key] = {}
+
+    def find(self, k: Key) -> Key:
+        self._up.setdefault(k, k)
+        root = k
+        while self._up[root] != root:
+            root = self._up[root]
+        while self._up[k] != root:  # path compression
+            self._up[k], k = root, self._up[k]
+        return root
+
+    def join(self, a: Key, b: Key) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self._up[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class LaunchEvent:
+    """A launch as this node's picture holds it: the system tracks of its objects."""
+
+    name: str
+    serial: int
+    tracks: list[str] = field(default_factory=list)  # system track numbers, in order of joining
+
+
+class LaunchEvents:
+    """A node's launch events, kept up to date from its system tracks' members and their lineage."""
+
+    def __init__(self) -> None:
+        self._families = _Families()
+        self.events: dict[str, LaunchEvent] = {}
+        self._event_of: dict[str, str] = {}  # system track -> event name
+        self._current: dict[str, list[Key]] = {}  # system track -> its members now
+        self._history: dict[str, set[Key]] = {}  # system track -> every member it has had
+        self._falling: dict[str, bool] = {}  # system track -> first seen falling (never a new launch)
+        self._next = 1
+
+    # -- queries ----------------------------------------------------------------------------
+    def event_of(self, system_track: str) -> str | None:
+        return self._event_of.get(system_track)
+
+    def keys_of(self, event: str) -> list[str]:
+        """Every national track any system track of the event has held, as "NATION/track-id", sorted."""
+        keys = set().union(*(self._history.get(st, set()) for st in self.events[event].tracks))
+        return sorted(f"{n}/{i}" for n, i in keys)
+
+    # -- updates ----------------------------------------------------------------------------
+    def update(
+        self, system_track: str, members: Iterable[Key], parents: Mapping[Key, str | None], falling: bool = False
+    ) -> str:
+        """Record a system track's members (parents: member -> its parent track id); return its event's name.
+
+        falling: the system track is descending and nothing thrusts (only its first update counts).
+        """
+        current = sorted(members)
+        for k in current:
+            if not (isinstance(k, tuple) and len(k) == 2 and all(isinstance(p, str) and p for p in k)):
+                raise ValueError(
+                    f"LaunchEvents.update({system_track!r}): member {k!r} is not a (nation, track id) pair"
+                )
+        for origin, track_id in current:
+            parent = parents.get((origin, track_id))
+            if parent:
+                self._families.join((origin, track_id), (origin, parent))
+        self._current[system_track] = current
+        self._history.setdefault(system_track, set()).update(current)
+        self._falling.setdefault(system_track, falling)
+        here = self._event_of.get(system_track)
+        target = self._linked_event(system_track)
+        if target is None and here is None and self._falling[system_track]:
+            target = self._sole_live_event(system_track)
+        if target is None and here is not None and self._stays(system_track, here):
+            target = here
+        if target is not None and target != here:
+            if here is not None and self._founded_by(here, system_track):
+                self._absorb(here, target)  # its own event (with what joined it) is part of the older launch
+            else:
+                self._move(system_track, target)
+        elif target is None and (here is None or not self._founded_by(here, system_track)):
+            self._move(system_track, self._new_event())  # new, or contradicted in the event it had joined
+        return self._event_of[system_track]
+
+    def merged(self, old_track: str, survivor: str) -> tuple[str, str] | None:
+        """The picture merged old_track into survivor: one object, so one launch.
+
+        Returns (absorbed event, keeping event) when that joined two events, else None.
+        """
+        old_event = self._event_of.pop(old_track, None)
+        history = self._history.pop(old_track, set())
+        self._current.pop(old_track, None)
+        if old_event is None:
+            return None
+        self.events[old_event].tracks.remove(old_track)
+        self._history.setdefault(survivor, set()).update(history)
+        keep = self._event_of.get(survivor)
+        if keep is None:
+            self._event_of[survivor] = old_event
+            self.events[old_event].tracks.append(survivor)
+            return None
+        if keep == old_event:
+            return None
+        older, younger = sorted((keep, old_event), key=lambda e: self.events[e].serial)
+        self._absorb(younger, older)
+        return younger, older
+
+    def retire(self, system_track: str) -> None:
+        """The system track has left the picture: its members no longer contradict, nor take in, new objects."""
+        self._current[system_track] = []
+
+    # -- the rule -----------------------------------------------------------------------------
+    def _linked_event(self, system_track: str) -> str | None:
+        """The oldest other event, with a track still in the picture, that this track is linked to."""
+        candidates = []
+        for event in self.events.values():
+            others = [st for st in event.tracks if st != system_track]
+            if any(self._current.get(st) for st in others) and self._linked(system_track, others):
+                candidates.append(event)
+        return min(candidates, key=lambda e: e.serial).name if candidates else None
+
+    def _stays(self, system_track: str, event: str) -> bool:
+        """A track stays in the launch it joined while the link holds, even once the rest has left the picture.
+
+        A track first seen falling always stays: it cannot be a launch of its own.
+        """
+        others = [st for st in self.events[event].tracks if st != system_track]
+        return not others or self._falling[system_track] or self._linked(system_track, others)
+
+    def _linked(self, system_track: str, others: list[str]) -> bool:
+        """More nations tie the system track to the others by lineage than hold current tracks in both untied.
+
+        For a track first seen falling one tie is enough: a nation that re-acquires an object in
+        re-entry has no lineage to give, so its silence denies nothing.
+        """
+        theirs = {self._families.find(k) for st in others for k in self._history[st]}
+        claims = {k[0] for k in self._history[system_track] if self._families.find(k) in theirs}
+        if self._falling[system_track]:
+            return bool(claims)
+        in_both = {k[0] for st in others for k in self._current.get(st, [])}
+        denials = {k[0] for k in self._current[system_track] if k[0] in in_both} - claims
+        return bool(claims) and len(claims) > len(denials)
+
+    def _sole_live_event(self, system_track: str) -> str | None:
+        """The launch in the air, if there is exactly one: a new object first seen falling is part of it."""
+        live = [e.name for e in self.events.values() if any(self._current.get(st) for st in e.tracks)]
+        return live[0] if len(live) == 1 else None
+
+    def _founded_by(self, event: str, system_track: str) -> bool:
+        tracks = self.events[event].tracks
+        return bool(tracks) and tracks[0] == system_track
+
+    def _new_event(self) -> str:
+        name = f"E{self._next}"
+        self.events[name] = LaunchEvent(name, self._next)
+        self._next += 1
+        return name
+
+    def _move(self, system_track: str, target: str) -> None:
+        here = self._event_of.get(system_track)
+        if here is not None:
+            self.events[here].tracks.remove(system_track)
+            if not self.events[here].tracks:
+                del self.events[here]
+        self.events[target].tracks.append(system_track)
+        self._event_of[system_track] = target
+
+    def _absorb(self, younger: str, older: str) -> None:
+        for st in self.events[younger].tracks:
+            self._event_of[st] = older
+            self.events[older].tracks.append(st)
+        del self.events[younger]

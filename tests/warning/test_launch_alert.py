@@ -1,0 +1,84 @@
+"""One launch alert and one warning per threatened nation per launch, however many objects the launch becomes."""
+
+from triwatch.messages import Ellipse
+from triwatch.warning.assessment import Assessment
+from triwatch.warning.authority import LAUNCH, Authority
+from triwatch.warning.desk import AlertDesk
+
+NATIONS = ("USA", "JPN", "KOR")
+ELLIPSE = Ellipse(lat_deg=39.08, lon_deg=134.92, semi_major_m=2500.0, semi_minor_m=900.0, orientation_deg=80.0)
+WARHEAD = [("USA", "U1"), ("JPN", "J1")]
+STAGE = [("USA", "U2"), ("JPN", "J2")]
+STAGE_PARENTS = {("USA", "U2"): "U1", ("JPN", "J2"): "J1"}
+
+
+def assessment(t, impact=("JPN-EEZ",), impact_time=1530.0):
+    return Assessment(t, 0.682, 2.355, impact_time, ELLIPSE, list(impact), [], [])
+
+
+def japan() -> AlertDesk:
+    return AlertDesk(Authority("JPN", "JPN", NATIONS), confirm_n=1, clear_n=1, mature_s=0.0)
+
+
+def step(desk, t, objects):
+    """objects: system track -> (members, parents, impact areas or None when not assessed)."""
+    out = []
+    for st, (members, parents, areas) in objects.items():
+        desk.follow(st, members, parents)
+        out += desk.observe(st, t, None if areas is None else assessment(t, areas))
+    return out + desk.release_due(t)
+
+
+def test_a_stage_becoming_its_own_system_track_updates_the_launchs_warning_instead_of_duplicating_it():
+    desk = japan()
+    out = step(desk, 300.0, {"S1": (WARHEAD, {}, ("JPN-EEZ",))})
+    # The stage separates: a second system track, its tracks born from the warhead's.
+    out += step(desk, 304.0, {"S1": (WARHEAD, {}, ("JPN-EEZ",)), "S2": (STAGE, STAGE_PARENTS, ("JPN-EEZ",))})
+    # It is going to fall somewhere else: the same warning is corrected, naming the new area too.
+    out += step(desk, 308.0, {"S1": (WARHEAD, {}, ("JPN-EEZ",)), "S2": (STAGE, STAGE_PARENTS, ("JPN-land",))})
+    launch = [w for w in out if w.scope == LAUNCH]
+    warning = [w for w in out if w.scope == "JPN"]
+    assert [w.kind for w in launch] == ["launch"]
+    assert len({w.warning_id for w in warning}) == 1
+    assert [(w.kind, w.areas, w.revision) for w in warning] == [
+        ("threat", ["JPN-EEZ"], 1),
+        ("correction", ["JPN-EEZ", "JPN-land"], 2),
+    ]
+    # It carries the launch's first object (the payload's track) and names every object's tracks.
+    assert warning[-1].system_track == "S1" and warning[-1].tracks == ["JPN/J1", "JPN/J2", "USA/U1", "USA/U2"]
+
+
+def test_without_lineage_two_objects_are_two_launches():
+    desk = japan()
+    out = step(desk, 300.0, {"S1": (WARHEAD, {}, ("JPN-EEZ",)), "S2": (STAGE, {}, ("JPN-EEZ",))})
+    assert len({w.warning_id for w in out if w.scope == LAUNCH}) == 2
+
+
+def test_an_object_that_leaves_the_launch_takes_its_area_with_it():
+    desk = japan()
+    both = {"S1": (WARHEAD, {}, ("JPN-EEZ",)), "S2": ([("USA", "U2")], {("USA", "U2"): "U1"}, ("JPN-land",))}
+    out = step(desk, 300.0, both)
+    # Japan's own tracker sees the second object and ties it to nothing: a second launch.
+    both["S2"] = ([("USA", "U2"), ("JPN", "J7")], {("USA", "U2"): "U1"}, ("JPN-land",))
+    out += step(desk, 304.0, both)
+    first, second = sorted({w.warning_id for w in out if w.scope == "JPN"})
+    assert [(w.kind, w.areas) for w in out if w.warning_id == first] == [
+        ("threat", ["JPN-EEZ"]),
+        ("correction", ["JPN-EEZ", "JPN-land"]),  # the second object, believed part of this launch
+        ("correction", ["JPN-EEZ"]),  # no longer: its area leaves this launch's warning ...
+    ]
+    assert [(w.kind, w.areas) for w in out if w.warning_id == second] == [("threat", ["JPN-land"])]  # ... for its own
+    assert len({w.warning_id for w in out if w.scope == LAUNCH}) == 2
+
+
+def test_the_launch_closes_with_one_impact_and_one_all_clear_after_its_last_object():
+    desk = japan()
+    objects = {"S1": (WARHEAD, {}, ("JPN-EEZ",)), "S2": (STAGE, STAGE_PARENTS, ("JPN-EEZ",))}
+    out = step(desk, 300.0, objects)
+    out += step(desk, 1540.0, {"S1": objects["S1"]}) + desk.lost("S2", 1540.0)
+    out += desk.lost("S1", 1560.0) + desk.lost("S2", 1560.0)
+    kinds = [(w.scope, w.kind) for w in out]
+    assert kinds.count((LAUNCH, "launch")) == 1 and kinds.count(("JPN", "threat")) == 1
+    assert kinds.count((LAUNCH, "impact")) == 1 and kinds.count(("JPN", "impact")) == 1
+    assert kinds.count((LAUNCH, "all-clear")) == 1 and kinds.count(("JPN", "all-clear")) == 1
+    assert [w.areas for w in out if w.scope == "JPN" and w.kind == "all-clear"] == [["JPN-EEZ"]]
