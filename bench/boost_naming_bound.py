@@ -16,6 +16,12 @@ true launch point and time (2 s sigma), go to warning.boost_assess. Printed per 
   The rule names an area at support 1; a support well below 1 at 60 s says how far the
   evidence then is from naming it.
 
+- at 60 s, under the precautionary hypotheses (warning.boost_hypothesis: full burn, only library
+  vehicles whose profiles match the state): which vehicles stay consistent (best chi-square and the
+  times since launch at which they match), the support of each protected land area among the
+  full-burn candidates, and what the precautionary rule names; once with a sharp launch time (2 s)
+  and once with the sigma the tracker's boost-phase launch estimate states (12 s on the flagship).
+
 The network adds its own latency on top of the first naming time (reorder window, assessment
 period, the alert book's confirm count): bench/warning_timeline.py measures that part.
 """
@@ -32,10 +38,13 @@ from triwatch.scenario.loader import load_scenario
 from triwatch.scenario.truth import TruthWorld
 from triwatch.warning.boost_assess import assess_boost, impact_support, overflight_support
 from triwatch.warning.boost_candidates import candidate_paths
+from triwatch.warning.boost_hypothesis import full_burn_paths
+from triwatch.warning.vehicle_match import match_vehicles
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 P_BOOST = np.diag([300.0**2] * 3 + [30.0**2] * 3)
 TARGET_S = 60.0
+LAUNCH_SIGMAS_S = (2.0, 12.0)  # a sharp launch time; what the tracker's boost estimate states
 
 
 def _state(flight, tau: float) -> np.ndarray:
@@ -75,7 +84,27 @@ def main(names: list[str]) -> None:
                 support = {a: max(over.get(a, 0.0), lands.get(a, 0.0)) for a in truly}
                 shown = ", ".join(f"{a} {support.get(a, 0.0):.0%}" for a in sorted(truly))
                 print(f"  at {TARGET_S:.0f} s: {c.count} candidates ({', '.join(c.vehicles)}); support {shown}")
+            if s.burnout_time_s > TARGET_S:
+                for sigma in LAUNCH_SIGMAS_S:
+                    print("  " + precautionary_at(flight, sigma, protected))
             sys.stdout.flush()
+
+
+def precautionary_at(flight, sigma_s: float, protected: set[str]) -> str:
+    """Consistent vehicles and land support under the precautionary hypotheses at TARGET_S."""
+    s = flight.summary
+    args = (_state(flight, TARGET_S), P_BOOST, TARGET_S, s.launch_lat_rad, s.launch_lon_rad, 0.0, sigma_s)
+    head = f"precautionary at {TARGET_S:.0f} s, launch time +-{sigma_s:.0f} s:"
+    matches = match_vehicles(*args)
+    if not matches:
+        return f"{head} no library vehicle is consistent"
+    vehicles = ", ".join(
+        f"{m.vehicle.name} (chi2 {m.best_chi2:.1f}, {m.tau_lo_s:.0f}-{m.tau_hi_s:.0f} s)" for m in matches
+    )
+    support = overflight_support(full_burn_paths(*args, matches), protected)
+    named = [a for a, f in support.items() if f == 1.0]
+    shown = ", ".join(f"{a} {f:.0%}" for a, f in support.items() if f > 0) or "no protected land"
+    return f"{head} consistent {vehicles}; support {shown}; names {named or 'nothing'}"
 
 
 if __name__ == "__main__":
