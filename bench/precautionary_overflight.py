@@ -5,7 +5,8 @@
 
 Replay (default): each scenario runs through its boost phases (to 320 s after its last launch)
 with the class off; every boost-phase assessment input a node made (fused state, covariance,
-launch point and time with its sigma) is kept, and then given to both rules: the bounding one the
+launch point and time with its sigma, system track) is kept, and then given, in order and per node
+and system track (the launch-time history), to both rules: the bounding one the
 nodes use (`assess_boost`) and the precautionary one (`assess_boost_hypothesis`). Each input is
 attributed to the launch whose payload is nearest (truth is used here only for scoring). Printed
 per launch, in fused-state seconds after launch: the areas the launch truly threatens, the first
@@ -33,6 +34,7 @@ from triwatch.report.truth_facts import threatened_areas
 from triwatch.scenario.loader import load_scenario
 from triwatch.warning.boost_assess import overflight_support
 from triwatch.warning.boost_hypothesis import assess_boost_hypothesis, full_burn_paths
+from triwatch.warning.launch_consistency import LaunchTimeBook
 from triwatch.warning.vehicle_match import match_vehicles
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
@@ -41,25 +43,26 @@ TAIL_S = 320.0
 
 
 def capture(sc) -> tuple[list[dict], object]:
-    """Run the scenario's boost phases; every distinct boost-assessment input with the bound's result."""
+    """Run the scenario's boost phases; every boost-assessment input (node, system track) with the bound's result."""
     last = max(la.time_s for la in sc.launches)
     sc = sc.model_copy(update={"duration_s": min(sc.duration_s, last + TAIL_S)})
-    seen, inputs = set(), []
-    bound = national.assess_boost
+    inputs, current = [], {}
+    bound, assess_track = national.assess_boost, national.NationalNode._assess
 
     def spy(x, P, t_s, lat, lon, t_launch, sigma, protected, **kw):
         a = bound(x, P, t_s, lat, lon, t_launch, sigma, protected, **kw)
-        key = (round(float(t_s), 3), tuple(np.round(np.asarray(x)[:3])))
-        if key not in seen:
-            seen.add(key)
-            inputs.append(dict(args=(np.array(x), np.array(P), t_s, lat, lon, t_launch, sigma), bound=a))
+        inputs.append(dict(args=(np.array(x), np.array(P), t_s, lat, lon, t_launch, sigma), bound=a, **current))
         return a
 
-    national.assess_boost = spy
+    def assess_spy(self, st, now_s):
+        current.update(node=self.nation, track=st.number)
+        return assess_track(self, st, now_s)
+
+    national.assess_boost, national.NationalNode._assess = spy, assess_spy
     try:
         run = run_exercise(sc, None)
     finally:
-        national.assess_boost = bound
+        national.assess_boost, national.NationalNode._assess = bound, assess_track
     return inputs, run
 
 
@@ -84,17 +87,19 @@ def replay(name: str) -> None:
         t0, truly = starts[lid], threatened_areas(run.world, lid, protected)
         first_bound = first_hyp = None
         wrong = []
+        books = {}  # per node: the launch times each vehicle allows, per system track (as the node keeps them)
         for it in items:
             tau = it["args"][2] - t0
             if it["bound"] is not None and it["bound"].areas and first_bound is None:
                 first_bound = tau
-            h = assess_boost_hypothesis(*it["args"], protected)
+            book = books.setdefault(it["node"], LaunchTimeBook())
+            h = assess_boost_hypothesis(*it["args"], protected, launch_times=book, track=it["track"])
             if h is None or not h.areas:
                 continue
             if set(h.areas) <= truly:
                 first_hyp = tau if first_hyp is None else first_hyp
             else:
-                wrong.append(f"{tau:.0f} s {h.areas}")
+                wrong.append(f"{tau:.0f} s {it['node']} {h.areas}")
         sig = [it["args"][6] for it in items]
         err = [abs(it["args"][5] - t0) for it in items]
         print(f"  {lid}: threatened {sorted(truly) or 'nothing'}")
@@ -109,16 +114,16 @@ def replay(name: str) -> None:
 
 
 def at_target(args, tau: float, protected: set[str]) -> str:
-    """Consistent vehicles (best chi-square, matching time since launch) and land support at one input."""
+    """Consistent vehicles (best chi-square, matching time since launch) and land support at one input alone."""
     matches = match_vehicles(*args)
     if not matches:
-        return f"at {tau:.0f} s: no library vehicle is consistent"
+        return f"at {tau:.0f} s (this state alone): no library vehicle is consistent"
     vehicles = ", ".join(
         f"{m.vehicle.name} (chi2 {m.best_chi2:.1f}, {m.tau_lo_s:.0f}-{m.tau_hi_s:.0f} s)" for m in matches
     )
     support = overflight_support(full_burn_paths(*args, matches), protected)
     shown = ", ".join(f"{a} {f:.0%}" for a, f in support.items() if f > 0) or "no protected land"
-    return f"at {tau:.0f} s: consistent {vehicles}; support {shown}"
+    return f"at {tau:.0f} s (this state alone): consistent {vehicles}; support {shown}"
 
 
 def _s(value: float | None) -> str:

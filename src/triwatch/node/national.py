@@ -38,6 +38,7 @@ from triwatch.warning.assess import assess
 from triwatch.warning.boost_assess import assess_boost
 from triwatch.warning.boost_hypothesis import assess_boost_hypothesis
 from triwatch.warning.desk import AlertDesk
+from triwatch.warning.launch_consistency import LaunchTimeBook
 
 
 def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
@@ -85,6 +86,7 @@ class NationalNode:
         # Off by default: measured on the library it names land that a flight cutting off early
         # never reaches (docs/architecture.md, "Precautionary overflight warnings").
         self.precautionary_overflight = precautionary_overflight
+        self._launch_times = LaunchTimeBook()  # per system track: launch times each vehicle hypothesis allows
         self.tracker = tracker
         self.endpoint = endpoint
         self.picture = picture
@@ -266,7 +268,7 @@ class NationalNode:
                 boost = assess_boost(*args)
                 if self.precautionary_overflight and (boost is None or not boost.areas):
                     # The bound names nothing yet: a precautionary overflight warning, labelled as such.
-                    hypothesis = assess_boost_hypothesis(*args)
+                    hypothesis = assess_boost_hypothesis(*args, launch_times=self._launch_times, track=st.number)
                     boost = hypothesis if hypothesis is not None and hypothesis.areas else boost
             return self.alerts.observe(
                 st.number, now_s, boost, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns

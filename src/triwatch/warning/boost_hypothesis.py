@@ -12,7 +12,8 @@ kinematics and public knowledge only (never the scenario's truth):
 2. vehicle discrimination (``vehicle_match``): only library vehicles whose full-burn profiles,
    flown from the estimated launch point along the track's azimuth, explain the track's speed,
    height and flight-path angle at a chi-square gate are kept, each with the pitch kicks
-   (lofted ... minimum-energy ... depressed) still consistent.
+   (lofted ... minimum-energy ... depressed) still consistent; and, given the track's history
+   (``launch_consistency``), only those that explain every state so far with one launch time.
 
 Candidates: the 13 sigma states of the track's confidence ellipsoid x every consistent vehicle x
 up to KICKS_PER_VEHICLE of its consistent kicks (the extremes included; the kick decides the rest
@@ -42,6 +43,7 @@ from triwatch.physics.vehicles import Vehicle
 from triwatch.warning.assessment import Assessment
 from triwatch.warning.boost_assess import common_overflown_land
 from triwatch.warning.boost_candidates import CandidatePaths, cutoff_nodes, paths_of, sigma_states
+from triwatch.warning.launch_consistency import LaunchTimeBook
 from triwatch.warning.vehicle_match import VehicleMatch, bearing_rad, match_vehicles
 
 BASIS = "boost-hypothesis"
@@ -126,14 +128,20 @@ def assess_boost_hypothesis(
     *,
     library: dict[str, Vehicle] | Iterable[str] | None = None,
     confidence: float = 0.95,
+    launch_times: LaunchTimeBook | None = None,
+    track: str = "",
 ) -> Assessment | None:
     """Precautionary overflight assessment of a thrusting track; None when no library vehicle is consistent.
 
     The Assessment (basis "boost-hypothesis") names only protected land every full-burn candidate
     overflies, with the prefectures/provinces any candidate crosses there; no impact area, no ellipse.
+    With launch_times (and the track's key), a vehicle is also dropped once the launch times the
+    track's successive states need under it no longer overlap (``launch_consistency``).
     """
     args = (x, P, t_s, launch_lat_rad, launch_lon_rad, launch_time_s, launch_time_sigma_s)
     matches = match_vehicles(*args, library)
+    if launch_times is not None:
+        matches = launch_times.narrow(track, float(t_s), matches)
     if not matches:
         return None
     c = full_burn_paths(*args, matches, confidence=confidence)
