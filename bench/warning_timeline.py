@@ -117,6 +117,7 @@ def main(name: str, launch_id: str | None = None) -> None:
             seen.add(key)
             print(
                 f"  {e['t_s'] - t0:6.0f} s  to {e['node']} from {e['issuer']} {e['warning_id']} {e['kind']} {e['areas']}"
+                f" basis {e.get('basis') or '-'}"
             )
     print(f"wall {wall:.0f} s, of which boost-phase assessment {spent[0]:.1f} s ({spent[0] / wall:.0%})")
     print("boost-phase track covariance consistency:")

@@ -18,6 +18,8 @@ from typing import Any, Literal, TypeVar
 import msgspec
 
 WarningKind = Literal["launch", "threat", "overflight", "correction", "withdrawal", "impact", "all-clear"]
+# What a warning's areas rest on (`triwatch.warning.assessment.Assessment.basis`); "" for none (a launch alert).
+WarningBasis = Literal["", "ballistic", "boost-bound", "boost-hypothesis"]
 
 
 class PayloadError(ValueError):
@@ -71,7 +73,10 @@ class WarningReport(msgspec.Struct, frozen=True):
     ("launch", or the nation whose areas it names; "" when one alert covers all,
     see `triwatch.warning.authority`); tracks names the national tracks of the
     issuer's system track ("NATION/track-id"), by which partners recognise the
-    same threat in their own pictures.
+    same threat in their own pictures. basis says what the named areas rest on: "ballistic"
+    (the coasting track's predicted impact and path), "boost-bound" (every possible remaining
+    burn agrees), "boost-hypothesis" (a precautionary overflight warning: every full-burn flight
+    of a library vehicle consistent with the track agrees; CAP certainty "Possible").
     """
 
     warning_id: str
@@ -90,6 +95,7 @@ class WarningReport(msgspec.Struct, frozen=True):
     cause_wall_ns: int = 0
     scope: str = ""
     tracks: list[str] = []
+    basis: WarningBasis = ""
 
 
 class AckReport(msgspec.Struct, frozen=True):

@@ -1,7 +1,7 @@
 """One node process per nation over NATS, in lockstep: the same warnings as the one-process run.
 
 The flagship scenario cut to its first 232 s (launch alerts and the first warnings naming Japan
-fall inside it) runs once in process and once as three `triwatch node` processes on a local
+fall inside it; the in-process run is shared with other modules, tests/e2e/conftest.py) runs once in process and once as three `triwatch node` processes on a local
 NATS JetStream server with TLS; both must issue and deliver the same warnings (ids, revisions,
 kinds, areas, times) and, in lockstep, produce the very same sequence of events.
 """
@@ -9,31 +9,21 @@ kinds, areas, times) and, in lockstep, produce the very same sequence of events.
 import json
 
 import pytest
-import yaml
 
-from triwatch.cli.main import flagship_path
 from triwatch.exercise.distributed import run_distributed
-from triwatch.exercise.run import run_exercise
 from triwatch.fabric.audit import AuditLog
 from triwatch.report.summary import build_summary
 from triwatch.report.warning_log import warnings_of
-from triwatch.scenario.loader import load_scenario
-
-DURATION_S = 232
 
 
 @pytest.fixture(scope="module")
-def short_scenario(tmp_path_factory):
-    data = yaml.safe_load(flagship_path().read_text())
-    data["duration_s"] = DURATION_S
-    path = tmp_path_factory.mktemp("scenario") / "short.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+def short_scenario(flagship_window):
+    return flagship_window
 
 
 @pytest.fixture(scope="module")
-def memory_run(short_scenario):
-    return run_exercise(load_scenario(short_scenario), None)
+def memory_run(flagship_memory_run):
+    return flagship_memory_run
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""`exercise run --fabric nats` stops every process it started: on Ctrl-C, and when a node dies."""
+"""`exercise run --fabric nats` stops every process it started: on Ctrl-C, when a node dies, and
+(through the kernel, fabric/lifeline.py) when the coordinator itself is killed with SIGKILL."""
 
 import json
 import os
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from triwatch.cli.main import flagship_path
+from triwatch.fabric import lifeline
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -77,3 +79,17 @@ def test_a_dying_node_stops_the_run_cleanly(scenario, tmp_path):
     assert proc.returncode == 1
     assert "JPN node process exited (code -9)" in err
     assert_all_gone(pids)
+
+
+@pytest.mark.skipif(not lifeline.kernel_lifeline_available(), reason="the guardian fallback is tested in tests/fabric")
+def test_a_sigkilled_coordinator_leaves_no_server_or_node_behind(scenario, tmp_path):
+    proc = start_run(scenario, tmp_path / "run")
+    pids = wait_until_stepping(proc, tmp_path / "run")
+    proc.kill()  # no clean-up code runs in the coordinator
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while (left := {n: p for n, p in pids.items() if lifeline.alive(p)}) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in left.values():  # do not leave them running for the rest of the suite
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"outlived the SIGKILLed coordinator by 10 s: {left}"

@@ -28,7 +28,7 @@ def test_free_running_nodes_share_tracks_and_warnings(tmp_path):
     data["duration_s"] = 150  # launch alerts at 100 s, JPN tracks it from 141 s
     (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(data))
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    start = datetime.now(UTC) + timedelta(seconds=8)  # a node that starts later catches up
+    start = datetime.now(UTC) + timedelta(seconds=5)  # node processes start in ~3 s; one that starts later catches up
     with LocalNatsServer(NATIONS, tls=True) as server:
         paths = prepare_deployment(tmp_path / "fabric", server, KeyRing.generate(NATIONS))
         procs = {}

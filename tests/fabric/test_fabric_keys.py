@@ -35,3 +35,32 @@ def test_bad_inputs(tmp_path):
     (tmp_path / "BAD.pub").write_text("not a pem")
     with pytest.raises(ValueError):
         KeyRing.load(tmp_path)
+
+
+def test_libsodium_and_openssl_agree_on_ed25519():
+    """The ring signs and verifies in libsodium; OpenSSL (``cryptography``) must agree both ways,
+    so a partner using either library interoperates."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    ring = KeyRing({"USA": key.public_key()}, {"USA": key})
+    data = b'{"kind":"tracks","payload":{}}' * 40
+    sig = ring.sign("USA", data)
+    assert sig == key.sign(data)  # Ed25519 is deterministic: the very same signature
+    key.public_key().verify(sig, data)  # raises if OpenSSL disagrees
+    assert ring.verify("USA", data, key.sign(data))
+    tampered = bytes([sig[0] ^ 1]) + sig[1:]
+    assert not ring.verify("USA", data, tampered)
+    with pytest.raises(InvalidSignature):
+        key.public_key().verify(tampered, data)
+    assert not ring.verify("USA", data, sig[:63])  # a short signature is refused, not an error
+    assert not ring.verify("USA", data, b"")
+
+
+def test_a_private_key_that_is_not_the_nations_is_refused():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    usa, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    with pytest.raises(ValueError, match="private key of USA does not match its public key"):
+        KeyRing({"USA": usa.public_key()}, {"USA": other})

@@ -169,6 +169,8 @@ def test_redelivered_copies_are_refused_as_duplicates(keys):
         node = Endpoint("KOR", policy, keys, kor, AuditLog(":memory:"), StepClock())
         for i in range(5):
             pub.publish("warnings", {"i": i})
+        assert pub.flush() == 0
+        time.sleep(0.05)  # all five pushed to KOR: one poll takes them all, and one commit would cover them
         got = []
         assert _wait_for(lambda: got.extend(node.poll()) or len(got) >= 5)
         time.sleep(0.6)  # handed over but not committed within ack_wait: JetStream sends them again
@@ -247,11 +249,37 @@ def test_commit_acknowledges_only_what_the_node_was_handed(keys):
             assert _wait_for(lambda: len(jpn._ready) == 3)  # noqa: SLF001 - arrived, not yet taken
             got = jpn.receive("JPN")
             assert len(got) == 3 and jpn.commit("JPN", count=1) == 1  # the node handled only the first
-            jpn.flush()  # sends the acknowledgements
-            info = jpn._call(jpn._js.consumer_info("IN_JPN", "node"))  # noqa: SLF001
-            assert info.num_ack_pending == 2
+            jpn.flush()  # sends the acknowledgements; the server applies them a moment later
+
+            def ack_pending() -> int:
+                return jpn._call(jpn._js.consumer_info("IN_JPN", "node")).num_ack_pending  # noqa: SLF001
+
+            assert _wait_for(lambda: ack_pending() == 2)
             with pytest.raises(ValueError, match="count must be >= 0"):
                 jpn.commit("JPN", count=-1)
         finally:
             usa.close()
             jpn.close()
+
+
+def test_send_returns_with_the_message_handed_to_the_client_in_order():
+    """``send`` turns the transport's loop on the caller's thread until its message is published
+    (fabric/loop_runner.py) when the link is idle; a burst goes out in batches as acknowledgements
+    come back; the receiver gets everything, in order."""
+    server = LocalNatsServer(NATIONS).start()  # its own: JPN's consumer starts empty
+    usa = NatsTransport(server.url, server.creds["USA"], NATIONS)
+    jpn = NatsTransport(server.url, server.creds["JPN"], NATIONS)
+    try:
+        sent = [f"order-{time.time_ns()}-{i}".encode() for i in range(21)]
+        usa.send("USA", "JPN", "tracks", sent[0])
+        assert usa._out.published("JPN") == usa._out.enqueued("JPN") == 1  # noqa: SLF001 - handed over at once
+        for data in sent[1:]:
+            usa.send("USA", "JPN", "tracks", data)
+        got: list[bytes] = []
+        assert _wait_for(lambda: got.extend(jpn.receive("JPN", wait_s=0.5)) or len(got) >= len(sent))
+        assert got == sent
+        assert usa.flush() == []
+    finally:
+        usa.close()
+        jpn.close()
+        server.stop()

@@ -97,7 +97,7 @@ def _run(
 
     try:
         if fabric == "nats":
-            run = _run_nats(scenario_path, out_dir, speed, progress if live else None, task)
+            run = _run_nats(scenario_path, out_dir, speed, progress if live else None, task, hooks)
         elif live:
             with Live(console=console, refresh_per_second=4, transient=False) as view:
                 run = run_exercise(
@@ -125,8 +125,10 @@ def _run(
     return out_dir
 
 
-def _run_nats(scenario_path: Path, out_dir: Path, speed: float | None, progress, task):
-    """One node process per nation over a local NATS server (progress bar only: the pictures live in the nodes)."""
+def _run_nats(scenario_path: Path, out_dir: Path, speed: float | None, progress, task, hooks: dict):
+    """One node process per nation over a local NATS server (progress bar only: the pictures live in the
+    nodes; with --serve the COP reads the events the coordinator merges, and a person's acknowledgement
+    goes to the node process of that nation)."""
     from triwatch.exercise.distributed import run_distributed  # late: only this path needs NATS
     from triwatch.exercise.node_fleet import NodeProcessError
 
@@ -137,8 +139,8 @@ def _run_nats(scenario_path: Path, out_dir: Path, speed: float | None, progress,
     try:
         if progress is not None:
             with progress:
-                return run_distributed(scenario_path, out_dir, speed=speed, progress=update)
-        return run_distributed(scenario_path, out_dir, speed=speed, progress=update)
+                return run_distributed(scenario_path, out_dir, speed=speed, progress=update, **hooks)
+        return run_distributed(scenario_path, out_dir, speed=speed, progress=update, **hooks)
     except NodeProcessError as exc:
         console.print(f"[red]exercise over NATS failed[/red]: {exc}", markup=False)
         raise typer.Exit(1) from None
@@ -185,9 +187,6 @@ def exercise_run(
     """Run any scenario and write its run folder."""
     if fabric not in ("memory", "nats"):
         console.print(f"--fabric: must be memory or nats, got {fabric!r}")
-        raise typer.Exit(2)
-    if fabric == "nats" and serve:
-        console.print("--serve: not available with --fabric nats (each nation's picture lives in its own process)")
         raise typer.Exit(2)
     if speed is not None and speed <= 0:
         console.print("--speed: must be > 0")

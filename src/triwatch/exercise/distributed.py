@@ -23,127 +23,24 @@ import shutil
 import signal
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from triwatch.exercise.distributed_faults import NatsLinks, scenario_faults
+from triwatch.exercise.distributed_lockstep import Lockstep, RemoteNode
 from triwatch.exercise.node_fleet import NodeFleet, NodeProcessError, quiet_tls_eof_warning
-from triwatch.exercise.run import PICTURE_PERIOD_S, ExerciseRun, ObservationRecord
+from triwatch.exercise.run import PICTURE_PERIOD_S, ExerciseRun
 from triwatch.fabric import KeyRing, ReleasePolicy
 from triwatch.fabric.deploy import prepare_deployment
 from triwatch.fabric.nats_server import LocalNatsServer
-from triwatch.messages import WarningReport, from_payload
 from triwatch.node.events import EventSink
 from triwatch.scenario.loader import load_scenario
 from triwatch.scenario.truth import TruthWorld
 
 Progress = Callable[[float, ExerciseRun], None]
-
-
-@dataclass
-class NodeOutcome:
-    """What a node process reports at the end of the run: what the run summary reads of a node."""
-
-    nation: str
-    reports_processed: int
-    stats: dict
-    delivered_warnings: list[WarningReport] = field(default_factory=list)
-
-    def fabric_stats(self) -> dict:
-        return self.stats
-
-
-#: Phases in which nodes only send, never take from the fabric: every node runs them at once.
-CONCURRENT_PHASES = frozenset({"track", "warn", "command", "snapshot"})
-
-
-class Lockstep:
-    """Steps the node processes through each phase; keeps what is in flight to each and each one's phase log.
-
-    In flight to a node: segments ``[link sender, count]`` in the order the in-process bus would
-    have queued them (phase by phase, senders in nation order; see :mod:`triwatch.node.lockstep`).
-    The log (``[op, t, segments]`` per phase a node ran, ``["skip", t, []]`` per tick it was down)
-    and what it reported sending per hop are what a restarted node needs to rebuild its state
-    (:func:`triwatch.exercise.node_process.recover`).
-    """
-
-    def __init__(self, fleet: NodeFleet, run: ExerciseRun, timeout_s: float) -> None:
-        self.fleet = fleet
-        self.run = run
-        self.timeout_s = timeout_s
-        nations = run.scenario.nations
-        self.in_flight: dict[str, list[list]] = {n: [] for n in nations}
-        self.held: dict[frozenset[str], list[tuple[str, list]]] = {}  # per cut link: (to, segment) in order
-        self.log: dict[str, list[list]] = {n: [] for n in nations}
-        self.sent: dict[str, Counter[str]] = {n: Counter() for n in nations}
-
-    def phase(self, op: str, t: float, nations: list[str]) -> None:
-        """Run one phase on ``nations``: all at once if it only sends, else one after the other in
-        nation order (receive phases take what is in flight to them)."""
-        if op in CONCURRENT_PHASES:
-            msgs = {n: {"op": op, "t": t} for n in nations}
-            for n in nations:
-                self.fleet.nodes[n].send(msgs[n])
-            for n in nations:  # answers taken in nation order: events and segments in the one-process order
-                self._done(n, msgs[n], self.fleet.nodes[n].result(msgs[n], self.timeout_s))
-            return
-        for nation in nations:
-            msg: dict = {"op": op, "t": t}
-            if op == "receive":
-                msg["segments"], self.in_flight[nation] = self.in_flight[nation], []
-            self._done(nation, msg, self.fleet.nodes[nation].call(msg, self.timeout_s))
-
-    def _done(self, nation: str, msg: dict, reply: dict) -> None:
-        self.absorb(reply, nation)
-        self.sent[nation].update(reply.get("sent", {}))
-        self.log[nation].append([msg["op"], msg["t"], msg.get("segments", [])])
-
-    def skip(self, nation: str, t: float) -> None:
-        """The nation's node is down for tick t: its sensors still observe (the draws go on)."""
-        self.log[nation].append(["skip", t, []])
-
-    def recover(self, nation: str) -> dict:
-        """Have a freshly started node rebuild its state from its log and its JetStream stream."""
-        backlog = sum(count for _, count in self.in_flight[nation])
-        msg = {"op": "recover", "log": self.log[nation], "sent": dict(self.sent[nation]), "backlog": backlog}
-        return self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s * 4), nation)
-
-    def cut(self, a: str, b: str) -> None:
-        """Segments sent on the link a-b (either way) wait for :meth:`heal`, as on the in-process bus."""
-        self.held.setdefault(frozenset((a, b)), [])
-
-    def heal(self, a: str, b: str) -> None:
-        """What waited on the link is in flight to its receivers now, in the order it was sent."""
-        for to, segment in self.held.pop(frozenset((a, b)), []):
-            self.in_flight[to].append(segment)
-
-    def absorb(self, reply: dict, sender: str) -> dict:
-        for hop, count in reply.get("sent", {}).items():
-            if not count:
-                continue
-            held = self.held.get(frozenset((sender, hop)))
-            if held is not None:
-                held.append((hop, [sender, count]))
-            else:
-                self.in_flight[hop].append([sender, count])
-        for event in reply.get("events", []):
-            self.run.events.append(event)
-        for time_s, nation, sensor, truth_id in reply.get("observations", []):
-            self.run.observations.append(ObservationRecord(time_s, nation, sensor, truth_id))
-        return reply
-
-    def finish(self, nation: str) -> NodeOutcome:
-        reply = self.absorb(self.fleet.nodes[nation].call({"op": "finish"}, self.timeout_s), nation)
-        return NodeOutcome(
-            nation,
-            reply["reports_processed"],
-            reply["stats"],
-            [from_payload(w, WarningReport) for w in reply["delivered"]],
-        )
 
 
 def run_distributed(
@@ -154,8 +51,15 @@ def run_distributed(
     speed: float | None = None,
     timeout_s: float = 60.0,
     kills: list[tuple[str, float, float]] | None = None,
+    on_start: Callable[[ExerciseRun], None] | None = None,
+    on_tick: Progress | None = None,
 ) -> ExerciseRun:
     """Run a scenario file with one node process per nation over a local NATS server; write the run folder.
+
+    ``on_start(run)`` once the node processes are up (``run.events`` merges their events as they
+    come; ``run.nodes`` maps each nation to a :class:`RemoteNode` until the end, when it holds
+    their outcomes) and ``on_tick(t, run)`` at the start of every tick: the hooks of
+    :func:`~triwatch.exercise.run.run_exercise`, for the live COP (``--serve``).
 
     Raises ScenarioError for a bad scenario, ValueError for a bad kill plan, NodeProcessError
     when a node fails; every process it started is stopped whatever happens.
@@ -187,6 +91,9 @@ def run_distributed(
             _write_processes(out_dir, server, fleet)
             fleet.connect()
             step = Lockstep(fleet, run, timeout_s)
+            run.nodes = {n: RemoteNode(step, n) for n in nations}
+            if on_start:
+                on_start(run)
 
             def restart(nation: str) -> None:
                 fleet.start(nation, configs[nation])
@@ -195,6 +102,8 @@ def run_distributed(
                 step.recover(nation)
 
             def tick_start(t: float) -> None:
+                if on_tick:  # where the in-process run calls it: before the tick's faults and phases
+                    on_tick(t, run)
                 if schedule is not None:  # the in-process run switches faults at the same point
                     schedule.step(t, NatsLinks(server, step), run.events)
 

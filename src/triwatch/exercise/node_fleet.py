@@ -25,6 +25,7 @@ from multiprocessing.connection import Connection, answer_challenge, deliver_cha
 from pathlib import Path
 
 import triwatch
+from triwatch.fabric.lifeline import release, spawn_tied
 
 GRACE_S = 5.0
 
@@ -54,6 +55,7 @@ class NodeHandle:
     config: Path
     log: Path
     conn: Connection | None = None
+    guardian: subprocess.Popen | None = None  # where the kernel cannot tie the node to the coordinator
 
     def tail(self, n: int = 1500) -> str:
         try:
@@ -153,7 +155,8 @@ class NodeFleet:
         package_root = str(Path(triwatch.__file__).resolve().parents[1])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         with log.open("ab") as fh:
-            proc = subprocess.Popen(
+            # Tied to the coordinator: if it is killed outright (SIGKILL), the node gets SIGTERM.
+            proc, guardian = spawn_tied(
                 [sys.executable, "-m", "triwatch", "node", "--nation", nation, "--config", str(config)],
                 env=env,
                 stdout=fh,
@@ -161,7 +164,7 @@ class NodeFleet:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C reaches the coordinator, which stops the nodes in order
             )
-        handle = NodeHandle(nation, proc, config, log)
+        handle = NodeHandle(nation, proc, config, log, guardian=guardian)
         self.nodes[nation] = handle
         return handle
 
@@ -202,6 +205,7 @@ class NodeFleet:
         handle = self.nodes[nation]
         handle.process.kill()
         handle.process.wait(GRACE_S)
+        release(handle.guardian)
         if handle.conn is not None:
             handle.conn.close()
             handle.conn = None
@@ -223,6 +227,7 @@ class NodeFleet:
             except subprocess.TimeoutExpired:
                 handle.process.kill()
                 handle.process.wait(GRACE_S)
+            release(handle.guardian)
         self._server.close()
 
     def __enter__(self) -> NodeFleet:

@@ -154,6 +154,13 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
         node.command(t)
     elif op == "snapshot":
         node.snapshot(t)
+    elif op == "acknowledge":  # a person's acknowledgement from the live COP, before the tick's phases
+        warning_id, revision, role = msg["args"]
+        try:
+            ack = node.acknowledge(str(warning_id), int(revision), t, str(role))
+            reply["ack"] = {"centre": ack.centre, "time_s": ack.time_s}
+        except (KeyError, PermissionError, ValueError) as exc:  # refused: the node carries on
+            reply["refused"] = [type(exc).__name__, str(exc.args[0]) if exc.args else type(exc).__name__]
     elif op == "recover":
         reply.update(recover(proc, msg["log"], msg["sent"], int(msg["backlog"])))
     elif op == "finish":
@@ -180,7 +187,8 @@ def _commit(node: NationalNode) -> None:
 def recover(proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: int) -> dict:
     """Rebuild the state of this node's earlier life by replaying ``log`` (see :mod:`triwatch.node.recovery`).
 
-    ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, segments]``, with
+    ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, segments]``
+    (``["acknowledge", t, [warning_id, revision, role]]`` for a person's acknowledgement), with
     ``["skip", t, []]`` for ticks it was down (its sensors observed; nobody listened).
     ``sent_before`` is what it had reported sending per hop: the replay must send the same.
     ``backlog`` is the number of messages sent to it since it last received: they are read from
@@ -201,7 +209,7 @@ def recover(proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: 
                 proc.clock.now_s = float(t)
                 proc.feed.step(float(t))
             else:
-                _phase(proc, op, float(t), {"segments": segments}, 0.0)
+                _phase(proc, op, float(t), {"segments": segments, "args": segments}, 0.0)
         _commit(node)  # the replay's receive rows (an Endpoint that audits at commit) go to the throwaway log
     finally:
         proc.inbox, node.endpoint.transport, node.endpoint.audit, node.events = live

@@ -58,10 +58,10 @@ from .envelope import (
     make_msg_id,
     received_signing_bytes,
     signing_bytes,
-    wire_label,
 )
 from .keys import KeyRing
 from .labels import KINDS
+from .outbound import Outbound
 from .policy import ReleasePolicy
 from .replay import DEFAULT_WINDOW, ReplayWindow
 from .results import Delivery, PublishResult
@@ -120,6 +120,7 @@ class Endpoint:
         self._window = ReplayWindow(replay_window)
         self._stats = EndpointStats()
         self._uncommitted: list[tuple[str, dict[str, Any]]] = []  # audit rows of polled, not yet handled
+        self._outbound: dict[str, Outbound] = {}  # per kind: what the (fixed) policy says about sending it
 
     def restore_replay_window(self) -> int:
         """Rebuild the replay window from this node's own audit trail (after a restart); entries restored.
@@ -140,7 +141,9 @@ class Endpoint:
             raise ValueError(f"publish: unknown kind {kind!r}; known: {', '.join(KINDS)}")
         if not isinstance(payload, dict):
             raise TypeError(f"publish({kind}): payload must be a dict, got {type(payload).__name__}")
-        label = self.policy.label_for(self.nation, kind)
+        out = self._outbound.get(kind)
+        if out is None:
+            out = self._outbound[kind] = Outbound.of(self.policy, self.nation, kind)
         sequence = self._next_sequence
         sent_utc = utc_iso(self.clock())
         unsigned = Envelope(
@@ -150,7 +153,7 @@ class Endpoint:
             sequence=sequence,
             sent_utc=sent_utc,
             kind=kind,
-            label=wire_label(label),
+            label=out.wire,
             payload=payload,
         )
         try:
@@ -164,12 +167,9 @@ class Endpoint:
             ) from None
         self._next_sequence += 1
 
-        partners = [n for n in self.policy.nations if n != self.nation]
-        sent_to = tuple(n for n in partners if label.allows(n))
-        withheld = tuple(n for n in partners if not label.allows(n))
-        failed = [hop for hop in self.policy.route(self.nation, label) if not self._send(hop, kind, data, envelope)]
+        failed = [hop for hop in out.hops if not self._send(hop, kind, data, envelope)]
 
-        self._stats.published(kind, sent_to, withheld)
+        self._stats.published(kind, out.sent_to, out.withheld)
         self.audit.append(
             self.nation,
             "publish",
@@ -177,14 +177,14 @@ class Endpoint:
                 "msg_id": envelope.msg_id,
                 "kind": kind,
                 "sequence": sequence,
-                "label": str(label),
-                "sent_to": list(sent_to),
-                "withheld_from": list(withheld),
+                "label": out.text,
+                "sent_to": list(out.sent_to),
+                "withheld_from": list(out.withheld),
             },
         )
         if failed:
             raise ConnectionError(f"publish({kind}) {envelope.msg_id}: transport failed towards {', '.join(failed)}")
-        return PublishResult(envelope.msg_id, sent_to, withheld)
+        return PublishResult(envelope.msg_id, out.sent_to, out.withheld)
 
     def _send(self, hop: str, kind: str, data: bytes, env: Envelope) -> bool:
         """Hand bytes to the transport; a failure is logged and counted, and reported as False."""

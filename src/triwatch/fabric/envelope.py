@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -64,7 +65,13 @@ def wire_label(label: Label) -> WireLabel:
 
 def label_of(envelope: Envelope) -> Label:
     """The :class:`Label` an envelope carries (already validated by :func:`decode`)."""
-    return Label(Classification[envelope.label.classification], frozenset(envelope.label.releasable_to))
+    return _label(envelope.label.classification, tuple(envelope.label.releasable_to))
+
+
+@lru_cache(maxsize=1024)
+def _label(classification: str, releasable_to: tuple[str, ...]) -> Label:
+    # A network carries a handful of distinct labels: build each Label (and its frozenset) once.
+    return Label(Classification[classification], frozenset(releasable_to))
 
 
 _canonical_encoder = msgspec.json.Encoder(order="sorted")

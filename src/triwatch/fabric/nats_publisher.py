@@ -4,8 +4,9 @@ One :class:`LinkPublisher` serves one NATS connection; it lives on the connectio
 (every method but :meth:`LinkPublisher.take_slot` runs there). Each link (partner nation) has a
 queue and one task draining it:
 
-- everything queued on the link is published at once (pipelined) and the stream
-  acknowledgements are awaited together, instead of one round trip per message;
+- everything queued on the link is published at once (pipelined, ``publish_async``: no task
+  and no turn of the event loop per message) and the stream acknowledgements are awaited
+  together, instead of one round trip per message;
 - from the first message left unacknowledged, the rest of the batch is published again, after a
   pause that doubles up to 1 s: nothing after a lost message is confirmed before it, so a link
   that comes back delivers its backlog in order. A copy that had in fact been stored is dropped by
@@ -33,6 +34,9 @@ from typing import Any
 from .nats_server import subject
 
 PAUSE_S, MAX_PAUSE_S = 0.05, 1.0
+#: Loop iterations a send turns at most for its message to be published (a read, the
+#: acknowledgement task it wakes, the link's task it releases).
+SEND_TURNS = 8
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class LinkPublisher:
         self._workers: dict[str, asyncio.Task] = {}
         self._stalled: set[str] = set()
         self._failures: deque[SendFailure] = deque()
+        self._enqueued: dict[str, int] = {}  # per lane: messages queued so far
+        self._published: dict[str, int] = {}  # per lane: messages handed to the client so far (first time)
 
     # -- sending thread -------------------------------------------------------------------
     def take_slot(self, timeout_s: float) -> bool:
@@ -106,8 +112,42 @@ class LinkPublisher:
     def enqueue_on(self, lane: str, item: Outgoing) -> None:
         """Queue ``item`` on ``lane`` (a partner, or an outbox); start the lane's task if idle."""
         self._queues.setdefault(lane, deque()).append(item)
+        self._enqueued[lane] = self._enqueued.get(lane, 0) + 1
         if lane not in self._workers:
             self._workers[lane] = asyncio.get_running_loop().create_task(self._drain_lane(lane))
+
+    async def send_now(self, lane: str, to: str, store: Callable, args: tuple, forward_wait_s: float) -> None:
+        """Queue a message with ``store(*args)`` (on ``lane``: ``to`` itself, or its outbox), then
+        turn the loop (on the caller's thread) until the message is written to the socket.
+
+        The link's task publishes it at once if the link is idle, or once the acknowledgements of
+        the batch before it are in (usually already read: turning the loop handles them); the
+        client's flusher then writes it. A link waiting on acknowledgements still on their way,
+        or being retried, keeps the message queued for its next batch (turned by the background
+        pump or the next call). Through an outbox, the message comes back from this nation's own
+        stream to be forwarded on the link: wait up to ``forward_wait_s`` (not on a cut link) for
+        that forward to be written too.
+        """
+        forwards = self.enqueued(to)
+        store(*args)
+        want = self.enqueued(lane)
+        for _ in range(SEND_TURNS):
+            if self.published(lane) >= want:
+                break
+            await asyncio.sleep(0)
+        if lane != to and to not in self._stalled:
+            deadline = time.monotonic() + forward_wait_s
+            while self.published(to) <= forwards and time.monotonic() < deadline:
+                await asyncio.sleep(0.0002)  # the loop waits on the socket meanwhile
+        await asyncio.sleep(0)  # the flusher writes what was published
+
+    def enqueued(self, lane: str) -> int:
+        """Messages queued on ``lane`` so far."""
+        return self._enqueued.get(lane, 0)
+
+    def published(self, lane: str) -> int:
+        """Messages of ``lane`` handed to the client so far (written with its next flush)."""
+        return self._published.get(lane, 0)
 
     async def drain(self, wait_for_stalled: bool = True) -> None:
         """Return once every link's queue is published (or given up); skip stalled links if asked."""
@@ -127,7 +167,9 @@ class LinkPublisher:
         queue = self._queues[lane]
         try:
             while queue:
-                await self._publish_in_order(lane, [queue.popleft() for _ in range(len(queue))])
+                batch = [queue.popleft() for _ in range(len(queue))]
+                self._published[lane] = self._published.get(lane, 0) + len(batch)  # published next, at once
+                await self._publish_in_order(lane, batch)
         finally:
             del self._workers[lane]
 
@@ -135,13 +177,7 @@ class LinkPublisher:
         give_up = time.monotonic() + self.retry_for_s
         pause = PAUSE_S
         while items:
-            results = await asyncio.gather(
-                *(
-                    self.js.publish(m.subject, m.data, timeout=self.timeout_s, headers={"Nats-Msg-Id": _msg_id(m.data)})
-                    for m in items
-                ),
-                return_exceptions=True,
-            )
+            results = await self._publish_all(items)
             bad = next((i for i, r in enumerate(results) if isinstance(r, BaseException)), len(items))
             for m in items[:bad]:
                 self._stored(m)
@@ -160,6 +196,37 @@ class LinkPublisher:
             self._stalled.add(lane)
             await asyncio.sleep(pause)
             pause = min(pause * 2, MAX_PAUSE_S)
+
+    async def _publish_all(self, items: list[Outgoing]) -> list[Any]:
+        """Publish every item now, in order, then await their stream acknowledgements together.
+
+        ``publish_async`` writes the message to the connection's buffer and returns a future for
+        its acknowledgement without a task per message or a wait, so the whole batch leaves in
+        the next write of the connection (the first message of a quiet link without any extra
+        turn of the event loop). Returns, per item, its acknowledgement or the exception
+        (``TimeoutError`` when none came within ``timeout_s``); items after a failed publish get
+        that failure too (they are published again, in order, with it).
+        """
+        acks: list[Any] = []
+        failed: BaseException | None = None
+        for m in items:
+            try:
+                acks.append(await self.js.publish_async(m.subject, m.data, headers={"Nats-Msg-Id": _msg_id(m.data)}))
+            except Exception as exc:  # e.g. the connection is closed: this and the rest are retried
+                failed = exc
+                break
+        if acks:
+            _, pending = await asyncio.wait(acks, timeout=self.timeout_s)
+            for f in pending:
+                f.cancel()  # frees its place in the client's table of acknowledgements awaited
+        results: list[Any] = []
+        for f in acks:
+            if f.cancelled():
+                results.append(TimeoutError(f"no stream acknowledgement within {self.timeout_s} s"))
+            else:
+                results.append(f.exception() or f.result())
+        results += [failed] * (len(items) - len(acks))
+        return results
 
     def _stored(self, m: Outgoing) -> None:
         if m.slot:

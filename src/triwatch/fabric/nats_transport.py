@@ -3,34 +3,35 @@
 Same calls as the MemoryBus (``send``, ``receive``, ``commit``), so an Endpoint does not know
 which it uses. Layout of accounts, subjects and streams: see :mod:`triwatch.fabric.nats_server`.
 
-**Send** hands the message to the transport's event loop and returns: JetStream publishes go
-out pipelined, in order per link, and their acknowledgements are collected in the background
-(:mod:`triwatch.fabric.nats_publisher`); :meth:`NatsTransport.flush` waits until everything is
-stored at its receiver's side and reports what could not be.
+**Send** writes the message to the socket and returns: JetStream publishes go out pipelined, in
+order per link, and their acknowledgements are collected later (:mod:`triwatch.fabric.nats_publisher`);
+:meth:`NatsTransport.flush` waits until everything is stored at its receiver's side and reports
+what could not be.
 
 **Receive** uses a durable *push* consumer on this nation's inbound stream: the server sends
 each message to the transport's inbox subscription the moment it is stored, so nothing waits
 for a poll or a fetch round trip. ``receive`` hands over what arrived; the messages stay
 unacknowledged until ``commit``: a node that dies between taking messages and handling them
 gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``; a restarted
-node gets them at once, see :func:`~triwatch.fabric.nats_setup.consumer_config`). The loop
-thread sends the acknowledgements of committed messages every 20 ms without waiting for the
-server (a commit does not wake it; an acknowledgement lost on the way only causes a
-redelivery, which the Endpoint's replay window drops as a duplicate).
+node gets them at once, see :func:`~triwatch.fabric.nats_setup.consumer_config`). The
+acknowledgements of committed messages go out every 20 ms without waiting for the server (an
+acknowledgement lost on the way only causes a redelivery, which the replay window drops).
 
 **Link cut** (:meth:`~triwatch.fabric.nats_server.LocalNatsServer.cut_link`): publishes across
 the cut find no route; the transport holds them (in memory; in JetStream with ``outbox=True``,
 see :mod:`triwatch.fabric.nats_outbox`) and retries them in order until the link heals.
 
-nats-py is asyncio; the Endpoint is synchronous. The transport runs its own event loop in a
-daemon thread; the synchronous calls only schedule work on it (``call_soon_threadsafe``), so a
-send or a commit costs the node microseconds, not a round trip.
+nats-py is asyncio; the Endpoint is synchronous. The transport's event loop is turned on the
+caller's thread whenever the Endpoint calls it (:mod:`triwatch.fabric.loop_runner`): ``send``
+turns it until the message is written to the socket, ``receive(wait_s)`` until a message
+arrives (the client's read callback then runs on the caller's thread). A background thread
+turns it every 5 ms in between (acknowledgements, pings, reconnects, retries, arrivals while
+the node is busy). No message waits for a hand-off between threads on its way out or in.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import Any
 
 import nats
 
+from .loop_runner import LoopRunner, turns
 from .nats_outbox import Outbox
 from .nats_publisher import LinkPublisher, SendFailure
 from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, stream_name
@@ -47,7 +49,10 @@ __all__ = ["NatsTransport", "SendFailure", "provision_streams", "tls_context"]
 
 #: Publishes waiting for their stream acknowledgement before ``send`` blocks.
 MAX_IN_FLIGHT = 4096
-#: Committed messages are acknowledged by the loop thread at most this long after the commit.
+#: With an outbox, how long a send waits for its message to be forwarded on the link (the store's
+#: acknowledgement and the forwarder's delivery come back from the server first).
+OUTBOX_FORWARD_WAIT_S = 0.02
+#: Committed messages are acknowledged about this long after the commit (the next turn of the loop after it).
 ACK_PERIOD_S = 0.02
 
 
@@ -87,19 +92,17 @@ class NatsTransport:
         self.retry_for_s = retry_for_s
         self._links = set(links(nations, topology, hub))
         self._subjects = inbound_subjects(self.nation, nations, topology, hub)
-        self._ready: deque[Any] = deque()  # arrived, not yet handed over (appended by the loop thread)
+        self._ready: deque[Any] = deque()  # arrived, not yet handed over (appended by the read callback)
         self._taken: list[Any] = []  # handed over, not yet committed
-        self._to_ack: deque[Any] = deque()  # committed, acknowledgement not yet sent (taken by the loop thread)
-        self._arrival = threading.Event()  # set by the loop thread when a message arrives
+        self._to_ack: deque[Any] = deque()  # committed, acknowledgement not yet sent (taken by _ack_committed)
+        self._waiter: asyncio.Future | None = None  # a receive(wait_s) waiting for the next arrival
         self._errors: deque[str] = deque(maxlen=100)
         self._max_in_flight = max_in_flight
         self._partners = [b for a, b in links(nations, topology, hub) if a == self.nation]
         self._outbox: Outbox | None = None
         self._use_outbox = outbox
         self._closing = False
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name=f"nats-{self.nation}", daemon=True)
-        self._thread.start()
+        self._runner = LoopRunner(f"nats-{self.nation}")
         try:
             self._call(self._connect(creds, ack_wait_s), timeout_s + 5)
         except Exception:
@@ -108,12 +111,7 @@ class NatsTransport:
 
     # ------------------------------------------------------------ event loop side
     def _call(self, coro: Any, timeout: float | None = None) -> Any:
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
-        try:
-            return future.result(timeout or self.timeout_s)
-        except TimeoutError:
-            future.cancel()  # do not leave the coroutine running on the loop
-            raise
+        return self._runner.run(coro, timeout or self.timeout_s)
 
     async def _on_error(self, exc: Exception) -> None:
         self._errors.append(str(exc))
@@ -130,7 +128,8 @@ class NatsTransport:
             reconnect_time_wait=0.2,
             tls=self._tls,
         )
-        self._js = self._nc.jetstream()
+        # Room for every send slot plus the outbox's forwards in the client's table of awaited acknowledgements.
+        self._js = self._nc.jetstream(publish_async_max_pending=2 * self._max_in_flight + 1000)
         self._out = LinkPublisher(self._js, self.nation, self._max_in_flight, self.retry_for_s, self.timeout_s)
         if self._use_outbox:
             self._outbox = Outbox(self._js, self.nation, self._partners, self._out)
@@ -150,16 +149,26 @@ class NatsTransport:
 
     async def _arrived(self, msg: Any) -> None:
         self._ready.append(msg)
-        self._arrival.set()
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _wait_arrival(self, wait_s: float) -> None:
+        if self._ready:  # the background pump read something while this thread waited for the loop
+            return
+        if wait_s <= 0:
+            await turns(2)  # read what has arrived, without waiting
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait([self._waiter], timeout=wait_s)
+        finally:
+            self._waiter = None
 
     async def _ack_committed(self) -> None:
-        """Send the acknowledgements of committed messages every ACK_PERIOD_S.
-
-        A commit does not wake this thread: waking it would make it compete for the GIL with the
-        node at the moment the node verifies the next message. Acknowledging up to 20 ms later
-        costs nothing (the server waits ``ack_wait_s``); a crash in between only means a
-        redelivery, which the replay window drops.
-        """
+        """Send the acknowledgements of committed messages every ACK_PERIOD_S (whenever the loop
+        turns): up to 20 ms late costs nothing (the server waits ``ack_wait_s``); a crash in
+        between only means a redelivery, which the replay window drops."""
         while True:
             await asyncio.sleep(ACK_PERIOD_S)
             await self._send_acks()
@@ -192,8 +201,8 @@ class NatsTransport:
             raise ConnectionError(f"NatsTransport({self.nation}).send: transport is closed")
         if not self._out.take_slot(self.timeout_s + self.retry_for_s):
             raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
-        store = self._outbox.store if self._outbox is not None else self._out.enqueue
-        self._loop.call_soon_threadsafe(store, to, kind, bytes(data))
+        lane, store = (f"out:{to}", self._outbox.store) if self._outbox is not None else (to, self._out.enqueue)
+        self._runner.run(self._out.send_now(lane, to, store, (to, kind, bytes(data)), OUTBOX_FORWARD_WAIT_S))
 
     def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
         """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.
@@ -217,16 +226,14 @@ class NatsTransport:
     def receive(self, nation: str, wait_s: float = 0.0) -> list[bytes]:
         """Everything that arrived for this nation so far, oldest first; unacknowledged until :meth:`commit`.
 
-        ``wait_s`` > 0: if nothing is there yet, block (without holding the GIL, so the
-        transport's thread runs at once) until something arrives or ``wait_s`` passes.
+        ``wait_s`` > 0: if nothing is there yet, turn the event loop on this thread until something
+        arrives or ``wait_s`` passes; 0: read what has arrived, without waiting.
         """
         if nation != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).receive: cannot read {nation}'s inbox")
         ready = self._ready
-        if not ready and wait_s > 0:
-            self._arrival.clear()
-            if not ready:  # a message that arrived between the check and the clear is not missed
-                self._arrival.wait(wait_s)
+        if not ready and not self._closing:
+            self._runner.run(self._wait_arrival(wait_s))  # the read callback runs on this thread
         msgs = []
         while ready:
             msgs.append(ready.popleft())
@@ -244,7 +251,7 @@ class NatsTransport:
             return 0
         n = len(self._taken) if count is None else min(count, len(self._taken))
         msgs, self._taken = self._taken[:n], self._taken[n:]
-        self._to_ack.extend(msgs)  # sent by the loop thread within ACK_PERIOD_S (see _ack_committed)
+        self._to_ack.extend(msgs)  # sent within about ACK_PERIOD_S (see _ack_committed)
         return len(msgs)
 
     def errors(self) -> list[str]:
@@ -282,10 +289,7 @@ class NatsTransport:
         try:
             self._call(shutdown(), self.timeout_s + 2)
         finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(5)
-            if not self._thread.is_alive():
-                self._loop.close()
+            self._runner.close()
 
     def __enter__(self) -> NatsTransport:
         return self

@@ -90,19 +90,22 @@ def predict_many(
     kappa = np.zeros(n) if inv_beta is None else np.asarray(inv_beta, float)
     if kappa.shape != (n,) or not np.all(np.isfinite(kappa) & (kappa >= 0.0)):
         raise ValueError(f"predict_many: inv_beta must be (n,) = ({n},) finite and >= 0, got {kappa!r}")
-    if n == 0:
-        return xs.copy(), Ps.copy()
-    air = (kappa > 0.0) & may_meet_air(xs[:, :3], xs[:, 3:], dts)
-    steps = np.maximum(1, np.ceil(np.abs(dts) / np.where(air, AIR_STEP_S, VACUUM_STEP_S))).astype(int)
+    x_out, P_out = xs.copy(), Ps.copy()
+    moving = np.flatnonzero(dts != 0.0)  # a member already at the time (often the newest) stays as it is
+    if moving.size == 0:
+        return x_out, P_out
+    xm, dtm, km = xs[moving], dts[moving], kappa[moving]
+    air = (km > 0.0) & may_meet_air(xm[:, :3], xm[:, 3:], dtm) if np.any(km > 0.0) else np.zeros(moving.size, bool)
+    steps = np.maximum(1, np.ceil(np.abs(dtm) / np.where(air, AIR_STEP_S, VACUUM_STEP_S))).astype(int)
     batch = 2 * np.ceil(np.log2(steps)).astype(int) + air
-    x_out, phi = np.empty((n, 6)), np.empty((n, 6, 6))
+    phi = np.empty((moving.size, 6, 6))
     for b in np.unique(batch):
         rows = batch == b
-        x_out[rows], phi[rows] = _fly_with_transition(
-            xs[rows], dts[rows], np.where(air[rows], kappa[rows], 0.0), int(steps[rows].max())
+        x_out[moving[rows]], phi[rows] = _fly_with_transition(
+            xm[rows], dtm[rows], np.where(air[rows], km[rows], 0.0), int(steps[rows].max())
         )
-    Q = white_acceleration_q_many(dts, q)
-    return x_out, phi @ Ps @ np.transpose(phi, (0, 2, 1)) + Q
+    P_out[moving] = phi @ Ps[moving] @ np.transpose(phi, (0, 2, 1)) + white_acceleration_q_many(dtm, q)
+    return x_out, P_out
 
 
 def predict_members(members, time_s: float) -> tuple[np.ndarray, np.ndarray]:

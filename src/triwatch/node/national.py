@@ -37,7 +37,9 @@ from triwatch.tracking.drag import with_drag_estimate
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
 from triwatch.warning.boost_assess import assess_boost
+from triwatch.warning.boost_hypothesis import assess_boost_hypothesis
 from triwatch.warning.desk import AlertDesk
+from triwatch.warning.launch_consistency import LaunchTimeBook
 
 
 def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
@@ -67,6 +69,7 @@ def _warning_fields(w: WarningReport) -> dict:
         "kind": w.kind,
         "scope": w.scope,
         "areas": w.areas,
+        "basis": w.basis,
         "cause_wall_ns": w.cause_wall_ns,
         "impact": None if w.impact is None else [w.impact.lat_deg, w.impact.lon_deg],
         "impact_ellipse": None if w.impact is None else to_payload(w.impact),
@@ -87,8 +90,13 @@ class NationalNode:
         protected_nations: set[str],
         assess_period_s: float = 4.0,
         reorder_window_s: float = 4.0,
+        precautionary_overflight: bool = False,
     ) -> None:
         self.nation = nation
+        # Off by default: measured on the library it names land that a flight cutting off early
+        # never reaches (docs/architecture.md, "Precautionary overflight warnings").
+        self.precautionary_overflight = precautionary_overflight
+        self._launch_times = LaunchTimeBook()  # per system track: launch times each vehicle hypothesis allows
         self.tracker = tracker
         self.endpoint = endpoint
         self.picture = picture
@@ -265,7 +273,7 @@ class NationalNode:
         if any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s)):
             boost = None
             if launch is not None:
-                boost = assess_boost(
+                args = (
                     st.x,
                     st.P,
                     st.time_s,
@@ -275,6 +283,11 @@ class NationalNode:
                     launch.time_sigma_s,
                     self.protected,
                 )
+                boost = assess_boost(*args)
+                if self.precautionary_overflight and (boost is None or not boost.areas):
+                    # The bound names nothing yet: a precautionary overflight warning, labelled as such.
+                    hypothesis = assess_boost_hypothesis(*args, launch_times=self._launch_times, track=st.number)
+                    boost = hypothesis if hypothesis is not None and hypothesis.areas else boost
             return self.alerts.observe(
                 st.number, now_s, boost, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns
             )

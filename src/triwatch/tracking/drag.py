@@ -77,8 +77,7 @@ def may_meet_air(r: np.ndarray, v: np.ndarray, dt: np.ndarray) -> np.ndarray:
     atmosphere feels no drag (the density is zero there), so it can be flown in vacuum exactly.
     """
     dt = np.asarray(dt, float)
-    u = r / np.linalg.norm(r, axis=1)[:, None]
-    descent = np.maximum(-np.einsum("ni,ni->n", v, u) * np.sign(dt), 0.0)
+    descent = np.maximum(-np.einsum("ni,ni->n", v, r) / np.sqrt(np.einsum("ni,ni->n", r, r)) * np.sign(dt), 0.0)
     lowest = approx_height_m(r) - descent * np.abs(dt) - 0.5 * SURFACE_GRAVITY_M_S2 * dt**2 - 1e3
     return lowest < TOP_OF_ATMOSPHERE_M
 
@@ -176,16 +175,19 @@ def drag_rate(r: np.ndarray, v: np.ndarray, kappa: np.ndarray, dt: np.ndarray) -
     return rate
 
 
-def steps_per_row(x: np.ndarray, dt: np.ndarray, max_step_s: float, drag: np.ndarray | None = None) -> np.ndarray:
+def steps_per_row(
+    x: np.ndarray, dt: np.ndarray, max_step_s: float, drag: np.ndarray | None = None, kappa: np.ndarray | None = None
+) -> np.ndarray:
     """Sub-steps (N,) int each row needs alone: step under max_step_s and, in the air, (rate x step) under STIFFNESS_STEP.
 
-    The air's count is capped at MAX_AIR_STEPS (or the vacuum count, if that is larger).
+    The air's count is capped at MAX_AIR_STEPS (or the vacuum count, if that is larger). kappa (N,):
+    effective_inverse_beta(x, dt, drag) if the caller has it already.
     """
+    kappa = effective_inverse_beta(x, dt, drag) if kappa is None else kappa
     dt = np.abs(np.asarray(dt, float))
     n = np.maximum(1, np.ceil(dt / max_step_s)).astype(int)
     if dt.size == 0:
         return n
-    kappa = effective_inverse_beta(x, dt, drag)
     air = kappa > 0.0
     if not np.any(air):
         return n

@@ -189,7 +189,7 @@ def propagate_with_covariance(
     if x.shape[0] == 0:
         return x.copy(), P.copy()
     kappa = effective_inverse_beta(x, dt, drag)
-    needed = steps_per_row(x, dt, max_step_s, drag)
+    needed = steps_per_row(x, dt, max_step_s, drag, kappa)
     batch = 2 * np.ceil(np.log2(needed)).astype(int) + (kappa > 0.0)
     if batch.min() == batch.max():
         return _propagate_batch(x, P, dt, q_along, q_cross, kappa, int(needed.max()), q_log_beta)

@@ -19,6 +19,10 @@ class Assessment:
     subregions: list[str] = field(default_factory=list)
     over_now: list[str] = field(default_factory=list)  # protected land under the object at time_s
     subregions_of: dict[str, list[str]] = field(default_factory=dict)  # overflown land area -> its subregions
+    # What the areas rest on: "ballistic" (the coasting track's impact prediction and path),
+    # "boost-bound" (every possible remaining burn, early cut-offs included, agrees) or
+    # "boost-hypothesis" (a precautionary overflight: every full-burn flight of a consistent vehicle agrees).
+    basis: str = "ballistic"
 
     @property
     def areas(self) -> list[str]:

@@ -138,4 +138,5 @@ def assess_boost(
         overflight_areas=over,
         subregions=sorted(subregions),
         over_now=over_now,
+        basis="boost-bound",
     )

@@ -111,7 +111,7 @@ def sigma_states(x: np.ndarray, P: np.ndarray, confidence: float) -> np.ndarray:
     return np.vstack([x, x + d.T, x - d.T])
 
 
-def _nodes(vehicle: Vehicle, tau_s: float, step_s: float) -> tuple[np.ndarray, np.ndarray]:
+def cutoff_nodes(vehicle: Vehicle, tau_s: float, step_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Cut-off nodes from tau to full burn-out (stage boundaries included) and the stage of each interval."""
     starts = stage_times(vehicle)
     grid = np.arange(tau_s, starts[-1], step_s)
@@ -136,7 +136,7 @@ def _continue_boost(vehicle: Vehicle, tau_s: float, states: np.ndarray, launch_l
     elevation = np.arcsin(np.clip(along @ frame.up, -1.0, 1.0))
     # Hold attitude a hair above the current path: the programme is then a pure gravity turn.
     kick = 0.5 * np.pi - elevation - 1e-6
-    t_nodes, stage = _nodes(vehicle, tau_s, step_s)
+    t_nodes, stage = cutoff_nodes(vehicle, tau_s, step_s)
     if t_nodes.size < 2:
         return states[:, None, :], t_nodes[:1]
     r, v = run_boost(vehicle, frame, kick, t_nodes, stage, states[:, :3].copy(), states[:, 3:].copy())
@@ -208,10 +208,10 @@ def candidate_paths(
         max_time_s=max_time_s,
         lift_to_drag=np.concatenate(lift),
     )
-    return _paths(res, t0, tuple(v.name for v in vehicles))
+    return paths_of(res, t0, tuple(v.name for v in vehicles))
 
 
-def _paths(res, cutoff_t: np.ndarray, vehicles: tuple[str, ...]) -> CandidatePaths:
+def paths_of(res, cutoff_t: np.ndarray, vehicles: tuple[str, ...]) -> CandidatePaths:
     """Concatenate the coast results, subdividing each step so the samples are PATH_SPACING_M apart or less."""
     r = np.concatenate(res.r)
     pid = np.concatenate([np.full(len(rr), j) for j, rr in enumerate(res.r)])

@@ -143,6 +143,7 @@ class AlertBook:
             subregions=list(last.subregions) if last else [],
             impact=last.ellipse if last else None,
             impact_time_s=last.impact_time_s if last else None,
+            basis=last.basis if last and kind != "launch" else "",
             text=text,
             **extra,
         )

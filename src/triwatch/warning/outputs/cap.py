@@ -66,6 +66,9 @@ _GRADING = {
     "withdrawal": ("Past", "Minor", "Unlikely", "AllClear"),
     "all-clear": ("Past", "Minor", "Observed", "AllClear"),
 }
+# A precautionary overflight warning (basis "boost-hypothesis") rests on stated hypotheses, not on
+# the tracked flight: it is "Possible" (CAP 1.2: p <= ~50 %), whatever its kind would otherwise say.
+_CERTAINTY_OF_BASIS = {"boost-hypothesis": "Possible"}
 _CANCELS = ("withdrawal", "all-clear")
 _NEEDS_PLACE = ("threat", "overflight", "correction")
 EXPIRES_AFTER_S = 1800.0  # a warning lapses 30 min after it was sent or after the predicted impact
@@ -186,6 +189,8 @@ def cap_alert(
     sent_s = w.time_s if sent_s is None else sent_s
     sent = cap_time(epoch, sent_s)
     urgency, severity, certainty, response = _GRADING[w.kind]
+    if w.kind in _NEEDS_PLACE:
+        certainty = _CERTAINTY_OF_BASIS.get(w.basis, certainty)
     lapse_s = max(sent_s, w.impact_time_s if w.impact_time_s is not None else sent_s) + EXPIRES_AFTER_S
     rings = _ring_texts(w) if w.impact is not None and w.impact.semi_major_m > 0.0 else []
     onset = None  # text, not an element: an lxml element can sit in one <info> only

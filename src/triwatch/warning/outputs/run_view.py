@@ -219,6 +219,7 @@ def _warning(e: dict, i: int, issued: dict) -> DeliveredWarning:
         "areas": e.get("areas") or [],
         "subregions": e.get("subregions") or [],
         "impact": ellipse,
+        "basis": e.get("basis") or "",  # runs written before the field existed have none
     }
     try:
         report = from_payload(fields, WarningReport)
