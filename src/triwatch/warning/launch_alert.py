@@ -111,6 +111,7 @@ def advance(
                 subregions=list(last.subregions) if last else [],
                 impact=last.ellipse if last else None,
                 impact_time_s=last.impact_time_s if last else None,
+                basis=last.basis if last and kind != "launch" else "",  # what the areas rest on
                 category=cause.category,
                 text=text,
                 **extra,
