@@ -2,6 +2,7 @@
 
     python bench/fusion_rules.py                          # icbm-2023-04-13-separated-part
     python bench/fusion_rules.py irbm-2022-10-04 --every 5
+    python bench/fusion_rules.py --only ci-fast,ci-age-100      # the picture's rule before/after
 
 Every `--every` seconds of scenario time, for each node's active system tracks within 10 km of
 a truth object, the live members are brought to the newest member's time exactly as
@@ -61,7 +62,20 @@ def _ci_optimal(xs: np.ndarray, Ps: np.ndarray, cost) -> tuple[np.ndarray, np.nd
     return _ci_weighted(xs, Ps, w / w.sum())
 
 
-def _rules(xs, Ps, times):
+def _rules(xs, Ps, times, only: set[str] | None = None):
+    out = (
+        _all_rules(xs, Ps, times) if only is None or only - {"ci-fast", "ci-age-100"} else _picture_rules(xs, Ps, times)
+    )
+    return {k: v for k, v in out.items() if only is None or k in only}
+
+
+def _picture_rules(xs, Ps, times):
+    """The rule of the picture before (`ci-fast`) and after the age discount (`ci-age-100`)."""
+    aged = Ps + np.stack([white_acceleration_q(times.max() - t, 100.0) for t in times])
+    return {"ci-fast": covariance_intersection(xs, Ps), "ci-age-100": covariance_intersection(xs, aged)}
+
+
+def _all_rules(xs, Ps, times):
     newest = times.max()
     best = int(np.argmin(np.trace(Ps, axis1=1, axis2=2)))
     out = {
@@ -80,10 +94,11 @@ def _rules(xs, Ps, times):
     return out
 
 
-def measure(name: str, every_s: float) -> dict[str, tuple[list[float], list[float]]]:
+def measure(name: str, every_s: float, only: set[str] | None = None) -> dict[str, tuple[list[float], list[float]]]:
     sc = load_scenario(LIBRARY / f"{name}.yaml")
     out: dict[str, tuple[list[float], list[float]]] = {}
     ages: list[float] = []
+    by_nation: dict[str, list[tuple[float, dict[str, float]]]] = {}  # nation -> (own error, fused error per rule)
 
     def sample(t: float, run) -> None:
         if t % every_s:
@@ -100,27 +115,42 @@ def measure(name: str, every_s: float) -> dict[str, tuple[list[float], list[floa
                 xs, Ps = predict_members(live, newest)
                 times = np.array([m.report.time_s for m in live])
                 ages.extend((newest - times).tolist())
-                for rule, (x, P) in _rules(xs, Ps, times).items():
+                fused = {}
+                for rule, (x, P) in _rules(xs, Ps, times, only).items():
                     errs, nees = out.setdefault(rule, ([], []))
-                    errs.append(float(np.linalg.norm(x[:3] - truth[:3])))
+                    fused[rule] = float(np.linalg.norm(x[:3] - truth[:3]))
+                    errs.append(fused[rule])
                     nees.append(_nees(x - truth, P))
+                for m in live:  # each nation's own track, at its own time, against the same samples
+                    own = _truth_state(run.world, m.report.time_s, m.x[:3])
+                    if own is not None:
+                        by_nation.setdefault(m.origin, []).append((float(np.linalg.norm(m.x[:3] - own[:3])), fused))
 
     t0 = time.time()
     run_exercise(sc, None, on_tick=sample)
     a = np.array(ages)
     print(f"{name}: wall {time.time() - t0:.0f} s, {len(out.get('ci-fast', ([], []))[0])} fused samples")
     print(f"  member age at fusion (s): median {np.median(a):.1f}, 90 % {np.percentile(a, 90):.1f}, max {a.max():.1f}")
+    for nation, rows in sorted(by_nation.items()):
+        own = np.sqrt(np.mean([r[0] ** 2 for r in rows]))
+        cells = ", ".join(f"{rule} {np.sqrt(np.mean([r[1][rule] ** 2 for r in rows])):.1f}" for rule in rows[0][1])
+        print(f"  {nation}'s own track RMS {own:.1f} m on its {len(rows)} samples; fused there: {cells}")
     return out
 
 
 def main(args: list[str]) -> None:
+    only = None
+    if "--only" in args:  # e.g. --only ci-fast,ci-age-100 (the picture's rule before and after)
+        i = args.index("--only")
+        only = set(args[i + 1].split(","))
+        del args[i : i + 2]
     every = 10.0
     if "--every" in args:
         i = args.index("--every")
         every = float(args[i + 1])
         del args[i : i + 2]
     for name in args or ["icbm-2023-04-13-separated-part"]:
-        res = measure(name, every)
+        res = measure(name, every, only)
         base = np.sqrt(np.mean(np.square(res["ci-fast"][0])))
         for rule, (errs, nees) in res.items():
             rms = np.sqrt(np.mean(np.square(errs)))

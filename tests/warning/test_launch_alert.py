@@ -82,3 +82,9 @@ def test_the_launch_closes_with_one_impact_and_one_all_clear_after_its_last_obje
     assert kinds.count((LAUNCH, "impact")) == 1 and kinds.count(("JPN", "impact")) == 1
     assert kinds.count((LAUNCH, "all-clear")) == 1 and kinds.count(("JPN", "all-clear")) == 1
     assert [w.areas for w in out if w.scope == "JPN" and w.kind == "all-clear"] == [["JPN-EEZ"]]
+
+
+def test_a_launchs_revision_says_what_its_areas_rest_on():
+    desk = japan()
+    out = step(desk, 300.0, {"S1": (WARHEAD, {}, ("JPN-EEZ",))})
+    assert [(w.kind, w.basis) for w in out] == [("launch", ""), ("threat", "ballistic")]

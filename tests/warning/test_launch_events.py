@@ -93,3 +93,11 @@ def test_an_object_first_seen_falling_with_two_launches_in_the_air_and_no_lineag
     b = ev.update("S2", [("USA", "U2")], {})
     c = ev.update("S3", [("JPN", "J9")], {}, falling=True)
     assert len({a, b, c}) == 3
+
+
+def test_the_payloads_system_track_comes_first_as_far_as_lineage_tells():
+    ev = LaunchEvents()
+    # The first-seen system track ends up on the stage: its tracks are the separated children.
+    e = ev.update("S1", [("USA", "U2"), ("JPN", "J2")], {("USA", "U2"): "U1", ("JPN", "J2"): "J1"})
+    assert ev.update("S2", [("USA", "U1"), ("JPN", "J1")], {}) == e
+    assert ev.payload_first(e) == ["S2", "S1"]

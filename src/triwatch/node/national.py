@@ -238,12 +238,14 @@ class NationalNode:
             while survivor in self.picture.merged:  # merges can chain: A -> B, then B -> C
                 survivor = self.picture.merged[survivor]
             for w in self.alerts.merged(number, survivor, now_s):
-                self._issue(w, now_s, w.system_track)
+                self._issue(w, now_s, w.system_track, **self._picture_of(w.system_track))
         live = {st.number for st in active}
         for number in list(self.alerts.alerts):
             if number not in live:
+                # A launch's last revisions (impact, all-clear) come when its last object is lost: they
+                # carry the launch's first object, logged with its last fused state like any other.
                 for w in self.alerts.lost(number, now_s):
-                    self._issue(w, now_s, w.system_track)
+                    self._issue(w, now_s, w.system_track, **self._picture_of(w.system_track))
         for w in self.alerts.release_due(now_s):
             self._issue(w, now_s, w.system_track, **self._picture_of(w.system_track))
 

@@ -45,7 +45,7 @@ def _issued_launch(run: ExerciseRun) -> dict[tuple[str, str], str | None]:
 
 
 def _about_payload(mine: list[dict], alert_object: dict, payload_id: str) -> list[dict]:
-    """The alerts about the launch's payload when there are any, else all of the launch's alerts.
+    """The alerts about the launch's payload when any carries an impact, else all of the launch's alerts.
 
     Impact scores are about where the warhead lands: a spent stage's alert is right about the
     stage, and scoring it against the payload's impact point would call it an error. Each revision
@@ -53,7 +53,10 @@ def _about_payload(mine: list[dict], alert_object: dict, payload_id: str) -> lis
     may follow the warhead once they part.
     """
     payload = [e for e in mine if alert_object.get((e["issuer"], e["warning_id"], e["revision"])) == payload_id]
-    return payload or mine
+    # One alert per launch carries one object's state per revision; when the system track it
+    # carries ended up on a stage (the picture's tracks can swap objects), no revision issued from
+    # the payload's state may hold an impact: then the launch's revisions are scored.
+    return payload if any(e["impact"] for e in payload) else mine
 
 
 def build_summary(run: ExerciseRun) -> dict:

@@ -19,8 +19,7 @@ system track) so a node drives it the same way. Behind it, three layers:
    - any node that has heard a partner's alert of a scope about a launch keeps its
      own alert of that scope about that launch silent for good (never a second).
 
-A held alert that has fallen silent again (its areas withdrawn before the grace ran
-out) is dropped without a word: there is nothing standing to warn of.
+A held alert fallen silent again (areas withdrawn within the grace) is dropped unsaid.
 """
 
 from __future__ import annotations
@@ -209,7 +208,7 @@ class AlertDesk:
         for alert in list(self.public.values()):
             if alert.warning_id not in self._silenced or alert.event not in self.launches.events:
                 continue
-            tracks = self.launches.events[alert.event].tracks
+            tracks = self.launches.payload_first(alert.event)
             book = self.books[alert.scope]
             objects = [book.alerts[st] for st in tracks if st in book.alerts]
             out += self.partners.carry(alert, objects, self._tracks_of(alert.event), tracks[0], self.authority, t_s)
@@ -225,7 +224,7 @@ class AlertDesk:
                     out += self._release(g, supersede(g, k, cause, self.authority.nation), cause.t_s)
         self._superseded.clear()
         for event in sorted((events | self._dirty) & set(self.launches.events)):
-            tracks = self.launches.events[event].tracks
+            tracks = self.launches.payload_first(event)
             here = cause if cause.system_track in tracks else Cause(cause.t_s, tracks[0])
             for scope, book in self.books.items():
                 objects = [book.alerts[st] for st in tracks if st in book.alerts]
@@ -235,7 +234,7 @@ class AlertDesk:
         self._dirty.clear()
         return out
 
-    def _public(self, scope: str, event: str) -> PublicAlert:
+    def _public(self, scope: str, event: str) -> PublicAlert:  # the alert of a launch and scope
         return self.public.setdefault((scope, event), PublicAlert(scope, event))
 
     def _event(self, system_track: str) -> set[str]:
@@ -243,8 +242,7 @@ class AlertDesk:
 
     def _loose(self, msgs: list[WarningReport], system_track: str) -> list[WarningReport]:
         """A standalone desk's messages as they are, with the system track's members."""
-        tracks = self._members.get(system_track, [])
-        return [msgspec.structs.replace(m, tracks=tracks) for m in msgs]
+        return [msgspec.structs.replace(m, tracks=self._members.get(system_track, [])) for m in msgs]
 
     def observe(
         self,

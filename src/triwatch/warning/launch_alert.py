@@ -67,9 +67,8 @@ class Cause:
 def _carried(objects: list[Alert], cause: str) -> Alert | None:
     """The object whose assessment (impact ellipse, system track) a revision carries.
 
-    The launch's first object once assessed: the first-seen track of a launch is its
-    payload's (the tracker keeps the parent track on the payload when objects part,
-    `triwatch.tracking.lineage`), and a public warning's ellipse is where the warhead lands,
+    The launch's first object once assessed (objects come payload first,
+    `LaunchEvents.payload_first`): a public warning's ellipse is where the warhead lands,
     whichever object's change caused the revision. Else the object that caused it, else the
     latest assessed.
     """
@@ -112,6 +111,7 @@ def advance(
                 subregions=list(last.subregions) if last else [],
                 impact=last.ellipse if last else None,
                 impact_time_s=last.impact_time_s if last else None,
+                basis=last.basis if last and kind != "launch" else "",  # what the areas rest on
                 category=cause.category,
                 text=text,
                 **extra,

@@ -91,11 +91,24 @@ class LaunchEvents:
         self._current: dict[str, list[Key]] = {}  # system track -> its members now
         self._history: dict[str, set[Key]] = {}  # system track -> every member it has had
         self._falling: dict[str, bool] = {}  # system track -> first seen falling (never a new launch)
+        self._separated: set[Key] = set()  # national tracks their tracker says separated from another
         self._next = 1
 
     # -- queries ----------------------------------------------------------------------------
     def event_of(self, system_track: str) -> str | None:
         return self._event_of.get(system_track)
+
+    def payload_first(self, event: str) -> list[str]:
+        """The event's system tracks, those whose current tracks no tracker says separated first.
+
+        The tracker keeps the parent track on the payload when objects part and gives the
+        separated object (a stage) the child track (`triwatch.tracking.lineage`), so a system
+        track of parent tracks only is the launch's payload, as far as lineage tells; ties keep
+        the order of joining (the first-seen track first).
+        """
+        tracks = self.events[event].tracks
+        separated = [sum(k in self._separated for k in self._current.get(st, [])) for st in tracks]
+        return [st for _, _, st in sorted(zip(separated, range(len(tracks)), tracks, strict=True))]
 
     def keys_of(self, event: str) -> list[str]:
         """Every national track any system track of the event has held, as "NATION/track-id", sorted."""
@@ -120,6 +133,7 @@ class LaunchEvents:
             parent = parents.get((origin, track_id))
             if parent:
                 self._families.join((origin, track_id), (origin, parent))
+                self._separated.add((origin, track_id))
         self._current[system_track] = current
         self._history.setdefault(system_track, set()).update(current)
         self._falling.setdefault(system_track, falling)
