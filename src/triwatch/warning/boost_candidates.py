@@ -197,6 +197,18 @@ def candidate_paths(
         beta.append(np.full(k, veh.rv_beta_kg_m2))
         lift.append(np.full(k, veh.rv_lift_to_drag))
         cut_t.append(np.tile(t_s + (t_nodes - t_nodes[0]), s.shape[0]))
+    return coast_cutoffs(starts, cut_t, beta, lift, tuple(v.name for v in vehicles), max_time_s)
+
+
+def coast_cutoffs(
+    starts: list[np.ndarray],
+    cut_t: list[np.ndarray],
+    beta: list[np.ndarray],
+    lift: list[np.ndarray],
+    vehicles: tuple[str, ...],
+    max_time_s: float,
+) -> CandidatePaths:
+    """Cut-off states (per vehicle: (k, 6) with their cut-off times, RV beta and L/D) coasted to the ground as candidate paths."""
     s0 = np.concatenate(starts)
     t0 = np.concatenate(cut_t)
     res = coast_to_ground(
@@ -208,7 +220,7 @@ def candidate_paths(
         max_time_s=max_time_s,
         lift_to_drag=np.concatenate(lift),
     )
-    return paths_of(res, t0, tuple(v.name for v in vehicles))
+    return paths_of(res, t0, vehicles)
 
 
 def paths_of(res, cutoff_t: np.ndarray, vehicles: tuple[str, ...]) -> CandidatePaths:

@@ -38,11 +38,10 @@ import numpy as np
 from triwatch.geo.areas import AREAS, subregion_at
 from triwatch.geo.frames import ecef_to_geodetic
 from triwatch.physics.boost import LaunchFrame, run_boost
-from triwatch.physics.coast import coast_to_ground
 from triwatch.physics.vehicles import Vehicle
 from triwatch.warning.assessment import Assessment
 from triwatch.warning.boost_assess import common_overflown_land
-from triwatch.warning.boost_candidates import CandidatePaths, cutoff_nodes, paths_of, sigma_states
+from triwatch.warning.boost_candidates import CandidatePaths, coast_cutoffs, cutoff_nodes, sigma_states
 from triwatch.warning.launch_consistency import LaunchTimeBook
 from triwatch.warning.vehicle_match import VehicleMatch, bearing_rad, match_vehicles
 
@@ -103,17 +102,7 @@ def full_burn_paths(
             beta.append(np.full(len(s), veh.rv_beta_kg_m2))
             lift.append(np.full(len(s), veh.rv_lift_to_drag))
             cut_t.append(np.full(len(s), t_s + (t_bo - tau_v)))
-    s0, t0 = np.concatenate(starts), np.concatenate(cut_t)
-    res = coast_to_ground(
-        s0[:, :3],
-        s0[:, 3:],
-        t0,
-        np.concatenate(beta),
-        dt_s=5.0,
-        max_time_s=max_time_s,
-        lift_to_drag=np.concatenate(lift),
-    )
-    return paths_of(res, t0, tuple(m.vehicle.name for m in matches))
+    return coast_cutoffs(starts, cut_t, beta, lift, tuple(m.vehicle.name for m in matches), max_time_s)
 
 
 def assess_boost_hypothesis(
