@@ -1,6 +1,6 @@
 """One launch alert and one warning per threatened nation per launch, however many objects the launch becomes."""
 
-from triwatch.messages import Ellipse
+from triwatch.messages import Ellipse, GroundPoint
 from triwatch.warning.assessment import Assessment
 from triwatch.warning.authority import LAUNCH, Authority
 from triwatch.warning.desk import AlertDesk
@@ -88,3 +88,16 @@ def test_a_launchs_revision_says_what_its_areas_rest_on():
     desk = japan()
     out = step(desk, 300.0, {"S1": (WARHEAD, {}, ("JPN-EEZ",))})
     assert [(w.kind, w.basis) for w in out] == [("launch", ""), ("threat", "ballistic")]
+
+
+def test_a_launch_alert_said_before_the_launch_point_was_known_carries_it_on_its_later_revisions():
+    usa = AlertDesk(Authority("USA", "USA", NATIONS), confirm_n=1, clear_n=1, mature_s=0.0)
+    usa.follow("S1", WARHEAD, {})
+    first = [w for w in usa.observe("S1", 100.0, None) if w.scope == LAUNCH]
+    assert [w.kind for w in first] == ["launch"] and first[0].launch is None
+    point = GroundPoint(lat_deg=40.0, lon_deg=125.0, time_s=60.0, cov_en_m2=[[1e6, 0.0], [0.0, 1e6]])
+    later = usa.observe("S1", 1600.0, assessment(1600.0, impact_time=1530.0), launch=point)
+    later += usa.release_due(1600.0)
+    revised = [w for w in later if w.scope == LAUNCH]
+    assert revised, "the launch alert is revised once its impact time has passed"
+    assert all(w.launch == point for w in revised)

@@ -98,6 +98,10 @@ def advance(
         alert.revision += 1
         last = source.last if source is not None else None
         extra = {"launch": cause.launch, "cause_wall_ns": cause.cause_wall_ns} if with_launch else {}
+        if cause.launch is not None:
+            # Every revision carries the launch point once it is known: a launch alert said at
+            # first sight (before any estimate) would otherwise never tell its users where from.
+            extra["launch"] = cause.launch
         out.append(
             WarningReport(
                 warning_id=alert.warning_id,
