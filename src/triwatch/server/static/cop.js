@@ -43,8 +43,15 @@
       state.started = true;
     }
     setupTimeline();
-    if (state.run.mode === "live") state.stream = COP.api.stream(onBatch, (m) => ($("status").textContent = m));
+    if (state.run.mode === "live") state.stream = COP.api.stream(onBatch, (m) => status("stream", m));
     refresh();
+  }
+
+  // The status line shows one source's message at a time; a source clears only its own, so a
+  // refresh that succeeds does not wipe the server's reason for refusing a control change.
+  function status(source, message) {
+    if (message) { state.statusFrom = source; $("status").textContent = message; }
+    else if (state.statusFrom === source) { state.statusFrom = null; $("status").textContent = ""; }
   }
 
   function select(id) {
@@ -84,10 +91,10 @@
       window.__copStats.frames.push(frame);
       // until the browser has laid out and painted the change: the next animation frame, then a task after it
       requestAnimationFrame(() => setTimeout(() => (frame.paint_ms = performance.now() - t1), 0));
-      $("status").textContent = "";
+      status("refresh", "");
     } catch (err) {
       if (err.status === 401) { await COP.api.logout(); showLogin(); $("login-error").textContent = err.message; }
-      else $("status").textContent = err.message;
+      else status("refresh", err.message);
     } finally {
       state.busy = false;
       if (state.again) { state.again = false; scheduleRefresh(0); }
@@ -166,8 +173,8 @@
     };
     $("speed").onchange = async () => {
       const v = $("speed").value;
-      try { await COP.api.control({ speed: v === "" ? null : Number(v) }); $("status").textContent = ""; }
-      catch (err) { $("status").textContent = err.message; }
+      try { await COP.api.control({ speed: v === "" ? null : Number(v) }); status("control", ""); }
+      catch (err) { status("control", err.message); }
     };
   }
 
