@@ -3,12 +3,12 @@
 from collections import defaultdict
 
 import pytest
+from srbm_shot import srbm_shot
 
 from triwatch.exercise.faults import FaultSchedule
 from triwatch.exercise.run import run_exercise
 from triwatch.fabric import MemoryBus
 from triwatch.node.events import EventSink
-from triwatch.scenario.loader import parse_scenario
 from triwatch.scenario.schema import LinkCut, NodeDown
 
 DOWN, UP = 40.0, 80.0  # KOR out of service
@@ -18,27 +18,13 @@ CUT, HEAL = 38.0, 70.0  # USA-JPN link down (the hub's launch alert, at 40 s, wa
 @pytest.fixture(scope="module")
 def run():
     """A short-range shot into the Sea of Japan; KOR's node down 40-80 s, the USA-JPN link cut 38-70 s."""
-    sc = parse_scenario(
-        {
-            "name": "faults",
-            "epoch": "2022-10-03T22:22:00Z",
-            "seed": 5,
-            "duration_s": 110,
-            "nations": ["USA", "JPN", "KOR"],
-            "launches": [
-                {
-                    "id": "L1",
-                    "time_s": 10,
-                    "site": {"lat": 39.03, "lon": 125.67},
-                    "vehicle": "srbm",
-                    "aim": {"lat": 38.0, "lon": 129.8},
-                }
-            ],
-            "faults": [
-                {"kind": "node-down", "nation": "KOR", "from_s": DOWN, "to_s": UP},
-                {"kind": "link-cut", "between": ["USA", "JPN"], "from_s": CUT, "to_s": HEAL},
-            ],
-        }
+    sc = srbm_shot(
+        "faults",
+        110,
+        [
+            {"kind": "node-down", "nation": "KOR", "from_s": DOWN, "to_s": UP},
+            {"kind": "link-cut", "between": ["USA", "JPN"], "from_s": CUT, "to_s": HEAL},
+        ],
     )
     return run_exercise(sc, None)
 

@@ -3,9 +3,9 @@
 from collections import Counter
 
 import pytest
+from srbm_shot import srbm_shot
 
 from triwatch.exercise.run import run_exercise
-from triwatch.scenario.loader import parse_scenario
 
 DOWN, UP = 100.0, 300.0  # KOR's node out of service, after its warning (~92 s) and across the overflight
 
@@ -13,25 +13,7 @@ DOWN, UP = 100.0, 300.0  # KOR's node out of service, after its warning (~92 s) 
 @pytest.fixture(scope="module")
 def run():
     """A short-range shot across the Korean peninsula into Korea's EEZ (impact ~420 s)."""
-    sc = parse_scenario(
-        {
-            "name": "owner-failure",
-            "epoch": "2022-10-03T22:22:00Z",
-            "seed": 5,
-            "duration_s": 450,
-            "nations": ["USA", "JPN", "KOR"],
-            "launches": [
-                {
-                    "id": "L1",
-                    "time_s": 10,
-                    "site": {"lat": 39.03, "lon": 125.67},
-                    "vehicle": "srbm",
-                    "aim": {"lat": 38.0, "lon": 129.8},
-                }
-            ],
-            "faults": [{"kind": "node-down", "nation": "KOR", "from_s": DOWN, "to_s": UP}],
-        }
-    )
+    sc = srbm_shot("owner-failure", 450, [{"kind": "node-down", "nation": "KOR", "from_s": DOWN, "to_s": UP}])
     return run_exercise(sc, None)
 
 
