@@ -72,6 +72,19 @@ class NodeDown(Strict):
 Fault = Annotated[LinkCut | NodeDown, Field(discriminator="kind")]
 
 
+class WarningOptions(Strict):
+    """How the nodes warn, beyond the ballistic rule every node always applies.
+
+    ``precautionary_overflight``: also issue the precautionary overflight warning (basis
+    ``boost-hypothesis``, CAP certainty ``Possible``) while a missile is still under thrust and every
+    full-burn flight of every library vehicle consistent with its track overflies the same land.
+    Off by default: it warns earlier on some flights and can name land a flight that cuts off early
+    never reaches (see docs/architecture.md, "Precautionary overflight").
+    """
+
+    precautionary_overflight: bool = False
+
+
 class Scenario(Strict):
     name: Annotated[str, Field(min_length=1)]
     epoch: datetime
@@ -84,6 +97,7 @@ class Scenario(Strict):
     sensors: list[dict[str, Any]] = Field(default_factory=lambda: [{"use": "default-laydown"}])
     policy: dict[str, Any] = Field(default_factory=dict)
     faults: list[Fault] = Field(default_factory=list)
+    warnings: WarningOptions = Field(default_factory=WarningOptions)
     description: str = ""
 
     @field_validator("epoch")
