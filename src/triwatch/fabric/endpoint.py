@@ -42,9 +42,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
-
-import msgspec
 
 from .audit import AuditLog
 from .envelope import (
@@ -52,12 +51,10 @@ from .envelope import (
     ENVELOPE_VERSION,
     Envelope,
     MalformedEnvelopeError,
-    decode,
-    encode,
+    decode_signed,
     label_of,
     make_msg_id,
-    received_signing_bytes,
-    signing_bytes,
+    seal,
 )
 from .keys import KeyRing
 from .labels import KINDS
@@ -121,6 +118,7 @@ class Endpoint:
         self._stats = EndpointStats()
         self._uncommitted: list[tuple[str, dict[str, Any]]] = []  # audit rows of polled, not yet handled
         self._outbound: dict[str, Outbound] = {}  # per kind: what the (fixed) policy says about sending it
+        self._sign = partial(keyring.sign, nation)
 
     def restore_replay_window(self) -> int:
         """Rebuild the replay window from this node's own audit trail (after a restart); entries restored.
@@ -157,14 +155,9 @@ class Endpoint:
             payload=payload,
         )
         try:
-            envelope = msgspec.structs.replace(
-                unsigned, signature=self.keyring.sign(self.nation, signing_bytes(unsigned))
-            )
-            data = encode(envelope, self.codec)
+            envelope, data = seal(unsigned, self._sign, self.codec)  # signs the exact bytes sent
         except (TypeError, ValueError, OverflowError) as exc:  # e.g. an object, or an int beyond 64 bits
-            raise TypeError(
-                f"publish({kind}): payload cannot be encoded ({self.codec}, canonical JSON): {exc}"
-            ) from None
+            raise TypeError(f"publish({kind}): payload cannot be encoded ({self.codec}): {exc}") from None
         self._next_sequence += 1
 
         failed = [hop for hop in out.hops if not self._send(hop, kind, data, envelope)]
@@ -215,15 +208,14 @@ class Endpoint:
 
     def _accept(self, data: bytes) -> Delivery | None:
         try:
-            env = decode(data)
-            canonical = received_signing_bytes(env)
+            env, body = decode_signed(data)
         except MalformedEnvelopeError as exc:
             return self._refuse("malformed", str(exc), None)
         if env.origin == self.nation:
             return self._refuse("loopback", f"message claims origin {env.origin}, this node", env)
         if not self.keyring.knows(env.origin) or env.origin not in self.policy.nations:
             return self._refuse("unknown-origin", f"no key or policy for origin {env.origin!r}", env)
-        if not self.keyring.verify(env.origin, canonical, env.signature):
+        if not self.keyring.verify(env.origin, body, env.signature):
             return self._refuse("bad-signature", f"signature does not verify with {env.origin}'s key", env)
         label = label_of(env)
         allowed = self.policy.label_for(env.origin, env.kind)

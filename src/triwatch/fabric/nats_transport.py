@@ -159,10 +159,13 @@ class NatsTransport:
         if wait_s <= 0:
             await turns(2)  # read what has arrived, without waiting
             return
-        self._waiter = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self._waiter = waiter = loop.create_future()
+        timer = loop.call_later(wait_s, _settle, waiter)  # a plain timer: no task, no wrapper per wait
         try:
-            await asyncio.wait([self._waiter], timeout=wait_s)
+            await waiter
         finally:
+            timer.cancel()
             self._waiter = None
 
     async def _ack_committed(self) -> None:
@@ -201,8 +204,8 @@ class NatsTransport:
             raise ConnectionError(f"NatsTransport({self.nation}).send: transport is closed")
         if not self._out.take_slot(self.timeout_s + self.retry_for_s):
             raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
-        lane, store = (f"out:{to}", self._outbox.store) if self._outbox is not None else (to, self._out.enqueue)
-        self._runner.run(self._out.send_now(lane, to, store, (to, kind, bytes(data)), OUTBOX_FORWARD_WAIT_S))
+        store = self._outbox.store if self._outbox is not None else None
+        self._runner.run(self._out.send_now(to, kind, bytes(data), store=store, forward_wait_s=OUTBOX_FORWARD_WAIT_S))
 
     def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
         """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.
@@ -296,3 +299,8 @@ class NatsTransport:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _settle(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
