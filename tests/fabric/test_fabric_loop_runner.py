@@ -93,3 +93,18 @@ def test_a_failing_background_turn_is_logged_and_the_pump_goes_on(runner, caplog
         time.sleep(0.005)
     assert len(calls) >= 3  # still pumping after the failure
     assert "the background turn failed" in caplog.text
+
+
+def test_run_until_turns_the_loop_until_the_future_made_on_it_is_done(runner):
+    def make(loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+        fut = loop.create_future()
+        loop.call_later(0.01, fut.set_result, threading.get_ident())
+        return fut
+
+    assert runner.run_until(make) == threading.get_ident()  # completed on this thread's turn of the loop
+
+    async def nested() -> None:
+        runner.run_until(make)
+
+    with pytest.raises(RuntimeError, match="inside its own loop"):
+        runner.run(nested())

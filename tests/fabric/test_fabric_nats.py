@@ -246,7 +246,7 @@ def test_commit_acknowledges_only_what_the_node_was_handed(keys):
             for i in range(5, 8):
                 usa.send("USA", "JPN", "warnings", b"m%d" % i)
             usa.flush()
-            assert _wait_for(lambda: len(jpn._ready) == 3)  # noqa: SLF001 - arrived, not yet taken
+            assert _wait_for(lambda: len(jpn._inbox.ready) == 3)  # noqa: SLF001 - arrived, not yet taken
             got = jpn.receive("JPN")
             assert len(got) == 3 and jpn.commit("JPN", count=1) == 1  # the node handled only the first
             jpn.flush()  # sends the acknowledgements; the server applies them a moment later

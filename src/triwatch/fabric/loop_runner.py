@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 _log = logging.getLogger(__name__)
@@ -73,6 +73,21 @@ class LoopRunner:
                 if timeout_s is None:
                     return self.loop.run_until_complete(coro)
                 return self.loop.run_until_complete(_within(coro, timeout_s))
+            finally:
+                self._owner = None
+
+    def run_until(self, make: Callable[[asyncio.AbstractEventLoop], asyncio.Future]) -> Any:
+        """Make a future on the loop (``make(loop)``, under the lock, as only the thread turning the
+        loop may touch it) and turn the loop on this thread until the future is done; its result.
+
+        Cheaper than :meth:`run` for a plain wait (an arrival): no task, and the loop stops on the
+        very turn that completes the future. The future must complete by itself (e.g. a timer)."""
+        if self._owner == threading.get_ident() or self.loop.is_closed():
+            raise RuntimeError("LoopRunner.run_until: called from inside its own loop, or after close")
+        with self._lock:
+            self._owner = threading.get_ident()
+            try:
+                return self.loop.run_until_complete(make(self.loop))
             finally:
                 self._owner = None
 

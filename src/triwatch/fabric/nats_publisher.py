@@ -88,7 +88,15 @@ class _Lane:
 class LinkPublisher:
     """Per-lane ordered, pipelined JetStream publishing with retries (see the module docstring)."""
 
-    def __init__(self, js: Any, sender: str, max_in_flight: int, retry_for_s: float, timeout_s: float) -> None:
+    def __init__(
+        self,
+        js: Any,
+        sender: str,
+        max_in_flight: int,
+        retry_for_s: float,
+        timeout_s: float,
+        write_now: Callable[[], bool] | None = None,
+    ) -> None:
         if max_in_flight < 1:
             raise ValueError(f"max_in_flight: must be >= 1, got {max_in_flight}")
         self.js = js
@@ -96,6 +104,7 @@ class LinkPublisher:
         self.retry_for_s = retry_for_s
         self.timeout_s = timeout_s
         self.max_in_flight = max_in_flight
+        self.write_now = write_now  # writes what was published to the socket at once (else: the client's flusher)
         self.closing = False
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._lanes: dict[str, _Lane] = {}
@@ -159,14 +168,16 @@ class LinkPublisher:
     ) -> None:
         """Publish a message for ``to`` on the caller's turn of the loop, and let the client write it.
 
-        Without ``store``: straight on the link (:meth:`publish_on`). With ``store`` (an outbox:
-        ``store(to, kind, data)`` queues it on lane ``out:<to>``), the lane's task publishes it to
-        this nation's own stream; it comes back from there to be forwarded on the link: wait up to
-        ``forward_wait_s`` (not on a cut link) for that forward to be published too. Then one more
-        turn: the client's flusher writes what was published to the socket.
+        Without ``store``: straight on the link (:meth:`publish_on`), written to the socket at once
+        (``write_now``). With ``store`` (an outbox: ``store(to, kind, data)`` queues it on lane
+        ``out:<to>``), the lane's task publishes it to this nation's own stream; it comes back from
+        there to be forwarded on the link: wait up to ``forward_wait_s`` (not on a cut link) for that
+        forward to be published too. Otherwise one more turn: the client's flusher writes it.
         """
         if store is None:
             await self.publish_on(to, Outgoing(to, kind, subject(self.sender, to, kind), data))
+            if self.write_now is not None and self.write_now():
+                return
         else:
             lane = f"out:{to}"
             forwards = self.enqueued(to)
