@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from triwatch.fabric import AuditLog, Endpoint, KeyRing, ReleasePolicy, nats_publisher, nats_transport
+from triwatch.fabric import AuditLog, Endpoint, KeyRing, ReleasePolicy, nats_inbox, nats_publisher
 from triwatch.fabric import endpoint as endpoint_mod
 from triwatch.fabric.endpoint import sequence_start_from_clock
 from triwatch.fabric.nats_server import LocalNatsServer
@@ -73,7 +73,7 @@ def instrument() -> None:
     wrap(Endpoint, "_send", None, "send returns (written)")
     wrap_async(nats_publisher.LinkPublisher, "publish_on", "on the loop (send)")
     wrap_async(nats_publisher.LinkPublisher, "_publish", "publish_async (send)")
-    wrap_async(nats_transport.NatsTransport, "_arrived", "NATS: store, push, read callback")
+    wrap_async(nats_inbox.Inbox, "arrived", "NATS: store, push, read callback")
     keyring_verify = KeyRing.verify
 
     def verify(self, nation, data, sig):

@@ -3,7 +3,7 @@
 Run: PYTHONPATH=src python bench/fabric_latency.py [--n 500]
 
 Prints, for a track-sized payload (state, 6x6 covariance, ids; ~1 kB on the wire):
-- the cost of each step (canonical encoding, Ed25519 sign and verify, audit append);
+- the cost of each step (body encoding, frame decoding, Ed25519 sign and verify, audit append);
 - publish -> delivery latency p50/p99 on the MemoryBus (direct, and relayed by the hub);
 - the same over a local NATS JetStream server (direct, and relayed by the hub), one message
   in flight at a time, each receiving node waiting on its inbox (``poll(wait_s=...)``);

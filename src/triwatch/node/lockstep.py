@@ -17,7 +17,9 @@ reproduce that under a coordinator:
 
 The link sender of an envelope is the hub for a spoke in hub topology (spokes hear only the
 hub) and otherwise the envelope's origin (nobody else relays). One sender's messages to one
-node stay in order: it publishes them one at a time and awaits the stream's acknowledgement.
+node stay in order: it publishes them in order on its one connection (NATS keeps a connection's
+publishes in order), the stream's acknowledgements are confirmed in order, and a failure sends
+everything after it again, in order (:mod:`triwatch.fabric.nats_publisher`).
 So a node processes the same deliveries in the same order in both runs, and issues the same
 warnings.
 """
