@@ -10,10 +10,16 @@ the same ``fault`` events) switches them at the start of each tick:
 - **node-down** over ``[from_s, to_s)``: the node process is killed at the start of tick
   ``from_s`` and a fresh one rebuilds its state at ``to_s`` (see :mod:`triwatch.node.recovery`);
   in between it neither senses nor processes, and its partners' messages wait in its stream.
+
+And the crashes a test or bench plans (``run_distributed(crashes=...)``): a node process that
+dies in the middle of a sending phase, while it publishes (:class:`Crash`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from triwatch.exercise.distributed_lockstep import CONCURRENT_PHASES
 from triwatch.exercise.faults import FaultSchedule
 from triwatch.fabric.nats_server import LocalNatsServer
 from triwatch.scenario.schema import Scenario
@@ -42,3 +48,43 @@ def scenario_faults(scenario: Scenario):
         return None, []
     kills = [(f.nation, f.from_s, f.to_s) for f in faults if f.kind == "node-down"]
     return FaultSchedule(faults), kills
+
+
+@dataclass
+class Crash:
+    """A node process that dies in the middle of a sending ``phase`` of the tick at ``at_s``, right
+    after its ``after_sends``-th publish (:mod:`triwatch.exercise.node_crash`)."""
+
+    nation: str
+    at_s: float
+    phase: str
+    after_sends: int
+    done: bool = False
+
+
+def check_crashes(crashes: list[tuple[str, float, str, int]], nations: list[str], duration_s: float) -> list[Crash]:
+    """The crash plan of ``run_distributed``; ValueError naming the entry at fault."""
+    out = []
+    for i, (nation, at_s, phase, after) in enumerate(crashes):
+        if nation not in nations:
+            raise ValueError(f"crashes[{i}]: {nation} is not one of the scenario's nations {nations}")
+        if not 0 <= at_s <= duration_s:
+            raise ValueError(f"crashes[{i}]: at_s must be within [0, {duration_s}], got {at_s}")
+        if phase not in CONCURRENT_PHASES:
+            raise ValueError(f"crashes[{i}]: {phase!r} is not a sending phase ({', '.join(sorted(CONCURRENT_PHASES))})")
+        if after < 1:
+            raise ValueError(f"crashes[{i}]: after_sends must be >= 1, got {after}")
+        out.append(Crash(nation, float(at_s), phase, int(after)))
+    return out
+
+
+def crashes_due(crashes: list[Crash], t: float, phase: str, up: list[str]) -> dict[str, int]:
+    """nation -> k for the crashes planned in this phase of the tick at ``t`` (marked done)."""
+    due = {}
+    for c in crashes:
+        if not c.done and c.phase == phase and t >= c.at_s:
+            if c.nation not in up:
+                raise ValueError(f"crash of {c.nation} in {phase} at t={t}: its node is down then (kill plan)")
+            c.done = True
+            due[c.nation] = c.after_sends
+    return due

@@ -120,6 +120,18 @@ class Endpoint:
         self._outbound: dict[str, Outbound] = {}  # per kind: what the (fixed) policy says about sending it
         self._sign = partial(keyring.sign, nation)
 
+    @property
+    def next_sequence(self) -> int:
+        """The sequence number the next message published will carry."""
+        return self._next_sequence
+
+    def resume_sequence(self, sequence: int) -> None:
+        """Number the next message ``sequence`` (a node rebuilt after a crash resumes where the dead
+        process started: a message it sends again is then byte-identical, and the stream drops it)."""
+        if sequence < 1:
+            raise ValueError(f"Endpoint.resume_sequence: must be >= 1, got {sequence}")
+        self._next_sequence = sequence
+
     def restore_replay_window(self) -> int:
         """Rebuild the replay window from this node's own audit trail (after a restart); entries restored.
 
@@ -163,18 +175,9 @@ class Endpoint:
         failed = [hop for hop in out.hops if not self._send(hop, kind, data, envelope)]
 
         self._stats.published(kind, out.sent_to, out.withheld)
-        self.audit.append(
-            self.nation,
-            "publish",
-            {
-                "msg_id": envelope.msg_id,
-                "kind": kind,
-                "sequence": sequence,
-                "label": out.text,
-                "sent_to": list(out.sent_to),
-                "withheld_from": list(out.withheld),
-            },
-        )
+        detail = {"msg_id": envelope.msg_id, "kind": kind, "sequence": sequence, "label": out.text}
+        detail.update(sent_to=list(out.sent_to), withheld_from=list(out.withheld))
+        self.audit.append(self.nation, "publish", detail)
         if failed:
             raise ConnectionError(f"publish({kind}) {envelope.msg_id}: transport failed towards {', '.join(failed)}")
         return PublishResult(envelope.msg_id, out.sent_to, out.withheld)
@@ -182,7 +185,7 @@ class Endpoint:
     def _send(self, hop: str, kind: str, data: bytes, env: Envelope) -> bool:
         """Hand bytes to the transport; a failure is logged and counted, and reported as False."""
         try:
-            self.transport.send(self.nation, hop, kind, data)
+            self.transport.send(self.nation, hop, kind, data, msg_id=env.msg_id)
         except Exception as exc:  # any transport trouble: the caller decides, the audit log remembers
             self._stats.send_failed[hop] += 1
             self.audit.append(self.nation, "send-failed", _brief(env, to=hop, error=repr(exc)[:300]))

@@ -19,8 +19,8 @@ sent before it on the lane. From the first message left unacknowledged (an error
 within ``timeout_s``) every message after it, in flight or waiting, is published again, in
 order, after a pause that doubles up to 1 s; meanwhile new messages wait behind them. So a link
 that comes back delivers its backlog in order. A copy that had in fact been stored is dropped by
-the stream (same ``Nats-Msg-Id``, a hash of the bytes, within its duplicate window) or later by
-the receiver's replay window. After ``retry_for_s`` without success the messages are given up
+the stream (same ``Nats-Msg-Id``: the envelope's ``msg_id``, within the stream's duplicate window)
+or later by the receiver's replay window. After ``retry_for_s`` without success the messages are given up
 and reported as :class:`SendFailure` by :meth:`LinkPublisher.take_failures`.
 
 A lane whose messages are being retried is *stalled* (a cut link, a server away).
@@ -72,6 +72,7 @@ class Outgoing:
     slot: bool = True
     patient: bool = False
     published_once: bool = False
+    msg_id: str | None = None  # its Nats-Msg-Id (the envelope's id); None: a hash of the bytes
 
 
 @dataclass
@@ -164,24 +165,31 @@ class LinkPublisher:
         self._wake(lane, state)
 
     async def send_now(
-        self, to: str, kind: str, data: bytes, *, store: Callable | None = None, forward_wait_s: float = 0.0
+        self,
+        to: str,
+        kind: str,
+        data: bytes,
+        *,
+        msg_id: str | None = None,
+        store: Callable | None = None,
+        forward_wait_s: float = 0.0,
     ) -> None:
         """Publish a message for ``to`` on the caller's turn of the loop, and let the client write it.
 
         Without ``store``: straight on the link (:meth:`publish_on`), written to the socket at once
-        (``write_now``). With ``store`` (an outbox: ``store(to, kind, data)`` queues it on lane
+        (``write_now``). With ``store`` (an outbox: ``store(to, kind, data, msg_id)`` queues it on lane
         ``out:<to>``), the lane's task publishes it to this nation's own stream; it comes back from
         there to be forwarded on the link: wait up to ``forward_wait_s`` (not on a cut link) for that
         forward to be published too. Otherwise one more turn: the client's flusher writes it.
         """
         if store is None:
-            await self.publish_on(to, Outgoing(to, kind, subject(self.sender, to, kind), data))
+            await self.publish_on(to, Outgoing(to, kind, subject(self.sender, to, kind), data, msg_id=msg_id))
             if self.write_now is not None and self.write_now():
                 return
         else:
             lane = f"out:{to}"
             forwards = self.enqueued(to)
-            store(to, kind, data)
+            store(to, kind, data, msg_id)
             want = self.enqueued(lane)
             for _ in range(SEND_TURNS):
                 if self.published(lane) >= want:
@@ -223,7 +231,8 @@ class LinkPublisher:
             state.task = asyncio.get_running_loop().create_task(self._run_lane(lane, state))
 
     async def _publish(self, lane: str, state: _Lane, item: Outgoing) -> None:
-        ack = await self.js.publish_async(item.subject, item.data, headers={"Nats-Msg-Id": _msg_id(item.data)})
+        headers = {"Nats-Msg-Id": item.msg_id or _msg_id(item.data)}
+        ack = await self.js.publish_async(item.subject, item.data, headers=headers)
         state.in_flight.append((item, ack, time.monotonic() + self.timeout_s))
         if not item.published_once:
             item.published_once = True

@@ -160,8 +160,11 @@ class NatsTransport:
         await self._nc.flush(timeout=self.timeout_s)
 
     # ---------------------------------------------------------------- public
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
-        """Queue ``data`` for ``to``'s stream; returns at once (see :meth:`flush` for the outcome)."""
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
+        """Write ``data`` for ``to``'s stream and return (see :meth:`flush` for the outcome).
+
+        ``msg_id`` (the envelope's id) is the publish's ``Nats-Msg-Id``: the stream drops a second
+        copy of it within its duplicate window (without one: a hash of the bytes)."""
         if sender != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).send: cannot send as {sender}")
         if (sender, to) not in self._links:
@@ -171,7 +174,9 @@ class NatsTransport:
         if not self._out.take_slot(self.timeout_s + self.retry_for_s):
             raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
         store = self._outbox.store if self._outbox is not None else None
-        self._runner.run(self._out.send_now(to, kind, bytes(data), store=store, forward_wait_s=OUTBOX_FORWARD_WAIT_S))
+        self._runner.run(
+            self._out.send_now(to, kind, bytes(data), msg_id=msg_id, store=store, forward_wait_s=OUTBOX_FORWARD_WAIT_S)
+        )
 
     def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
         """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.

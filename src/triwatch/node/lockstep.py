@@ -93,8 +93,8 @@ class LockstepInbox:
         self.redelivered = 0
 
     # -- the Transport interface the Endpoint uses -----------------------------------------
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
-        self.inner.send(sender, to, kind, data)
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
+        self.inner.send(sender, to, kind, data, msg_id=msg_id)
         self._sent[to] += 1
         self.total_sent[to] += 1
 

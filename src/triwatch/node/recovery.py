@@ -56,7 +56,7 @@ class StreamHistory:
     def __init__(self, history: list[bytes]) -> None:
         self._history = list(history)
 
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
         return None
 
     def receive(self, nation: str) -> list[bytes]:
