@@ -21,9 +21,10 @@ the cut find no route; the transport holds them (in memory; in JetStream with ``
 see :mod:`triwatch.fabric.nats_outbox`) and retries them in order until the link heals.
 
 nats-py is asyncio; the Endpoint is synchronous. The transport's event loop is turned on the
-caller's thread whenever the Endpoint calls it (:mod:`triwatch.fabric.loop_runner`): ``send``
-turns it until the message is written to the socket, ``receive(wait_s)`` until a message
-arrives (the client's read callback then runs on the caller's thread). A background thread
+caller's thread whenever the Endpoint needs it (:mod:`triwatch.fabric.loop_runner`): ``send``
+publishes and writes the message to the socket on the caller's thread without even a turn of the
+loop (``run_now``; the stream's acknowledgement is taken in at a later turn), ``receive(wait_s)``
+turns it until a message arrives (the client's read callback then runs on the caller's thread). A background thread
 turns it every 5 ms in between (acknowledgements, pings, reconnects, retries, arrivals while
 the node is busy). No message waits for a hand-off between threads on its way out or in.
 """
@@ -94,6 +95,7 @@ class NatsTransport:
         self._subjects = inbound_subjects(self.nation, nations, topology, hub)
         self._errors: deque[str] = deque(maxlen=100)
         self._inbox = Inbox(self._errors)
+        self.send_at_once = True  # False: a send turns the loop until written (the way before; for A/B benches)
         self._max_in_flight = max_in_flight
         self._partners = [b for a, b in links(nations, topology, hub) if a == self.nation]
         self._outbox: Outbox | None = None
@@ -174,9 +176,13 @@ class NatsTransport:
         if not self._out.take_slot(self.timeout_s + self.retry_for_s):
             raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
         store = self._outbox.store if self._outbox is not None else None
-        self._runner.run(
-            self._out.send_now(to, kind, bytes(data), msg_id=msg_id, store=store, forward_wait_s=OUTBOX_FORWARD_WAIT_S)
+        sending = self._out.send_now(
+            to, kind, bytes(data), msg_id=msg_id, store=store, forward_wait_s=OUTBOX_FORWARD_WAIT_S
         )
+        if store is None and self.send_at_once:
+            self._runner.run_now(sending)  # published and written without a turn of the loop
+        else:
+            self._runner.run(sending)
 
     def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
         """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.
