@@ -7,10 +7,10 @@ accounts, TLS off, streams, durable push consumers), timed with ``perf_counter``
 each stage by wrapping the fabric's own functions (nothing of the fabric is changed):
 
 - sender: label and envelope; the body encoded and its exact bytes signed (Ed25519); the
-  transport's ``send`` turning its event loop on this thread (fabric/loop_runner.py): the
-  message handed to the client at once (``publish_async``; the previous message's stream
-  acknowledgement is taken in later, by the link's task), written to the socket by the
-  client's flusher, ``send`` returns;
+  transport's ``send`` on this thread, without a turn of its event loop (``LoopRunner.run_now``):
+  the message handed to the client at once (``publish_async``; the previous message's stream
+  acknowledgement is taken in later, by the link's task), written to the socket
+  (fabric/nats_write.py), ``send`` returns;
 - NATS: JetStream store, push to the receiver, the receiver's read callback (run by the receiving
   thread, which turns its transport's loop while it waits in ``poll``);
 - receiver: back in the Endpoint, decode, Ed25519 verify of the body bytes as received,
