@@ -11,7 +11,8 @@ Prints, for a track-sized payload (state, 6x6 covariance, ids; ~1 kB on the wire
   imports, streams, durable push consumers, explicit acks; bytes of the envelope's size, no
   envelope, policy, signature or audit), and the ratio fabric / raw (goal < 2x);
 - raw NATS core publish/subscribe on a plain server, the floor of any NATS path;
-- the throughput of a burst over NATS, each acknowledgement awaited in turn against pipelined.
+- the throughput of a burst over NATS, each acknowledgement awaited in turn against pipelined;
+- where the time of one direct message goes, stage by stage (bench/fabric_breakdown.py).
 """
 
 from __future__ import annotations
@@ -389,6 +390,11 @@ def main() -> None:
     print("== over NATS JetStream: the fabric against raw JetStream on the same path ==")
     compare(args.n)
     throughput(5 * args.n)
+    # Last, as it wraps the fabric's functions with timers for the rest of this process.
+    import fabric_breakdown  # noqa: PLC0415 - bench/ is on the path when this runs as a script
+
+    fabric_breakdown.instrument()
+    fabric_breakdown.run(args.n, "direct")
 
 
 if __name__ == "__main__":
