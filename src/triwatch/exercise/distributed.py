@@ -14,9 +14,10 @@ Faults: ``kills`` lists ``(nation, down_at_s, up_at_s)``: the node process is ki
 tick ``up_at_s`` (at once if ``up_at_s == down_at_s``).
 While it is down its partners' messages wait in its JetStream stream; the fresh process first
 rebuilds the state of the killed one (:mod:`triwatch.node.recovery`), then catches up.
-``crashes`` lists ``(nation, at_s, phase, k)``: in the tick at ``at_s`` the node process dies in
-the middle of a sending phase (track, warn, command, snapshot), right after its ``k``-th
-publish, and a fresh process runs the phase again (:mod:`triwatch.exercise.node_crash`).
+``crashes`` lists ``(nation, at_s, phase, k)``: the node process dies in the middle of a sending
+phase (track, warn, command, snapshot), right after its ``k``-th publish, in the first such phase
+from the tick at ``at_s`` on that sends that many, and a fresh process runs the phase again
+(:mod:`triwatch.exercise.node_crash`); a crash that never comes fails the run.
 """
 
 from __future__ import annotations
@@ -32,7 +33,14 @@ from pathlib import Path
 
 import numpy as np
 
-from triwatch.exercise.distributed_faults import NatsLinks, check_crashes, crashes_due, scenario_faults
+from triwatch.exercise.distributed_faults import (
+    NatsLinks,
+    check_crashes,
+    crashes_came,
+    crashes_due,
+    crashes_left,
+    scenario_faults,
+)
 from triwatch.exercise.distributed_lockstep import Lockstep, RemoteNode
 from triwatch.exercise.node_fleet import NodeFleet, NodeProcessError, quiet_tls_eof_warning
 from triwatch.exercise.run import PICTURE_PERIOD_S, ExerciseRun
@@ -164,7 +172,7 @@ def _drive(sc, step: Lockstep, fleet: NodeFleet, restart, faults, progress, spee
         for op in ("track", "receive", "warn", "receive", "command") + (
             ("snapshot",) if k % snapshot_every == 0 else ()
         ):
-            step.phase(op, t, up, crashes_due(crashes, t, op, up), restart)
+            crashes_came(crashes, op, step.phase(op, t, up, crashes_due(crashes, t, op, up), restart))
         if progress:
             progress(t, step.run)
         if speed:
@@ -173,6 +181,8 @@ def _drive(sc, step: Lockstep, fleet: NodeFleet, restart, faults, progress, spee
                 time.sleep(lag)
     if down:
         raise NodeProcessError(f"{', '.join(sorted(down))} still down at the end of the run (kill plan)")
+    if left := crashes_left(crashes):
+        raise NodeProcessError(f"planned crashes that never came: {'; '.join(left)}")
 
 
 def _check_kills(kills: list[tuple[str, float, float]], nations: list[str], duration_s: float) -> list[Kill]:

@@ -52,8 +52,9 @@ def scenario_faults(scenario: Scenario):
 
 @dataclass
 class Crash:
-    """A node process that dies in the middle of a sending ``phase`` of the tick at ``at_s``, right
-    after its ``after_sends``-th publish (:mod:`triwatch.exercise.node_crash`)."""
+    """A node process that dies in the middle of a sending ``phase``, right after its
+    ``after_sends``-th publish (:mod:`triwatch.exercise.node_crash`): in the first such phase from
+    the tick at ``at_s`` on in which the node sends that many (armed until then)."""
 
     nation: str
     at_s: float
@@ -79,12 +80,19 @@ def check_crashes(crashes: list[tuple[str, float, str, int]], nations: list[str]
 
 
 def crashes_due(crashes: list[Crash], t: float, phase: str, up: list[str]) -> dict[str, int]:
-    """nation -> k for the crashes planned in this phase of the tick at ``t`` (marked done)."""
-    due = {}
+    """nation -> k for the crashes armed in this phase of the tick at ``t`` (a node down then: not yet)."""
+    return {
+        c.nation: c.after_sends for c in crashes if not c.done and c.phase == phase and t >= c.at_s and c.nation in up
+    }
+
+
+def crashes_came(crashes: list[Crash], phase: str, nations: set[str]) -> None:
+    """Disarm the crashes of ``nations`` in ``phase``: they came."""
     for c in crashes:
-        if not c.done and c.phase == phase and t >= c.at_s:
-            if c.nation not in up:
-                raise ValueError(f"crash of {c.nation} in {phase} at t={t}: its node is down then (kill plan)")
+        if not c.done and c.phase == phase and c.nation in nations:
             c.done = True
-            due[c.nation] = c.after_sends
-    return due
+
+
+def crashes_left(crashes: list[Crash]) -> list[str]:
+    """The planned crashes that never came (the node never sent that many in that phase)."""
+    return [f"{c.nation} in {c.phase} after {c.after_sends} sends from t={c.at_s}" for c in crashes if not c.done]
