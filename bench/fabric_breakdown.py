@@ -6,13 +6,14 @@ One message in flight at a time over a local NATS JetStream server (the layout o
 accounts, TLS off, streams, durable push consumers), timed with ``perf_counter`` stamps taken at
 each stage by wrapping the fabric's own functions (nothing of the fabric is changed):
 
-- sender: label and envelope, canonical encoding, Ed25519 sign, wire encoding; the transport's
-  ``send`` turning its event loop on this thread (fabric/loop_runner.py): the message queued on
-  its link, published by the link's task (after the previous batch's acknowledgement is taken
-  in), written to the socket, ``send`` returns;
+- sender: label and envelope; the body encoded and its exact bytes signed (Ed25519); the
+  transport's ``send`` on this thread, without a turn of its event loop (``LoopRunner.run_now``):
+  the message handed to the client at once (``publish_async``; the previous message's stream
+  acknowledgement is taken in later, by the link's task), written to the socket
+  (fabric/nats_write.py), ``send`` returns;
 - NATS: JetStream store, push to the receiver, the receiver's read callback (run by the receiving
   thread, which turns its transport's loop while it waits in ``poll``);
-- receiver: back in the Endpoint, decode, canonical encoding, Ed25519 verify,
+- receiver: back in the Endpoint, decode, Ed25519 verify of the body bytes as received,
   label/policy/replay checks, relay, delivery.
 
 Prints the median and p90 of each stage, and of the whole, so the cost is measured, not assumed.
@@ -27,7 +28,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from triwatch.fabric import AuditLog, Endpoint, KeyRing, ReleasePolicy, nats_publisher, nats_transport
+from triwatch.fabric import AuditLog, Endpoint, KeyRing, ReleasePolicy, nats_inbox, nats_publisher
 from triwatch.fabric import endpoint as endpoint_mod
 from triwatch.fabric.endpoint import sequence_start_from_clock
 from triwatch.fabric.nats_server import LocalNatsServer
@@ -67,14 +68,12 @@ def wrap_async(owner: object, attr: str, before: str) -> None:
 
 
 def instrument() -> None:
-    wrap(endpoint_mod, "signing_bytes", "label+envelope", "canonical (send)")
-    wrap(endpoint_mod, "encode", None, "wire encode")
-    wrap(endpoint_mod, "decode", "back in the endpoint", "decode")
-    wrap(endpoint_mod, "received_signing_bytes", None, "canonical (receive)")
-    wrap(Endpoint, "_send", "sign+encode (send)", "send returns (written)")
-    wrap(nats_publisher.LinkPublisher, "enqueue", "queued on the link", None)
-    wrap_async(nats_publisher.LinkPublisher, "_publish_in_order", "published by the link task")
-    wrap_async(nats_transport.NatsTransport, "_arrived", "NATS: store, push, read callback")
+    wrap(endpoint_mod, "seal", "label+envelope", "body encode+sign (send)")
+    wrap(endpoint_mod, "decode_signed", "back in the endpoint", "decode")
+    wrap(Endpoint, "_send", None, "send returns (written)")
+    wrap_async(nats_publisher.LinkPublisher, "publish_on", "on the loop (send)")
+    wrap_async(nats_publisher.LinkPublisher, "_publish", "publish_async (send)")
+    wrap_async(nats_inbox.Inbox, "arrived", "NATS: store, push, read callback")
     keyring_verify = KeyRing.verify
 
     def verify(self, nation, data, sig):
@@ -88,15 +87,13 @@ def instrument() -> None:
 
 ORDER = [
     "label+envelope",
-    "canonical (send)",
-    "sign+encode (send)",
-    "queued on the link",
-    "published by the link task",
+    "body encode+sign (send)",
+    "on the loop (send)",
+    "publish_async (send)",
     "send returns (written)",
     "NATS: store, push, read callback",
     "back in the endpoint",
     "decode",
-    "canonical (receive)",
     "before verify",
     "verify",
     "checks+delivery",

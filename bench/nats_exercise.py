@@ -3,12 +3,16 @@
     python bench/nats_exercise.py                        # the flagship, irbm-2022-10-04
     python bench/nats_exercise.py srbm-salvo-crossing --duration-s 300
     python bench/nats_exercise.py irbm-2022-10-04 --kill JPN:600:660
+    python bench/nats_exercise.py irbm-2022-10-04 --crash USA:100:warn:1 --crash JPN:300:track:1
 
 Prints, per scenario: wall time in process and over NATS (and their ratio, both measured in this
 run), how long the node processes took to start, reports per wall second, the warnings issued
 and delivered, and whether the two runs issued the same warnings and produced the same event
 sequence. With --kill NATION:DOWN_S:UP_S the NATS run also crashes that node and restarts it;
-it then prints whether every warning revision still reached every nation exactly once.
+it then prints whether every warning revision still reached every nation exactly once. With
+--crash NATION:AT_S:PHASE:K (repeatable) that node's process dies in the middle of that sending
+phase, right after its K-th publish, and a fresh one runs the phase again: the event sequence
+must stay the in-process one.
 """
 
 from __future__ import annotations
@@ -40,7 +44,9 @@ def main() -> None:
     ap.add_argument("scenarios", nargs="*", default=["irbm-2022-10-04"])
     ap.add_argument("--duration-s", type=float, default=None, help="cut each scenario to this duration")
     ap.add_argument("--kill", default=None, help="NATION:DOWN_S:UP_S, a node crash in the NATS run")
+    ap.add_argument("--crash", action="append", default=[], help="NATION:AT_S:PHASE:K, a crash mid-phase")
     args = ap.parse_args()
+    crashes = [(n, float(at), phase, int(k)) for n, at, phase, k in (c.split(":") for c in args.crash)]
     kills = []
     if args.kill:
         nation, down, up = args.kill.split(":")
@@ -66,12 +72,14 @@ def main() -> None:
 
             node_fleet.NodeFleet.connect = timed_connect
             t0 = time.perf_counter()
-            nats = run_distributed(path, Path(tmp) / "run", kills=kills)
+            nats = run_distributed(path, Path(tmp) / "run", kills=kills, crashes=crashes)
+            came = json.loads((Path(tmp) / "run" / "crashes.json").read_text()) if crashes else []
             wall_nats = time.perf_counter() - t0
             node_fleet.NodeFleet.connect = connect
         reports = sum(n.reports_processed for n in nats.nodes.values())
         issued, delivered = warnings_of(nats.events.events)
-        print(f"{name} ({data['duration_s']:.0f} s scenario{', kill ' + args.kill if kills else ''}):")
+        faults = (f", kill {args.kill}" if kills else "") + "".join(f", crash {c}" for c in args.crash)
+        print(f"{name} ({data['duration_s']:.0f} s scenario{faults}):")
         print(
             f"  wall: in process {wall_memory:.1f} s, over NATS {wall_nats:.1f} s "
             f"(x{wall_nats / wall_memory:.2f}; node processes started in {started.get('s', float('nan')):.1f} s)"
@@ -84,7 +92,9 @@ def main() -> None:
             f"  same warnings as in process: {(issued, delivered) == warnings_of(memory.events.events)}; "
             f"same event sequence: {comparable(nats.events.events) == comparable(memory.events.events)}"
         )
-        if kills:
+        if crashes:
+            print(f"  crashes that came mid-phase: {len(came)} of {len(crashes)} {came}")
+        if kills or crashes:
             # Per nation, the deliveries must be the issued revisions, each once (a multiset: an
             # issuer that reuses a warning id for a later alert issues that id/revision twice).
             want = Counter(w[:5] for w in issued)

@@ -224,10 +224,10 @@ class FlakyBus(MemoryBus):
         super().__init__()
         self.down = down
 
-    def send(self, sender, to, kind, data):
+    def send(self, sender, to, kind, data, *, msg_id=None):
         if to == self.down:
             raise OSError(f"link to {to} down")
-        super().send(sender, to, kind, data)
+        super().send(sender, to, kind, data, msg_id=msg_id)
 
 
 def test_transport_failures_are_logged_counted_and_never_break_poll(keys3):

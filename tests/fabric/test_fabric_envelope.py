@@ -1,4 +1,4 @@
-"""Codec round trips, strict decoding with clear errors, and a fuzz test of the decoder."""
+"""Frame round trips (body + detached signature), strict decoding with clear errors, and a fuzz test of the decoder."""
 
 import contextlib
 
@@ -8,14 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triwatch.fabric import KeyRing, MalformedEnvelopeError
-from triwatch.fabric.envelope import Envelope, WireLabel, decode, encode, received_signing_bytes, signing_bytes
+from triwatch.fabric.envelope import Envelope, WireLabel, decode, decode_signed, encode, seal, signing_bytes
 
 KEYS = KeyRing.generate(["KOR"])
 
 
 def _env(**changes):
     env = Envelope(
-        v=1,
+        v=2,
         msg_id="KOR-1-abc",
         origin="KOR",
         sequence=1,
@@ -31,23 +31,28 @@ def _env(**changes):
 
 
 @pytest.mark.parametrize("codec", ["msgpack", "json"])
-def test_round_trip_and_signature_survives_either_codec(codec):
-    env = _env()
-    back = decode(encode(env, codec))
-    assert back == env
-    assert KEYS.verify("KOR", signing_bytes(back), back.signature)
+def test_round_trip_verifies_the_exact_bytes_received(codec):
+    unsigned = msgspec.structs.replace(_env(), signature=b"")
+    signed, frame = seal(unsigned, lambda body: KEYS.sign("KOR", body), codec)
+    assert frame == signing_bytes(unsigned, codec) + signed.signature  # body, then the detached signature
+    back, body = decode_signed(frame)
+    assert back == signed and bytes(body) == frame[:-64]
+    assert KEYS.verify("KOR", body, back.signature)
+    assert encode(back, codec) == frame  # re-encoding the decoded envelope gives the same bytes
 
 
-def test_canonical_bytes_ignore_key_order():
-    a = _env(payload={"a": 1, "b": 2})
-    b = _env(payload={"b": 2, "a": 1})
-    assert signing_bytes(a) == signing_bytes(b)
+def test_the_signature_binds_the_bytes_not_just_the_fields():
+    # The same fields in the other codec make other bytes: the signature made over one does not verify the other.
+    unsigned = msgspec.structs.replace(_env(), signature=b"")
+    signed, _ = seal(unsigned, lambda body: KEYS.sign("KOR", body), "msgpack")
+    _, json_body = decode_signed(encode(signed, "json"))
+    assert not KEYS.verify("KOR", json_body, signed.signature)
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"v": 2}, "envelope.v: unsupported version 2"),
+        ({"v": 1}, "envelope.v: unsupported version 1"),
         ({"origin": "kor"}, "envelope.origin: 'kor'"),
         ({"kind": "plots"}, "envelope.kind: unknown kind 'plots'"),
         ({"sequence": -1}, "envelope.sequence"),
@@ -56,7 +61,6 @@ def test_canonical_bytes_ignore_key_order():
         ({"msg_id": ""}, "envelope.msg_id"),
         ({"label": WireLabel("TOP", ["USA"])}, "envelope.label.classification: unknown 'TOP'"),
         ({"label": WireLabel("SECRET", ["USA", "x"])}, "envelope.label.releasable_to[1]"),
-        ({"signature": b"short"}, "envelope.signature: expected 64 bytes, got 5"),
     ],
 )
 def test_bad_values_name_the_field(changes, message):
@@ -68,13 +72,22 @@ def test_bad_values_name_the_field(changes, message):
 def test_bad_types_and_unknown_fields_name_the_field():
     with pytest.raises(MalformedEnvelopeError, match=r"\$\.sequence"):
         decode(encode(_env()).replace(b"sequence\x01", b"sequence\xa1x"))
-    raw = msgspec.json.decode(encode(_env(), "json"))
+    raw = msgspec.json.decode(signing_bytes(_env(), "json"))
     raw["extra"] = 1
     with pytest.raises(MalformedEnvelopeError, match="extra"):
-        decode(msgspec.json.encode(raw))
+        decode(msgspec.json.encode(raw) + bytes(64))
     del raw["extra"], raw["payload"]
     with pytest.raises(MalformedEnvelopeError, match="payload"):
-        decode(msgspec.json.encode(raw))
+        decode(msgspec.json.encode(raw) + bytes(64))
+
+
+def test_a_frame_too_short_or_a_signature_inside_the_body_is_malformed():
+    with pytest.raises(MalformedEnvelopeError, match="too short for a body and its 64-byte signature"):
+        decode(bytes(64))
+    raw = msgspec.json.decode(signing_bytes(_env(), "json"))
+    raw["signature"] = "c2ln"  # base64 of b"sig": a field the body must not carry
+    with pytest.raises(MalformedEnvelopeError, match="envelope.signature: must not be inside the body"):
+        decode(msgspec.json.encode(raw) + bytes(64))
 
 
 def test_oversized_and_non_bytes():
@@ -91,7 +104,10 @@ def test_fuzz_random_bytes_only_malformed(data):
         decode(data)
 
 
-_VALID = [encode(_env(), "msgpack"), encode(_env(), "json")]
+_VALID = [
+    seal(msgspec.structs.replace(_env(), signature=b""), lambda body: KEYS.sign("KOR", body), codec)[1]
+    for codec in ("msgpack", "json")
+]
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -113,24 +129,18 @@ def test_fuzz_mutated_envelopes_only_malformed_or_valid(base, edits):
         elif op == "delete" and i < len(data):
             del data[i]
     try:
-        env = decode(bytes(data))
-        canonical = received_signing_bytes(env)
+        env, body = decode_signed(bytes(data))
     except MalformedEnvelopeError:
         return
     assert isinstance(env, Envelope)  # a mutation that still parses must then fail (or pass) verification cleanly
-    KEYS.verify(env.origin, canonical, env.signature)
-
-
-def test_payload_without_canonical_form_is_malformed():
-    raw = msgspec.msgpack.encode({**msgspec.to_builtins(_env()), "payload": {"m": {(1, 2): 3}}, "signature": bytes(64)})
-    with pytest.raises(MalformedEnvelopeError):
-        received_signing_bytes(decode(raw))
+    assert KEYS.verify(env.origin, body, env.signature) == (bytes(data) == base)
 
 
 def test_extension_types_are_malformed():
-    raw = msgspec.msgpack.encode({**msgspec.to_builtins(_env()), "payload": {"t": msgspec.msgpack.Ext(5, b"x")}})
+    fields = msgspec.to_builtins(msgspec.structs.replace(_env(), signature=b""))
+    raw = msgspec.msgpack.encode({**fields, "payload": {"t": msgspec.msgpack.Ext(5, b"x")}})
     with pytest.raises(MalformedEnvelopeError, match="extension type 5"):
-        decode(raw)
+        decode(raw + bytes(64))
 
 
 @pytest.mark.parametrize(

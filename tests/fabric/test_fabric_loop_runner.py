@@ -93,3 +93,58 @@ def test_a_failing_background_turn_is_logged_and_the_pump_goes_on(runner, caplog
         time.sleep(0.005)
     assert len(calls) >= 3  # still pumping after the failure
     assert "the background turn failed" in caplog.text
+
+
+def test_run_until_turns_the_loop_until_the_future_made_on_it_is_done(runner):
+    def make(loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+        fut = loop.create_future()
+        loop.call_later(0.01, fut.set_result, threading.get_ident())
+        return fut
+
+    assert runner.run_until(make) == threading.get_ident()  # completed on this thread's turn of the loop
+
+    async def nested() -> None:
+        runner.run_until(make)
+
+    with pytest.raises(RuntimeError, match="inside its own loop"):
+        runner.run(nested())
+
+
+def test_run_now_runs_a_step_that_waits_for_nothing_without_turning_the_loop(runner):
+    ran: list[str] = []
+
+    async def step() -> int:
+        asyncio.get_running_loop().call_soon(ran.append, "scheduled")  # runs at the loop's next turn
+        ran.append("step")
+        return threading.get_ident()
+
+    runner.period_s = 1000.0  # the background pump stays off from its next wait on
+    time.sleep(0.02)
+    assert runner.run_now(step()) == threading.get_ident()
+    assert ran == ["step"]  # nothing else ran: no turn of the loop
+    runner.run(asyncio.sleep(0))
+    assert ran == ["step", "scheduled"]
+    with pytest.raises(RuntimeError, match="no running event loop"):
+        asyncio.get_running_loop()  # the running loop is this thread's again only while run_now runs
+
+
+def test_run_now_hands_a_step_that_waits_to_the_loop(runner):
+    async def waits() -> str:
+        fut = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_later(0.01, fut.set_result, "done")
+        await asyncio.sleep(0)
+        return await fut
+
+    async def fails() -> None:
+        await asyncio.sleep(0.001)
+        raise ValueError("inside")
+
+    assert runner.run_now(waits()) == "done"
+    with pytest.raises(ValueError, match="inside"):
+        runner.run_now(fails())
+
+    async def nested() -> None:
+        runner.run_now(asyncio.sleep(0))
+
+    with pytest.raises(RuntimeError, match="inside its own loop"):
+        runner.run(nested())

@@ -14,6 +14,10 @@ Faults: ``kills`` lists ``(nation, down_at_s, up_at_s)``: the node process is ki
 tick ``up_at_s`` (at once if ``up_at_s == down_at_s``).
 While it is down its partners' messages wait in its JetStream stream; the fresh process first
 rebuilds the state of the killed one (:mod:`triwatch.node.recovery`), then catches up.
+``crashes`` lists ``(nation, at_s, phase, k)``: the node process dies in the middle of a sending
+phase (track, warn, command, snapshot), right after its ``k``-th publish, in the first such phase
+from the tick at ``at_s`` on that sends that many, and a fresh process runs the phase again
+(:mod:`triwatch.exercise.node_crash`); a crash that never comes fails the run.
 """
 
 from __future__ import annotations
@@ -29,7 +33,14 @@ from pathlib import Path
 
 import numpy as np
 
-from triwatch.exercise.distributed_faults import NatsLinks, scenario_faults
+from triwatch.exercise.distributed_faults import (
+    NatsLinks,
+    check_crashes,
+    crashes_came,
+    crashes_due,
+    crashes_left,
+    scenario_faults,
+)
 from triwatch.exercise.distributed_lockstep import Lockstep, RemoteNode
 from triwatch.exercise.node_fleet import NodeFleet, NodeProcessError, quiet_tls_eof_warning
 from triwatch.exercise.run import PICTURE_PERIOD_S, ExerciseRun
@@ -51,6 +62,7 @@ def run_distributed(
     speed: float | None = None,
     timeout_s: float = 60.0,
     kills: list[tuple[str, float, float]] | None = None,
+    crashes: list[tuple[str, float, str, int]] | None = None,
     on_start: Callable[[ExerciseRun], None] | None = None,
     on_tick: Progress | None = None,
 ) -> ExerciseRun:
@@ -61,8 +73,8 @@ def run_distributed(
     their outcomes) and ``on_tick(t, run)`` at the start of every tick: the hooks of
     :func:`~triwatch.exercise.run.run_exercise`, for the live COP (``--serve``).
 
-    Raises ScenarioError for a bad scenario, ValueError for a bad kill plan, NodeProcessError
-    when a node fails; every process it started is stopped whatever happens.
+    Raises ScenarioError for a bad scenario, ValueError for a bad kill or crash plan, NodeProcessError
+    when a node fails (or a planned crash does not come); every process it started is stopped whatever happens.
     """
     wall0 = time.perf_counter()
     quiet_tls_eof_warning()
@@ -70,6 +82,7 @@ def run_distributed(
     nations = list(sc.nations)
     schedule, scenario_kills = scenario_faults(sc)
     kills = _check_kills((kills or []) + scenario_kills, nations, sc.duration_s)
+    planned = check_crashes(crashes or [], nations, sc.duration_s)
     out_dir.mkdir(parents=True, exist_ok=True)
     scenario_copy = out_dir / "scenario.yaml"  # the nodes read the very file the run folder keeps
     if Path(scenario_file).resolve() != scenario_copy.resolve():
@@ -96,6 +109,7 @@ def run_distributed(
                 on_start(run)
 
             def restart(nation: str) -> None:
+                fleet.kill(nation)  # a crashed process: reaped, its connection closed
                 fleet.start(nation, configs[nation])
                 _write_processes(out_dir, server, fleet)
                 fleet.connect()
@@ -107,7 +121,9 @@ def run_distributed(
                 if schedule is not None:  # the in-process run switches faults at the same point
                     schedule.step(t, NatsLinks(server, step), run.events)
 
-            _drive(sc, step, fleet, restart, kills, progress, speed, wall0, tick_start)
+            _drive(sc, step, fleet, restart, (kills, planned), progress, speed, wall0, tick_start)
+            if planned:  # which crashes came, where (each one checked to have come in its phase)
+                (out_dir / "crashes.json").write_text(json.dumps(step.crashes, indent=2) + "\n", encoding="utf-8")
             step.phase("receive", sc.duration_s, nations)
             run.nodes = {n: step.finish(n) for n in nations}
             for handle in fleet.nodes.values():
@@ -132,9 +148,8 @@ class Kill:
     done: bool = False
 
 
-def _drive(
-    sc, step: Lockstep, fleet: NodeFleet, restart, kills: list[Kill], progress, speed, wall0, tick_start
-) -> None:
+def _drive(sc, step: Lockstep, fleet: NodeFleet, restart, faults, progress, speed, wall0, tick_start) -> None:
+    kills, crashes = faults
     nations = list(sc.nations)
     down: dict[str, Kill] = {}
     n_ticks = int(np.floor(sc.duration_s / sc.tick_s)) + 1
@@ -157,7 +172,7 @@ def _drive(
         for op in ("track", "receive", "warn", "receive", "command") + (
             ("snapshot",) if k % snapshot_every == 0 else ()
         ):
-            step.phase(op, t, up)
+            crashes_came(crashes, op, step.phase(op, t, up, crashes_due(crashes, t, op, up), restart))
         if progress:
             progress(t, step.run)
         if speed:
@@ -166,6 +181,8 @@ def _drive(
                 time.sleep(lag)
     if down:
         raise NodeProcessError(f"{', '.join(sorted(down))} still down at the end of the run (kill plan)")
+    if left := crashes_left(crashes):
+        raise NodeProcessError(f"planned crashes that never came: {'; '.join(left)}")
 
 
 def _check_kills(kills: list[tuple[str, float, float]], nations: list[str], duration_s: float) -> list[Kill]:

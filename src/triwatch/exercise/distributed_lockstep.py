@@ -7,9 +7,10 @@ what the live COP may ask of a node process (a person's acknowledgement, :class:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from triwatch.exercise.node_fleet import NodeFleet
+from triwatch.exercise.node_fleet import NodeFleet, NodeProcessError
 from triwatch.exercise.run import ExerciseRun, ObservationRecord
 from triwatch.messages import WarningReport, from_payload
 
@@ -54,22 +55,62 @@ class Lockstep:
         self.held: dict[frozenset[str], list[tuple[str, list]]] = {}  # per cut link: (to, segment) in order
         self.log: dict[str, list[list]] = {n: [] for n in nations}
         self.sent: dict[str, Counter[str]] = {n: Counter() for n in nations}
+        # Each nation's first sequence number (its first process's): a rebuilt process resumes from it.
+        self.first_sequence = {n: fleet.nodes[n].hello.get("first_sequence") for n in nations}
+        self.crashes: list[dict] = []  # planned crashes in the middle of a phase, as they happened
 
-    def phase(self, op: str, t: float, nations: list[str]) -> None:
+    def phase(
+        self,
+        op: str,
+        t: float,
+        nations: list[str],
+        crash: dict[str, int] | None = None,
+        restart: Callable[[str], None] | None = None,
+    ) -> set[str]:
         """Run one phase on ``nations``: all at once if it only sends, else one after the other in
-        nation order (receive phases take what is in flight to them)."""
+        nation order (receive phases take what is in flight to them).
+
+        ``crash``: nation -> k, that nation's process kills itself after its k-th send of this
+        (sending) phase (:mod:`triwatch.exercise.node_crash`); ``restart(nation)`` then brings up
+        and rebuilds a fresh one, which runs the phase again. Returns the nations whose crash
+        came (a node that sent fewer than k in the phase answered as usual: its crash did not)."""
+        crash = crash or {}
+        crashed: set[str] = set()
+        if crash and (op not in CONCURRENT_PHASES or restart is None or not set(crash) <= set(nations)):
+            raise ValueError(f"phase {op} at t={t}: a crash needs a sending phase, a restart and a running node")
         if op in CONCURRENT_PHASES:
             msgs = {n: {"op": op, "t": t} for n in nations}
             for n in nations:
-                self.fleet.nodes[n].send(msgs[n])
+                self.fleet.nodes[n].send({**msgs[n], "crash_after_sends": crash[n]} if n in crash else msgs[n])
             for n in nations:  # answers taken in nation order: events and segments in the one-process order
-                self._done(n, msgs[n], self.fleet.nodes[n].result(msgs[n], self.timeout_s))
-            return
+                if n in crash:
+                    reply = self._crashed(n, msgs[n], crash[n], restart)
+                    if reply.pop("crashed", False):
+                        crashed.add(n)
+                else:
+                    reply = self.fleet.nodes[n].result(msgs[n], self.timeout_s)
+                self._done(n, msgs[n], reply)
+            return crashed
         for nation in nations:
             msg: dict = {"op": op, "t": t}
             if op == "receive":
                 msg["segments"], self.in_flight[nation] = self.in_flight[nation], []
             self._done(nation, msg, self.fleet.nodes[nation].call(msg, self.timeout_s))
+        return crashed
+
+    def _crashed(self, nation: str, msg: dict, after: int, restart: Callable[[str], None]) -> dict:
+        """The planned crash of ``nation`` in this phase: see it happen, restart, run the phase again
+        (the answer then says ``crashed``); a node that sent fewer than ``after`` answered as usual."""
+        handle = self.fleet.nodes[nation]
+        try:
+            return handle.result(msg, self.timeout_s)  # it did not send that many: no crash this time
+        except NodeProcessError:
+            if handle.process.poll() is None:
+                raise  # not the crash planned: the process is still there
+        restart(nation)
+        reply = self.fleet.nodes[nation].call(msg, self.timeout_s)
+        self.crashes.append({"nation": nation, "op": msg["op"], "t": msg["t"], "after_sends": after})
+        return {**reply, "crashed": True}
 
     def _done(self, nation: str, msg: dict, reply: dict) -> None:
         self.absorb(reply, nation)
@@ -100,7 +141,13 @@ class Lockstep:
     def recover(self, nation: str) -> dict:
         """Have a freshly started node rebuild its state from its log and its JetStream stream."""
         backlog = sum(count for _, count in self.in_flight[nation])
-        msg = {"op": "recover", "log": self.log[nation], "sent": dict(self.sent[nation]), "backlog": backlog}
+        msg = {
+            "op": "recover",
+            "log": self.log[nation],
+            "sent": dict(self.sent[nation]),
+            "backlog": backlog,
+            "first_sequence": self.first_sequence[nation],
+        }
         return self.absorb(self.fleet.nodes[nation].call(msg, self.timeout_s * 4), nation)
 
     def cut(self, a: str, b: str) -> None:

@@ -20,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, answer_challenge, deliver_challenge
 from pathlib import Path
 
@@ -56,6 +56,7 @@ class NodeHandle:
     log: Path
     conn: Connection | None = None
     guardian: subprocess.Popen | None = None  # where the kernel cannot tie the node to the coordinator
+    hello: dict = field(default_factory=dict)  # what the process said when it connected (pid, first sequence)
 
     def tail(self, n: int = 1500) -> str:
         try:
@@ -199,6 +200,7 @@ class NodeFleet:
                 conn.close()  # not one of the processes this fleet is waiting for
                 continue
             handle.conn = conn
+            handle.hello = hello
 
     def kill(self, nation: str) -> None:
         """SIGKILL a node process (a crash: no clean shutdown) and forget its connection."""

@@ -31,6 +31,7 @@ import numpy as np
 
 from triwatch.exercise.build import SimClock, make_node
 from triwatch.exercise.feed import SensorFeed, seed_streams
+from triwatch.exercise.node_crash import CrashAfterSends
 from triwatch.exercise.node_fleet import quiet_tls_eof_warning
 from triwatch.exercise.run import PICTURE_PERIOD_S
 from triwatch.fabric import AuditLog, ReleasePolicy
@@ -115,7 +116,8 @@ def serve_lockstep(proc: NodeProcess, conn: Connection, timeout_s: float) -> Non
     """Answer the coordinator's phase commands until ``finish`` (or the coordinator goes away)."""
     outbox: list[str] = []
     proc.events.subscribe(lambda e: outbox.append(to_json(e)))
-    conn.send_bytes(json.dumps({"hello": proc.nation, "pid": os.getpid()}).encode())
+    first_sequence = proc.node.endpoint.next_sequence  # a process rebuilt after a crash resumes from it
+    conn.send_bytes(json.dumps({"hello": proc.nation, "pid": os.getpid(), "first_sequence": first_sequence}).encode())
     while True:
         try:
             msg = json.loads(conn.recv_bytes())
@@ -141,6 +143,8 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
     proc.clock.now_s = t
     node = proc.node
     reply: dict = {"ok": True}
+    if "crash_after_sends" in msg:  # a planned crash in the middle of this phase (exercise.node_crash)
+        node.endpoint.transport = CrashAfterSends(proc.inbox, int(msg["crash_after_sends"]))
     if op == "track":
         due, records = proc.feed.step(t)
         node.track(t, due.get(proc.nation, []))
@@ -162,7 +166,7 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
         except (KeyError, PermissionError, ValueError) as exc:  # refused: the node carries on
             reply["refused"] = [type(exc).__name__, str(exc.args[0]) if exc.args else type(exc).__name__]
     elif op == "recover":
-        reply.update(recover(proc, msg["log"], msg["sent"], int(msg["backlog"])))
+        reply.update(recover(proc, msg["log"], msg["sent"], int(msg["backlog"]), msg.get("first_sequence")))
     elif op == "finish":
         _commit(node)
         reply.update(
@@ -172,6 +176,8 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
         )
     else:
         raise ValueError(f"lockstep: unknown op {op!r}")
+    if isinstance(node.endpoint.transport, CrashAfterSends):  # a planned crash that did not come
+        node.endpoint.transport = proc.inbox
     reply["sent"] = proc.inbox.take_sent()
     return reply
 
@@ -184,7 +190,9 @@ def _commit(node: NationalNode) -> None:
         commit()
 
 
-def recover(proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: int) -> dict:
+def recover(
+    proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: int, first_sequence: int | None = None
+) -> dict:
     """Rebuild the state of this node's earlier life by replaying ``log`` (see :mod:`triwatch.node.recovery`).
 
     ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, segments]``
@@ -194,8 +202,12 @@ def recover(proc: NodeProcess, log: list, sent_before: dict[str, int], backlog: 
     ``backlog`` is the number of messages sent to it since it last received: they are read from
     the stream too, in stream order, and wait for its next receive (the consumer's copies of them,
     and of anything the killed process had fetched but not acknowledged, are dropped).
+    ``first_sequence``: the killed process's first sequence number; the replay numbers its messages
+    from there, so this process carries on with the very numbers the killed one would have used.
     """
     node = proc.node
+    if first_sequence is not None:
+        node.endpoint.resume_sequence(int(first_sequence))
     total = sum(int(count) for op, _, segments in log if op == "receive" for _, count in segments)
     messages = read_inbound(proc.fabric, total + backlog)
     replay = LockstepInbox(StreamHistory(messages[:total]), proc.nation, proc.inbox.link_sender, strict=False)

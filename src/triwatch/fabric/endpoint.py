@@ -42,9 +42,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
-
-import msgspec
 
 from .audit import AuditLog
 from .envelope import (
@@ -52,12 +51,10 @@ from .envelope import (
     ENVELOPE_VERSION,
     Envelope,
     MalformedEnvelopeError,
-    decode,
-    encode,
+    decode_signed,
     label_of,
     make_msg_id,
-    received_signing_bytes,
-    signing_bytes,
+    seal,
 )
 from .keys import KeyRing
 from .labels import KINDS
@@ -121,6 +118,19 @@ class Endpoint:
         self._stats = EndpointStats()
         self._uncommitted: list[tuple[str, dict[str, Any]]] = []  # audit rows of polled, not yet handled
         self._outbound: dict[str, Outbound] = {}  # per kind: what the (fixed) policy says about sending it
+        self._sign = partial(keyring.sign, nation)
+
+    @property
+    def next_sequence(self) -> int:
+        """The sequence number the next message published will carry."""
+        return self._next_sequence
+
+    def resume_sequence(self, sequence: int) -> None:
+        """Number the next message ``sequence`` (a node rebuilt after a crash resumes where the dead
+        process started: a message it sends again is then byte-identical, and the stream drops it)."""
+        if sequence < 1:
+            raise ValueError(f"Endpoint.resume_sequence: must be >= 1, got {sequence}")
+        self._next_sequence = sequence
 
     def restore_replay_window(self) -> int:
         """Rebuild the replay window from this node's own audit trail (after a restart); entries restored.
@@ -157,31 +167,17 @@ class Endpoint:
             payload=payload,
         )
         try:
-            envelope = msgspec.structs.replace(
-                unsigned, signature=self.keyring.sign(self.nation, signing_bytes(unsigned))
-            )
-            data = encode(envelope, self.codec)
+            envelope, data = seal(unsigned, self._sign, self.codec)  # signs the exact bytes sent
         except (TypeError, ValueError, OverflowError) as exc:  # e.g. an object, or an int beyond 64 bits
-            raise TypeError(
-                f"publish({kind}): payload cannot be encoded ({self.codec}, canonical JSON): {exc}"
-            ) from None
+            raise TypeError(f"publish({kind}): payload cannot be encoded ({self.codec}): {exc}") from None
         self._next_sequence += 1
 
         failed = [hop for hop in out.hops if not self._send(hop, kind, data, envelope)]
 
         self._stats.published(kind, out.sent_to, out.withheld)
-        self.audit.append(
-            self.nation,
-            "publish",
-            {
-                "msg_id": envelope.msg_id,
-                "kind": kind,
-                "sequence": sequence,
-                "label": out.text,
-                "sent_to": list(out.sent_to),
-                "withheld_from": list(out.withheld),
-            },
-        )
+        detail = {"msg_id": envelope.msg_id, "kind": kind, "sequence": sequence, "label": out.text}
+        detail.update(sent_to=list(out.sent_to), withheld_from=list(out.withheld))
+        self.audit.append(self.nation, "publish", detail)
         if failed:
             raise ConnectionError(f"publish({kind}) {envelope.msg_id}: transport failed towards {', '.join(failed)}")
         return PublishResult(envelope.msg_id, out.sent_to, out.withheld)
@@ -189,7 +185,7 @@ class Endpoint:
     def _send(self, hop: str, kind: str, data: bytes, env: Envelope) -> bool:
         """Hand bytes to the transport; a failure is logged and counted, and reported as False."""
         try:
-            self.transport.send(self.nation, hop, kind, data)
+            self.transport.send(self.nation, hop, kind, data, msg_id=env.msg_id)
         except Exception as exc:  # any transport trouble: the caller decides, the audit log remembers
             self._stats.send_failed[hop] += 1
             self.audit.append(self.nation, "send-failed", _brief(env, to=hop, error=repr(exc)[:300]))
@@ -215,15 +211,14 @@ class Endpoint:
 
     def _accept(self, data: bytes) -> Delivery | None:
         try:
-            env = decode(data)
-            canonical = received_signing_bytes(env)
+            env, body = decode_signed(data)
         except MalformedEnvelopeError as exc:
             return self._refuse("malformed", str(exc), None)
         if env.origin == self.nation:
             return self._refuse("loopback", f"message claims origin {env.origin}, this node", env)
         if not self.keyring.knows(env.origin) or env.origin not in self.policy.nations:
             return self._refuse("unknown-origin", f"no key or policy for origin {env.origin!r}", env)
-        if not self.keyring.verify(env.origin, canonical, env.signature):
+        if not self.keyring.verify(env.origin, body, env.signature):
             return self._refuse("bad-signature", f"signature does not verify with {env.origin}'s key", env)
         label = label_of(env)
         allowed = self.policy.label_for(env.origin, env.kind)

@@ -1,23 +1,33 @@
-"""The signed envelope that carries every payload, and its wire codec (JSON or MessagePack).
+"""The signed envelope that carries every payload, and its wire frame (JSON or MessagePack body + signature).
 
 An envelope holds: ``v`` (format version), ``msg_id`` (for de-duplication), ``origin``
 (the nation that wrote and signed it), ``sequence`` (per-origin counter for replay
 protection), ``sent_utc`` (ISO 8601), ``kind``, ``label``, ``payload`` (a plain dict)
 and ``signature``.
 
-The signature is Ed25519 over the **canonical encoding** of everything else: compact JSON
-with object keys sorted (RFC 8785 in spirit). Because the canonical form is recomputed from
-the decoded fields, the same envelope verifies whether it travelled as JSON or MessagePack,
-and any change to a field, the label included, breaks it.
+**Wire frame** (version 2)::
 
-Decoding is strict: msgspec validates the types of every field and refuses unknown fields;
-:func:`decode` then checks the values (nation codes, kind, classification, signature length)
-and raises :class:`MalformedEnvelopeError` naming the field at fault, never anything else.
+    frame = body || signature
+    body  = the envelope without its signature, encoded as MessagePack (a map) or JSON (an object)
+    signature = Ed25519(origin's private key, body)      # 64 bytes, detached, last in the frame
+
+The origin signs the **exact bytes** it sends, and the receiver verifies the exact bytes it
+received: nothing is re-encoded on either side (a canonical JSON re-encoding cost about 13 µs
+per message and side), and any change to a byte of the body, the label included, breaks the
+signature. A relaying hub forwards the frame unchanged, so the origin's signature still binds it.
+The same fields encoded once as JSON and once as MessagePack make two different frames, each
+with its own signature.
+
+Decoding is strict: msgspec validates the types of every field and refuses unknown fields (a
+``signature`` inside the body too); :func:`decode` then checks the values (nation codes, kind,
+classification) and raises :class:`MalformedEnvelopeError` naming the field at fault, never
+anything else.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -26,7 +36,7 @@ import msgspec
 
 from .labels import KINDS, Classification, Label, is_nation_code
 
-ENVELOPE_VERSION = 1
+ENVELOPE_VERSION = 2  # 2: detached signature over the exact body bytes (1: inside, over canonical JSON)
 SIGNATURE_BYTES = 64  # Ed25519
 CODECS = ("msgpack", "json")
 #: Payload nesting and size guards: a wire message is untrusted input.
@@ -44,8 +54,8 @@ class WireLabel(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     releasable_to: list[str]
 
 
-class Envelope(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """One message on the fabric (see module docstring for the fields)."""
+class Envelope(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """One message on the fabric (see module docstring for the fields and the frame)."""
 
     v: int
     msg_id: str
@@ -55,7 +65,7 @@ class Envelope(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     kind: str
     label: WireLabel
     payload: dict[str, Any]
-    signature: bytes = b""
+    signature: bytes = b""  # never in the body (omitted while empty): it follows the body in the frame
 
 
 def wire_label(label: Label) -> WireLabel:
@@ -74,21 +84,20 @@ def _label(classification: str, releasable_to: tuple[str, ...]) -> Label:
     return Label(Classification[classification], frozenset(releasable_to))
 
 
-_canonical_encoder = msgspec.json.Encoder(order="sorted")
-
-
-def signing_bytes(envelope: Envelope) -> bytes:
-    """Canonical encoding of every field except the signature: what the origin signs."""
-    return _canonical_encoder.encode(msgspec.structs.replace(envelope, signature=b""))
-
-
-def received_signing_bytes(envelope: Envelope) -> bytes:
-    """:func:`signing_bytes` of a received envelope; MalformedEnvelopeError if its payload has no canonical form
-    (e.g. a nested map keyed by something other than strings or numbers)."""
+def signing_bytes(envelope: Envelope, codec: str = "msgpack") -> bytes:
+    """The body of ``envelope`` in ``codec``: every field but the signature, the exact bytes the origin signs."""
+    unsigned = msgspec.structs.replace(envelope, signature=b"") if envelope.signature else envelope
     try:
-        return signing_bytes(envelope)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise MalformedEnvelopeError(f"envelope.payload: no canonical JSON form: {exc}") from None
+        return _encoders[codec].encode(unsigned)
+    except KeyError:
+        raise ValueError(f"codec: unknown codec {codec!r}; known: {', '.join(CODECS)}") from None
+
+
+def seal(envelope: Envelope, sign: Callable[[bytes], bytes], codec: str = "msgpack") -> tuple[Envelope, bytes]:
+    """Encode the body of an unsigned envelope, sign those bytes; returns (signed envelope, frame)."""
+    body = signing_bytes(envelope, codec)
+    signature = sign(body)
+    return msgspec.structs.replace(envelope, signature=signature), body + signature
 
 
 def make_msg_id(origin: str, sequence: int, sent_utc: str, kind: str) -> str:
@@ -98,7 +107,7 @@ def make_msg_id(origin: str, sequence: int, sent_utc: str, kind: str) -> str:
 
 
 def _refuse_ext(code: int, data: memoryview) -> Any:
-    # MessagePack extension types have no JSON form, so no canonical encoding to verify against.
+    # A payload is plain data (the JSON data model, whichever codec carries it): no extension types.
     raise ValueError(f"MessagePack extension type {code} is not allowed in an envelope")
 
 
@@ -110,37 +119,48 @@ _decoders = {
 
 
 def encode(envelope: Envelope, codec: str = "msgpack") -> bytes:
-    """Serialise an envelope to ``codec`` ("msgpack" or "json")."""
-    try:
-        return _encoders[codec].encode(envelope)
-    except KeyError:
-        raise ValueError(f"codec: unknown codec {codec!r}; known: {', '.join(CODECS)}") from None
+    """The frame of a signed envelope: its ``codec`` body ("msgpack" or "json") and its signature.
+
+    The signature must have been made over ``signing_bytes(envelope, codec)`` (see :func:`seal`).
+    """
+    return signing_bytes(envelope, codec) + envelope.signature
 
 
 def detect_codec(data: bytes) -> str:
-    """JSON envelopes start with '{' (after optional whitespace); anything else is read as MessagePack."""
+    """JSON bodies start with '{' (after optional whitespace); anything else is read as MessagePack."""
     return "json" if data.lstrip()[:1] == b"{" else "msgpack"
 
 
 def decode(data: bytes) -> Envelope:
-    """Parse and validate an envelope from JSON or MessagePack bytes; MalformedEnvelopeError if it is not one."""
+    """Parse and validate a frame (JSON or MessagePack body + signature); MalformedEnvelopeError if it is not one."""
+    return decode_signed(data)[0]
+
+
+def decode_signed(data: bytes) -> tuple[Envelope, memoryview]:
+    """:func:`decode`, and the body bytes exactly as received (what the signature must verify against)."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise MalformedEnvelopeError(f"message: expected bytes, got {type(data).__name__}")
-    if len(data) == 0:
-        raise MalformedEnvelopeError("message: empty")
     if len(data) > MAX_MESSAGE_BYTES:
         raise MalformedEnvelopeError(f"message: {len(data)} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit")
-    codec = detect_codec(bytes(data))
+    if len(data) <= SIGNATURE_BYTES:
+        raise MalformedEnvelopeError(
+            f"message: {len(data)} bytes, too short for a body and its {SIGNATURE_BYTES}-byte signature"
+        )
+    frame = memoryview(data)
+    body, signature = frame[:-SIGNATURE_BYTES], bytes(frame[-SIGNATURE_BYTES:])
+    codec = detect_codec(bytes(body[:64]))
     try:
-        env = _decoders[codec].decode(data)
+        env = _decoders[codec].decode(body)
     except msgspec.ValidationError as exc:
         raise MalformedEnvelopeError(f"envelope ({codec}): {exc}") from None
     except msgspec.DecodeError as exc:
         raise MalformedEnvelopeError(f"envelope ({codec}): not valid {codec}: {exc}") from None
     except (RecursionError, OverflowError, ValueError) as exc:  # pathological nesting or numbers
         raise MalformedEnvelopeError(f"envelope ({codec}): {type(exc).__name__}: {exc}") from None
+    if env.signature:
+        raise MalformedEnvelopeError("envelope.signature: must not be inside the body (it follows the body)")
     _check_values(env)
-    return env
+    return msgspec.structs.replace(env, signature=signature), body
 
 
 def _check_values(env: Envelope) -> None:
@@ -164,8 +184,6 @@ def _check_values(env: Envelope) -> None:
     for i, code in enumerate(env.label.releasable_to):
         if not is_nation_code(code):
             raise MalformedEnvelopeError(f"envelope.label.releasable_to[{i}]: {code!r} is not an ISO 3166 alpha-3 code")
-    if len(env.signature) != SIGNATURE_BYTES:
-        raise MalformedEnvelopeError(f"envelope.signature: expected {SIGNATURE_BYTES} bytes, got {len(env.signature)}")
 
 
 def _is_utc_iso(text: str) -> bool:

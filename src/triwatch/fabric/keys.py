@@ -1,6 +1,6 @@
 """Ed25519 keys: one key pair per nation; keys from ``cryptography``, signatures by libsodium.
 
-Ed25519 (RFC 8032) gives 64-byte signatures over the canonical envelope bytes. The keys are
+Ed25519 (RFC 8032) gives 64-byte signatures over the exact envelope body bytes. The keys are
 generated, written and read with the ``cryptography`` package (PKCS#8 / SubjectPublicKeyInfo
 PEM); signing and verifying run in libsodium (PyNaCl), on the same 32-byte keys. The two
 implement the same deterministic scheme, so they make the same signatures and accept the

@@ -57,9 +57,9 @@ class Outbox:
                 "", durable=FORWARDER, stream=stream, config=config, cb=partial(self._forward, to), manual_ack=True
             )
 
-    def store(self, to: str, kind: str, data: bytes) -> None:
+    def store(self, to: str, kind: str, data: bytes, msg_id: str | None = None) -> None:
         """Queue ``data`` for ``to``'s outbox (its send slot is freed once the outbox holds it)."""
-        item = Outgoing(to, kind, outbox_subject(self.nation, to, kind), data)
+        item = Outgoing(to, kind, outbox_subject(self.nation, to, kind), data, msg_id=msg_id)
         self.publisher.enqueue_on(f"out:{to}", item)
 
     async def _forward(self, to: str, msg: Any) -> None:
@@ -73,7 +73,10 @@ class Outbox:
             self._forwarding[to].discard(seq)
             asyncio.ensure_future(msg.ack())  # the outbox may drop it now
 
-        item = Outgoing(to, kind, subject(self.nation, to, kind), msg.data, done=forwarded, slot=False, patient=True)
+        msg_id = (msg.headers or {}).get("Nats-Msg-Id")  # the id it was stored with: the partner drops copies
+        item = Outgoing(
+            to, kind, subject(self.nation, to, kind), msg.data, done=forwarded, slot=False, patient=True, msg_id=msg_id
+        )
         self.publisher.enqueue_on(to, item)
 
     async def settled(self, wait_for_stalled: bool) -> bool:

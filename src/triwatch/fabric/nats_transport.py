@@ -13,18 +13,18 @@ each message to the transport's inbox subscription the moment it is stored, so n
 for a poll or a fetch round trip. ``receive`` hands over what arrived; the messages stay
 unacknowledged until ``commit``: a node that dies between taking messages and handling them
 gets them again (JetStream redelivers unacknowledged messages after ``ack_wait_s``; a restarted
-node gets them at once, see :func:`~triwatch.fabric.nats_setup.consumer_config`). The
-acknowledgements of committed messages go out every 20 ms without waiting for the server (an
-acknowledgement lost on the way only causes a redelivery, which the replay window drops).
+node gets them at once, see :func:`~triwatch.fabric.nats_setup.consumer_config`). The queues and
+the acknowledgements: :mod:`triwatch.fabric.nats_inbox`.
 
 **Link cut** (:meth:`~triwatch.fabric.nats_server.LocalNatsServer.cut_link`): publishes across
 the cut find no route; the transport holds them (in memory; in JetStream with ``outbox=True``,
 see :mod:`triwatch.fabric.nats_outbox`) and retries them in order until the link heals.
 
 nats-py is asyncio; the Endpoint is synchronous. The transport's event loop is turned on the
-caller's thread whenever the Endpoint calls it (:mod:`triwatch.fabric.loop_runner`): ``send``
-turns it until the message is written to the socket, ``receive(wait_s)`` until a message
-arrives (the client's read callback then runs on the caller's thread). A background thread
+caller's thread whenever the Endpoint needs it (:mod:`triwatch.fabric.loop_runner`): ``send``
+publishes and writes the message to the socket on the caller's thread without even a turn of the
+loop (``run_now``; the stream's acknowledgement is taken in at a later turn), ``receive(wait_s)``
+turns it until a message arrives (the client's read callback then runs on the caller's thread). A background thread
 turns it every 5 ms in between (acknowledgements, pings, reconnects, retries, arrivals while
 the node is busy). No message waits for a hand-off between threads on its way out or in.
 """
@@ -34,16 +34,19 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import nats
 
 from .loop_runner import LoopRunner, turns
+from .nats_inbox import Inbox
 from .nats_outbox import Outbox
 from .nats_publisher import LinkPublisher, SendFailure
 from .nats_server import CONSUMER_NAME, Credentials, inbound_subjects, links, stream_name
 from .nats_setup import consumer_config, ensure_stream, provision_streams, tls_context
+from .nats_write import write_pending
 
 __all__ = ["NatsTransport", "SendFailure", "provision_streams", "tls_context"]
 
@@ -52,8 +55,6 @@ MAX_IN_FLIGHT = 4096
 #: With an outbox, how long a send waits for its message to be forwarded on the link (the store's
 #: acknowledgement and the forwarder's delivery come back from the server first).
 OUTBOX_FORWARD_WAIT_S = 0.02
-#: Committed messages are acknowledged about this long after the commit (the next turn of the loop after it).
-ACK_PERIOD_S = 0.02
 
 
 class NatsTransport:
@@ -92,11 +93,9 @@ class NatsTransport:
         self.retry_for_s = retry_for_s
         self._links = set(links(nations, topology, hub))
         self._subjects = inbound_subjects(self.nation, nations, topology, hub)
-        self._ready: deque[Any] = deque()  # arrived, not yet handed over (appended by the read callback)
-        self._taken: list[Any] = []  # handed over, not yet committed
-        self._to_ack: deque[Any] = deque()  # committed, acknowledgement not yet sent (taken by _ack_committed)
-        self._waiter: asyncio.Future | None = None  # a receive(wait_s) waiting for the next arrival
         self._errors: deque[str] = deque(maxlen=100)
+        self._inbox = Inbox(self._errors)
+        self.send_at_once = True  # False: a send turns the loop until written (the way before; for A/B benches)
         self._max_in_flight = max_in_flight
         self._partners = [b for a, b in links(nations, topology, hub) if a == self.nation]
         self._outbox: Outbox | None = None
@@ -130,7 +129,14 @@ class NatsTransport:
         )
         # Room for every send slot plus the outbox's forwards in the client's table of awaited acknowledgements.
         self._js = self._nc.jetstream(publish_async_max_pending=2 * self._max_in_flight + 1000)
-        self._out = LinkPublisher(self._js, self.nation, self._max_in_flight, self.retry_for_s, self.timeout_s)
+        self._out = LinkPublisher(
+            self._js,
+            self.nation,
+            self._max_in_flight,
+            self.retry_for_s,
+            self.timeout_s,
+            partial(write_pending, self._nc),
+        )
         if self._use_outbox:
             self._outbox = Outbox(self._js, self.nation, self._partners, self._out)
             await self._outbox.start()
@@ -142,57 +148,25 @@ class NatsTransport:
                 durable=CONSUMER_NAME,
                 stream=stream_name(self.nation),
                 config=config,
-                cb=self._arrived,
+                cb=self._inbox.arrived,
                 manual_ack=True,
             )
-            self._acker = asyncio.ensure_future(self._ack_committed())
-
-    async def _arrived(self, msg: Any) -> None:
-        self._ready.append(msg)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def _wait_arrival(self, wait_s: float) -> None:
-        if self._ready:  # the background pump read something while this thread waited for the loop
-            return
-        if wait_s <= 0:
-            await turns(2)  # read what has arrived, without waiting
-            return
-        self._waiter = asyncio.get_running_loop().create_future()
-        try:
-            await asyncio.wait([self._waiter], timeout=wait_s)
-        finally:
-            self._waiter = None
-
-    async def _ack_committed(self) -> None:
-        """Send the acknowledgements of committed messages every ACK_PERIOD_S (whenever the loop
-        turns): up to 20 ms late costs nothing (the server waits ``ack_wait_s``); a crash in
-        between only means a redelivery, which the replay window drops."""
-        while True:
-            await asyncio.sleep(ACK_PERIOD_S)
-            await self._send_acks()
-
-    async def _send_acks(self) -> None:
-        queue = self._to_ack
-        while queue:
-            m = queue.popleft()
-            try:
-                await m.ack()
-            except Exception as exc:  # not acknowledged: the server redelivers, the replay window drops the copy
-                self._errors.append(f"ack: {exc!r}")
+            self._acker = asyncio.ensure_future(self._inbox.ack_periodically())
 
     async def _drain(self, wait_for_stalled: bool = True) -> None:
         await self._out.drain(wait_for_stalled)
         while self._outbox is not None and not await self._outbox.settled(wait_for_stalled):
             await asyncio.sleep(0.02)
             await self._out.drain(wait_for_stalled)
-        await self._send_acks()
+        await self._inbox.send_acks()
         await self._nc.flush(timeout=self.timeout_s)
 
     # ---------------------------------------------------------------- public
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
-        """Queue ``data`` for ``to``'s stream; returns at once (see :meth:`flush` for the outcome)."""
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
+        """Write ``data`` for ``to``'s stream and return (see :meth:`flush` for the outcome).
+
+        ``msg_id`` (the envelope's id) is the publish's ``Nats-Msg-Id``: the stream drops a second
+        copy of it within its duplicate window (without one: a hash of the bytes)."""
         if sender != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).send: cannot send as {sender}")
         if (sender, to) not in self._links:
@@ -201,8 +175,14 @@ class NatsTransport:
             raise ConnectionError(f"NatsTransport({self.nation}).send: transport is closed")
         if not self._out.take_slot(self.timeout_s + self.retry_for_s):
             raise ConnectionError(f"NatsTransport({self.nation}).send: no acknowledgements, {to} link backed up")
-        lane, store = (f"out:{to}", self._outbox.store) if self._outbox is not None else (to, self._out.enqueue)
-        self._runner.run(self._out.send_now(lane, to, store, (to, kind, bytes(data)), OUTBOX_FORWARD_WAIT_S))
+        store = self._outbox.store if self._outbox is not None else None
+        sending = self._out.send_now(
+            to, kind, bytes(data), msg_id=msg_id, store=store, forward_wait_s=OUTBOX_FORWARD_WAIT_S
+        )
+        if store is None and self.send_at_once:
+            self._runner.run_now(sending)  # published and written without a turn of the loop
+        else:
+            self._runner.run(sending)
 
     def flush(self, timeout_s: float | None = None, *, wait_for_stalled: bool = True) -> list[SendFailure]:
         """Wait until every publish so far is acknowledged or given up; return (and forget) the failures.
@@ -231,14 +211,12 @@ class NatsTransport:
         """
         if nation != self.nation:
             raise ValueError(f"NatsTransport({self.nation}).receive: cannot read {nation}'s inbox")
-        ready = self._ready
-        if not ready and not self._closing:
-            self._runner.run(self._wait_arrival(wait_s))  # the read callback runs on this thread
-        msgs = []
-        while ready:
-            msgs.append(ready.popleft())
-        self._taken.extend(msgs)
-        return [m.data for m in msgs]
+        if not self._inbox.ready and not self._closing:  # the read callback runs on this thread
+            if wait_s > 0:
+                self._runner.run_until(self._inbox.arrival(wait_s))
+            else:
+                self._runner.run(turns(2))  # read what has arrived, without waiting
+        return [m.data for m in self._inbox.take()]
 
     def commit(self, nation: str, count: int | None = None) -> int:
         """Acknowledge what :meth:`receive` handed over (the node has handled it): all of it, or the
@@ -247,12 +225,9 @@ class NatsTransport:
             raise ValueError(f"NatsTransport({self.nation}).commit: cannot commit {nation}'s inbox")
         if count is not None and count < 0:
             raise ValueError(f"NatsTransport({self.nation}).commit: count must be >= 0, got {count}")
-        if not self._taken or self._closing:
+        if self._closing:
             return 0
-        n = len(self._taken) if count is None else min(count, len(self._taken))
-        msgs, self._taken = self._taken[:n], self._taken[n:]
-        self._to_ack.extend(msgs)  # sent within about ACK_PERIOD_S (see _ack_committed)
-        return len(msgs)
+        return self._inbox.commit(count)  # acknowledged within about nats_inbox.ACK_PERIOD_S
 
     def errors(self) -> list[str]:
         """Errors the server or the client reported (e.g. permission violations)."""

@@ -29,7 +29,10 @@ from typing import Protocol, runtime_checkable
 class Transport(Protocol):
     """What an Endpoint needs from a transport."""
 
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None: ...
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
+        """Hand ``data`` towards ``to``. ``msg_id``: the envelope's id; a transport that stores
+        messages (NATS) drops a second copy of the same id (a node rebuilt after a crash that
+        sends again what the dead process had sent)."""
 
     def receive(self, nation: str, wait_s: float = 0.0) -> list[bytes]: ...
 
@@ -52,7 +55,7 @@ class MemoryBus:
         self.links: dict[tuple[str, str], int] = {}
         self._held: dict[frozenset[str], deque[tuple[str, bytes]]] = {}  # per cut link: (to, data) in order
 
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
         if not isinstance(data, bytes | bytearray):
             raise TypeError(f"MemoryBus.send({sender}->{to}): data must be bytes, got {type(data).__name__}")
         held = self._held.get(frozenset((sender, to)))

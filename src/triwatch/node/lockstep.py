@@ -17,7 +17,9 @@ reproduce that under a coordinator:
 
 The link sender of an envelope is the hub for a spoke in hub topology (spokes hear only the
 hub) and otherwise the envelope's origin (nobody else relays). One sender's messages to one
-node stay in order: it publishes them one at a time and awaits the stream's acknowledgement.
+node stay in order: it publishes them in order on its one connection (NATS keeps a connection's
+publishes in order), the stream's acknowledgements are confirmed in order, and a failure sends
+everything after it again, in order (:mod:`triwatch.fabric.nats_publisher`).
 So a node processes the same deliveries in the same order in both runs, and issues the same
 warnings.
 """
@@ -91,8 +93,8 @@ class LockstepInbox:
         self.redelivered = 0
 
     # -- the Transport interface the Endpoint uses -----------------------------------------
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
-        self.inner.send(sender, to, kind, data)
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
+        self.inner.send(sender, to, kind, data, msg_id=msg_id)
         self._sent[to] += 1
         self.total_sent[to] += 1
 

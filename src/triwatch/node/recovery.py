@@ -9,7 +9,10 @@ stream (``IN_<NATION>``, kept on disk; the durable consumer only marks how far i
 So a restarted node, before it does anything else, replays its earlier life phase by phase
 with the first ``n`` messages of its stream, where ``n`` is what it had taken before the
 crash. Nothing leaves during the replay (its partners already have what it sent then), and
-its events and audit rows are not written again. Afterwards it holds the same tracks, the same
+its events and audit rows are not written again. Its messages are numbered from the killed
+process's first sequence number, so the replay ends at the very number the killed one had
+reached: a message it then sends again (a crash in the middle of a phase) is the same message,
+with the same ``msg_id``, and the partner's stream keeps only the first copy. Afterwards it holds the same tracks, the same
 system track numbers and the same alert book: it neither re-issues, under new ids, a warning
 it had issued, nor forgets one. Then the durable consumer hands it what its partners sent while
 it was down, and it carries on.
@@ -56,7 +59,7 @@ class StreamHistory:
     def __init__(self, history: list[bytes]) -> None:
         self._history = list(history)
 
-    def send(self, sender: str, to: str, kind: str, data: bytes) -> None:
+    def send(self, sender: str, to: str, kind: str, data: bytes, *, msg_id: str | None = None) -> None:
         return None
 
     def receive(self, nation: str) -> list[bytes]:
