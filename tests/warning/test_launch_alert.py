@@ -188,3 +188,17 @@ def test_node_restart_and_link_heal_keep_one_launch_alert_everywhere():
     out += see(248.0, "S2", [("KOR", "K20"), ("USA", "U9")], {}, {("KOR", "K20"): 200.0, ("USA", "U9"): 36.0})
     out += usa.release_due(248.0)
     assert [(w.warning_id, w.kind) for w in out if w.scope == LAUNCH] == [("USA-W001", "launch")]
+
+
+def test_a_track_confirmed_on_clutter_is_no_launch_to_announce():
+    usa = AlertDesk(Authority("USA", "USA", NATIONS), confirm_n=1, clear_n=1, mature_s=0.0)
+    missile = coasting_path(np.array([300.0]))[0]  # the launch's warhead, 300 s into its flight
+    usa.follow("S1", WARHEAD, {}, state=ObjectState(1308.0, missile, P_TIGHT))
+    out = usa.observe("S1", 1308.0, None)
+    clutter = np.concatenate([missile[:3] + 500e3, [69.6e3, 0.0, 0.0]])
+    usa.follow(
+        "S6", [("KOR", "K129")], {}, state=ObjectState(1308.0, clutter, np.diag([1235.0**2] * 3 + [22e3**2] * 3))
+    )
+    out += usa.observe("S6", 1308.0, None)
+    out += usa.lost("S6", 1340.0)
+    assert [(w.kind, w.system_track) for w in out if w.scope == LAUNCH] == [("launch", "S1")]

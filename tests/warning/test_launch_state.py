@@ -121,3 +121,15 @@ def test_the_payload_is_lineages_if_burning_now_else_the_coasting_one_holding_cl
     assert payload_of({}, ["S1", "S2"]) == "S1"
     with pytest.raises(ValueError, match="payload_of: no objects"):
         payload_of(states, [])
+
+
+def test_a_state_no_missile_can_have_is_not_credible():
+    from triwatch.warning.launch_state import credible
+
+    x = coasting_path(np.array([100.0]))[0]
+    assert credible(ObjectState(100.0, x, P_TIGHT)) and np.linalg.norm(x[3:]) < 8e3
+    first_report = np.diag([100.0**2] * 3 + [4000.0**2] * 3)  # a track's first report: velocity barely known
+    assert credible(ObjectState(100.0, np.concatenate([x[:3], np.zeros(3)]), first_report))
+    clutter = np.concatenate([x[:3], [69.6e3, 0.0, 0.0]])  # hs17: one report, 70 +- 38 km/s
+    assert not credible(ObjectState(1308.0, clutter, np.diag([1235.0**2] * 3 + [22e3**2] * 3)))
+    assert not credible(ObjectState(1308.0, x, np.diag([1235.0**2] * 3 + [22e3**2] * 3)))

@@ -20,6 +20,10 @@ system track) so a node drives it the same way. Behind it, three layers:
      own alert of that scope about that launch silent for good (never a second).
 
 A held alert fallen silent again (areas withdrawn within the grace) is dropped unsaid.
+
+A launch is announced once one of its objects has had a credible state (`launch_state.credible`:
+a velocity known to 10 km/s, slower than 8 km/s): a track confirmed on clutter (measured:
+hs17-2022-11-18, a KOR track of one report, 70 +- 38 km/s) is no launch.
 """
 
 from __future__ import annotations
@@ -239,10 +243,16 @@ class AlertDesk:
             for scope, book in self.books.items():
                 objects = [book.alerts[st] for st in tracks if st in book.alerts]
                 alert = self._public(scope, event)
+                if scope == LAUNCH and not alert.spoken and not self._seen(event):
+                    continue
                 msgs = advance(alert, objects, here, self.authority.nation, self._number)
                 out += self._release(alert, msgs, cause.t_s)
         self._dirty.clear()
         return out
+
+    def _seen(self, event: str) -> bool:
+        """Whether a launch may be announced: an object of it has had a credible state (or no states are given)."""
+        return self.launches.seen(event) is not False
 
     def _public(self, scope: str, event: str) -> PublicAlert:  # the alert of a launch and scope
         return self.public.setdefault((scope, event), PublicAlert(scope, event))

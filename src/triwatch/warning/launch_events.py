@@ -59,7 +59,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from triwatch.warning.launch_state import ObjectState, StateTies, payload_of
+from triwatch.warning.launch_state import ObjectState, StateTies, credible, payload_of
 
 Key = tuple[str, str]  # (nation, national track id)
 
@@ -113,6 +113,7 @@ class LaunchEvents:
         self._falling: dict[str, bool] = {}  # system track -> first seen falling (never a new launch)
         self._separated: set[Key] = set()  # national tracks their tracker says separated from another
         self.ties = StateTies()  # what the fused states say (`launch_state`): burned apart, paths met
+        self._credible: set[str] = set()  # system tracks whose state has once been a missile's (`credible`)
         self._next = 1
 
     # -- queries ----------------------------------------------------------------------------
@@ -137,6 +138,13 @@ class LaunchEvents:
         lead = payload_of(self.ties.paths.latest, order)
         order.remove(lead)
         return [lead, *order]
+
+    def seen(self, event: str) -> bool | None:
+        """Whether any object of the launch has had a credible state (`launch_state.credible`; None: no state known)."""
+        tracks = self.events[event].tracks
+        if not any(st in self.ties.paths.latest for st in tracks):
+            return None
+        return any(st in self._credible for st in tracks)
 
     def keys_of(self, event: str) -> list[str]:
         """Every national track any system track of the event has held, as "NATION/track-id", sorted."""
@@ -185,6 +193,8 @@ class LaunchEvents:
         self._falling.setdefault(system_track, falling)
         if state is not None:
             self.ties.observe(system_track, state)
+            if credible(state):
+                self._credible.add(system_track)
         here = self._event_of.get(system_track)
         target = self._linked_event(system_track)
         if target is None and state is not None:
@@ -215,6 +225,8 @@ class LaunchEvents:
         """
         old_event = self._event_of.pop(old_track, None)
         history = self._history.pop(old_track, set())
+        if old_track in self._credible:
+            self._credible.add(survivor)
         self._current.pop(old_track, None)
         self._live.pop(old_track, None)
         self.ties.merged(old_track, survivor)

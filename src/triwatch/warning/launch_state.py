@@ -43,6 +43,8 @@ MAX_ALLOWANCE_M = 30e3  # a looser test tells nothing (a salvo's next missile mi
 BURN_GATE_M = 5e3  # two objects of one launch are within this when both burn (hot staging)
 BURN_SYNC_S = 2.0  # two thrusting states are compared only this close in time
 STEP_S = 5.0  # RK4 step flying back (as `physics.propagate`)
+MAX_SPEED_MPS = 8000.0  # faster than any ballistic missile (orbital speed is 7.9 km/s)
+MAX_SIGMA_V_MPS = 10000.0  # a velocity known worse than this (wider than every missile speed) tells nothing
 PAYLOAD_SIGMAS = 4.0  # an object is the payload by energy only when it holds this much more (as the tracker)
 FRESH_S = 30.0  # a thrusting state older than this (against the launch's newest) is a stopped track's
 
@@ -107,6 +109,17 @@ class ObjectPaths:
             np.array([p[1] for p in path]),
             np.array([p[2] for p in path]),
         )
+
+
+def credible(state: ObjectState) -> bool:
+    """Whether a state can be a missile's: its velocity known to MAX_SIGMA_V_MPS (sqrt tr P_vv) and slower than MAX_SPEED_MPS.
+
+    A launch is announced once one of its objects has been credible (`warning.desk`): a track
+    confirmed on clutter can hold a state no missile has (measured: hs17-2022-11-18, a KOR track
+    of one report at 1,308 s, 64 km up at 70 +- 38 km/s, made a second launch alert).
+    """
+    sigma_v = float(np.sqrt(max(np.trace(state.P[3:6, 3:6]), 0.0)))
+    return sigma_v <= MAX_SIGMA_V_MPS and float(np.linalg.norm(state.x[3:6])) <= MAX_SPEED_MPS
 
 
 def jacobi_energy(state: ObjectState) -> tuple[float, float]:
