@@ -107,6 +107,7 @@ class AckReport(msgspec.Struct, frozen=True):
     nation: str
     time_s: float
     role: str = "watch-officer"
+    issuer: str = ""  # who issued the revision ("" from a sender before it was named): see warning.takeover
 
 
 S = TypeVar("S", bound=msgspec.Struct)

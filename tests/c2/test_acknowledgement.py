@@ -53,3 +53,20 @@ def test_acknowledging_an_unknown_warning_is_an_error():
     cc = CommandCentre("USA", np.random.default_rng(1))
     with pytest.raises(KeyError, match="no pending warning"):
         cc.acknowledge("nope", 1, 0.0)
+
+
+def test_two_nations_revision_k_of_one_warning_are_two_revisions_to_acknowledge():
+    # Cut off from each other, Japan (the owner) and the hub standing in both issued revision 2.
+    cc = CommandCentre("KOR", np.random.default_rng(1), auto_ack=False)
+    owners = WarningReport("JPN-W002", 2, "correction", "JPN", "S1", 220.0, areas=["JPN-land"], scope="JPN")
+    stand_ins = WarningReport("JPN-W002", 2, "correction", "USA", "S3", 221.0, areas=["JPN-EEZ"], scope="JPN")
+    cc.receive(owners, 230.0)
+    cc.receive(stand_ins, 262.0)  # the link healed: the other revision 2 arrives; it is not a repeat
+    assert set(cc.pending) == {("JPN-W002", 2, "JPN"), ("JPN-W002", 2, "USA")}
+    with pytest.raises(ValueError, match="JPN-W002 revision 2 was issued by JPN, USA: name the issuer"):
+        cc.acknowledge("JPN-W002", 2, 270.0)
+    ack = cc.acknowledge("JPN-W002", 2, 270.0, issuer="USA")
+    assert (ack.warning_id, ack.revision, ack.issuer) == ("JPN-W002", 2, "USA")
+    assert cc.acknowledge("JPN-W002", 2, 271.0).issuer == "JPN"  # the only one left
+    with pytest.raises(KeyError, match="no pending warning JPN-W002 revision 2 by KOR"):
+        cc.acknowledge("JPN-W002", 2, 272.0, issuer="KOR")

@@ -87,7 +87,7 @@ def test_all_up_every_centre_gets_one_launch_alert_and_one_warning_for_japan(rv)
         assert area_warnings(node)[0].areas == ["JPN-EEZ"]
         # Every centre acknowledged the warning's first revision.
         first = area_warnings(node)[0]
-        assert (first.warning_id, first.revision) in node.c2.acked, n
+        assert (first.warning_id, first.revision, first.issuer) in node.c2.acked, n
     # Every centre hears it in the tick Japan issues it.
     assert first_named(nodes["USA"]) == first_named(nodes["JPN"]) == first_named(nodes["KOR"])
 
@@ -110,7 +110,7 @@ def test_japan_blind_gets_the_hubs_warning_about_its_own_areas_and_acknowledges_
     assert not nodes["JPN"].picture.tracks
     mine = area_warnings(nodes["JPN"])
     assert {(w.issuer, w.scope) for w in mine} == {("USA", "JPN")} and mine[0].areas == ["JPN-EEZ"]
-    assert (mine[0].warning_id, mine[0].revision) in nodes["JPN"].c2.acked
+    assert (mine[0].warning_id, mine[0].revision, mine[0].issuer) in nodes["JPN"].c2.acked
     assert len({w.warning_id for w in nodes["KOR"].delivered_warnings}) == 2
 
 

@@ -38,8 +38,8 @@ def test_watch_officer_acknowledges_a_live_warning():
     def on_tick(t: float, run) -> None:
         jjoc = run.nodes["JPN"].c2
         if "thread" not in outcome and jjoc.pending:
-            warning_id, revision = next(iter(jjoc.pending))
-            jjoc.pending[(warning_id, revision)].due_ack_s = None  # the watch-officer model steps aside
+            warning_id, revision, issuer = next(iter(jjoc.pending))
+            jjoc.pending[(warning_id, revision, issuer)].due_ack_s = None  # the watch-officer model steps aside
             serving.control.pause()
             outcome["key"] = (warning_id, revision)
             outcome["thread"] = threading.Thread(target=officer, args=(serving.url, warning_id, revision))

@@ -183,3 +183,26 @@ def test_a_stand_ins_revision_continues_the_owners_warning_in_cap_and_cot(tmp_pa
         takproto.parse_proto(bytearray(a.read_bytes())).cotEvent.uid for a in (tmp_path / "cot" / "alerts").glob("*")
     }
     assert "triwatch.JPN.JPN-W001.alert" in uids and not any("USA.JPN-W001" in u for u in uids)
+
+
+def test_owner_and_stand_in_revisions_of_one_number_are_two_cap_alerts_in_one_chain(tmp_path, events, epoch):
+    # The USA-JPN link is cut: Japan issues its revision 3 (200 s) and the hub, standing in, issues its own
+    # revision 3 of the same warning (205 s); after the heal both reach the hub's view.
+    events = events + [
+        ev(205.0, "USA", "warning-issued", warning_id="JPN-W001", revision=3, kind="correction", areas=["JPN-land"],
+           system_track="USA-S001", x=[0.0] * 6, time_s=205.0, pedigree=[["USA"]], cause_wall_ns=0, impact=None),
+        delivered(205.0, "USA", "USA", "JPN-W001", 3, "correction", ["JPN-land"]),
+    ]  # fmt: skip
+    index = write_outputs(tmp_path, sorted(events, key=lambda e: e["t_s"]), epoch)
+    assert index["skipped"] == []
+    ns = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
+    owners, stand_ins = (tmp_path / "cap" / f"triwatch-{who}JPN-W001-r3.xml" for who in ("", "USA-"))
+    for f in (owners, stand_ins):
+        assert validate_cap(f.read_bytes()) == [], f.name  # two alerts: the identifier names the issuer
+    later = etree.parse(str(tmp_path / "cap" / "triwatch-JPN-W001-r4.xml"))
+    refs = [r.split(",")[1] for r in later.findtext("c:references", namespaces=ns).split()]
+    assert refs == ["triwatch-JPN-W001-r1", "triwatch-JPN-W001-r2", "triwatch-JPN-W001-r3", "triwatch-USA-JPN-W001-r3"]
+    uids = {
+        takproto.parse_proto(bytearray(a.read_bytes())).cotEvent.uid for a in (tmp_path / "cot" / "alerts").glob("*")
+    }
+    assert {u for u in uids if "JPN-W001" in u} == {"triwatch.JPN.JPN-W001.alert"}  # one warning on the TAK map

@@ -146,3 +146,32 @@ def test_a_stand_in_hands_its_warning_to_the_owner_and_carries_it_again_if_the_o
     assert [r[0] for r in revisions] == ["USA", "JPN", "USA"]
     assert [r[1] for r in revisions] == [1, 2, 3]
     assert revisions[1][3] == ["JPN-EEZ", "JPN-land"] and revisions[2][3] == ["JPN-land"]
+
+
+def test_owner_and_stand_in_both_numbering_a_revision_in_a_partition_settle_on_the_owners():
+    from triwatch.warning.takeover import revision_order
+
+    d = desks()
+    out = []
+    for t in (300.0, 304.0, 308.0):
+        out += step(d, NATIONS, t, ["JPN-EEZ"])
+    # The USA-JPN link is cut (KOR hears both): each side goes on alone and sees the threat grow.
+    cut = []
+    for t in (312.0, 316.0, 320.0, 324.0):
+        jpn = d["JPN"].observe("S1", t, assessment(t, ["JPN-EEZ", "JPN-land"])) + d["JPN"].release_due(t)
+        d["JPN"].contact("KOR", t)
+        usa = d["USA"].observe("S1", t, assessment(t, ["JPN-EEZ", "JPN-land"])) + d["USA"].release_due(t)
+        d["USA"].contact("KOR", t)
+        for w in jpn + usa:
+            d["KOR"].heard(w)
+        cut += jpn + usa
+    twos = sorted((w.issuer, w.revision, w.kind) for w in cut if w.scope == "JPN")
+    assert twos == [("JPN", 2, "correction"), ("USA", 2, "correction")]  # both numbered it 2
+    # Healed: each hears the other's revision 2. Every node settles on Japan's, and numbering goes on at 3.
+    for w in cut:
+        for n in ("USA", "JPN"):
+            d[n].heard(w)
+    assert revision_order("JPN-W002", 2, "JPN") > revision_order("JPN-W002", 2, "USA")
+    assert {d[n].partners.alerts["JPN-W002"].issuer for n in ("USA", "KOR")} == {"JPN"}
+    after = step(d, NATIONS, 328.0, ["JPN-EEZ"])
+    assert [(w.issuer, w.revision, w.kind) for w in after if w.scope == "JPN"] == [("JPN", 3, "correction")]

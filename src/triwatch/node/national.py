@@ -40,6 +40,7 @@ from triwatch.warning.boost_assess import assess_boost
 from triwatch.warning.boost_hypothesis import assess_boost_hypothesis
 from triwatch.warning.desk import AlertDesk
 from triwatch.warning.launch_consistency import LaunchTimeBook
+from triwatch.warning.launch_state import ObjectState
 
 
 def most_certain_launch(st: SystemTrack) -> GroundPoint | None:
@@ -207,6 +208,7 @@ class NationalNode:
                 centre=ack.centre,
                 warning_id=ack.warning_id,
                 revision=ack.revision,
+                issuer=ack.issuer,
             )
 
     def _deliver_warning(self, w: WarningReport, now_s: float) -> None:
@@ -226,9 +228,11 @@ class NationalNode:
         active = self.picture.active(now_s)
         for st in active:
             parents = {key: m.report.parent_id for key, m in st.members.items()}
+            live = {(m.origin, m.report.track_id): m.since_s for m in st.live_members(now_s, self.picture.stale_s)}
             thrusting = any(m.report.thrusting for m in st.live_members(now_s, self.picture.stale_s))
             falling = float(st.x[:3] @ st.x[3:]) < 0.0 and not thrusting
-            self.alerts.follow(st.number, st.members, parents, falling)
+            state = ObjectState(st.time_s, st.x, st.P, thrusting)
+            self.alerts.follow(st.number, st.members, parents, falling, live, state)
             # A revision is about a launch, and carries that launch's first object (w.system_track),
             # which need not be st: another object of the launch may have caused it.
             for w in self._assess(st, now_s):
@@ -361,5 +365,6 @@ class NationalNode:
             centre=ack.centre,
             warning_id=ack.warning_id,
             revision=ack.revision,
+            issuer=ack.issuer,
             role=ack.role,
         )

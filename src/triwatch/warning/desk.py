@@ -20,6 +20,10 @@ system track) so a node drives it the same way. Behind it, three layers:
      own alert of that scope about that launch silent for good (never a second).
 
 A held alert fallen silent again (areas withdrawn within the grace) is dropped unsaid.
+
+A launch is announced once one of its objects has had a credible state (`launch_state.credible`:
+a velocity known to 10 km/s, slower than 8 km/s): a track confirmed on clutter (measured:
+hs17-2022-11-18, a KOR track of one report, 70 +- 38 km/s) is no launch.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ import msgspec
 from triwatch.messages import GroundPoint, WarningReport
 from triwatch.warning.assessment import Assessment
 from triwatch.warning.authority import LAUNCH, Authority, track_keys
-from triwatch.warning.launch_alert import Cause, PublicAlert, advance, supersede
+from triwatch.warning.launch_alert import Cause, PublicAlert, advance, merge
 from triwatch.warning.launch_events import LaunchEvents
+from triwatch.warning.launch_state import ObjectState
 from triwatch.warning.lifecycle import Alert, AlertBook
 from triwatch.warning.takeover import PartnerAlerts, adopt
 
@@ -96,16 +101,20 @@ class AlertDesk:
         members: Iterable[tuple[str, str]],
         parents: Mapping[tuple[str, str], str | None] = {},
         falling: bool = False,
+        live: Mapping[tuple[str, str], float] | None = None,
+        state: ObjectState | None = None,
     ) -> None:
         """Record which national tracks make up a system track (keys (nation, track id)), their lineage
-        parents, and whether it is falling (descending, nothing thrusting): `launch_events`."""
+        parents, whether it is falling (descending, nothing thrusting), which members are live
+        (reported within the picture's stale window) with the start of their current arcs, and its fused state (for the physical
+        tests of `launch_state`): `launch_events`."""
         members = list(members)
         self._members[system_track] = track_keys(members)
         if self.launches is None:
             return
         before = self.launches.event_of(system_track)
         events_before = set(self.launches.events)
-        after = self.launches.update(system_track, members, parents, falling)
+        after = self.launches.update(system_track, members, parents, falling, live, state)
         for gone in events_before - set(self.launches.events):
             self._superseded.append((gone, after))
         if before is not None and before != after and before in self.launches.events:
@@ -219,9 +228,14 @@ class AlertDesk:
         out: list[WarningReport] = []
         for gone, keep in self._superseded:
             for scope in self.scopes:
-                g, k = self.public.pop((scope, gone), None), self._public(scope, keep)
-                if g is not None:
-                    out += self._release(g, supersede(g, k, cause, self.authority.nation), cause.t_s)
+                g = self.public.pop((scope, gone), None)
+                if g is None:
+                    continue
+                alerts = [self._public(scope, keep), g]
+                kept, msgs = merge(alerts, keep, cause, self.authority.nation)
+                self.public[(scope, keep)] = kept
+                for a in alerts:
+                    out += self._release(a, [m for m in msgs if m.warning_id == a.warning_id], cause.t_s)
         self._superseded.clear()
         for event in sorted((events | self._dirty) & set(self.launches.events)):
             tracks = self.launches.payload_first(event)
@@ -229,10 +243,16 @@ class AlertDesk:
             for scope, book in self.books.items():
                 objects = [book.alerts[st] for st in tracks if st in book.alerts]
                 alert = self._public(scope, event)
+                if scope == LAUNCH and not alert.spoken and not self._seen(event):
+                    continue
                 msgs = advance(alert, objects, here, self.authority.nation, self._number)
                 out += self._release(alert, msgs, cause.t_s)
         self._dirty.clear()
         return out
+
+    def _seen(self, event: str) -> bool:
+        """Whether a launch may be announced: an object of it has had a credible state (or no states are given)."""
+        return self.launches.seen(event) is not False
 
     def _public(self, scope: str, event: str) -> PublicAlert:  # the alert of a launch and scope
         return self.public.setdefault((scope, event), PublicAlert(scope, event))

@@ -47,6 +47,8 @@ class PublicAlert:
     standing: set[str] = field(default_factory=set)
     impacted: bool = False
     closed: bool = False
+    said_s: float = float("inf")  # when its first revision was said (merges keep the alert said first)
+    issuer: str = ""  # who issued the revision it stands at (`takeover.revision_order`)
 
     @property
     def spoken(self) -> bool:
@@ -68,9 +70,9 @@ def _carried(objects: list[Alert], cause: str) -> Alert | None:
     """The object whose assessment (impact ellipse, system track) a revision carries.
 
     The launch's first object once assessed (objects come payload first,
-    `LaunchEvents.payload_first`): a public warning's ellipse is where the warhead lands,
-    whichever object's change caused the revision. Else the object that caused it, else the
-    latest assessed.
+    `LaunchEvents.payload_first`: by energy where the states tell, else by lineage): a public
+    warning's ellipse is where the warhead lands, whichever object's change caused the revision.
+    Else the object that caused it, else the latest assessed.
     """
     first = objects[0] if objects else None
     if first is not None and first.last is not None:
@@ -95,7 +97,10 @@ def advance(
     def say(kind: str, text: str, areas: set[str], with_launch: bool = False) -> None:
         if not alert.warning_id:
             alert.warning_id = number()
+        if not alert.spoken:
+            alert.said_s = cause.t_s
         alert.revision += 1
+        alert.issuer = issuer
         last = source.last if source is not None else None
         extra = {"launch": cause.launch, "cause_wall_ns": cause.cause_wall_ns} if with_launch else {}
         if cause.launch is not None:
@@ -165,33 +170,47 @@ def advance(
     return out
 
 
-def supersede(gone: PublicAlert, keeper: PublicAlert, cause: Cause, issuer: str) -> list[WarningReport]:
-    """Two launch events turned out to be one: the younger event's alert ends or carries on in the keeper.
+def merge(alerts: list[PublicAlert], event: str, cause: Cause, issuer: str) -> tuple[PublicAlert, list[WarningReport]]:
+    """Launch events turned out to be one launch (`event`): one alert of a scope carries on, the others end.
 
-    If the keeper has said nothing yet, it takes over the younger alert (same warning id and
-    revisions: nothing to announce). Otherwise the younger alert is withdrawn, naming the
-    alert that supersedes it, so no duplicate stays up.
+    Rule: the open alert that was *said first* carries on, under its warning id, for the joined
+    launch: a watch officer who acknowledged it keeps following the same warning, and its later
+    revisions correct it to the joined launch's areas. Every other open alert that was said is
+    withdrawn explicitly as a merge ("Superseded by <id>"); one never said ends silently. With
+    none open and said, the first of `alerts` (the keeping event's) carries on.
+
+    Why not "the older event's alert": an event's age is when this node first saw a track of it,
+    not when its alert was said; after an outage a node's older event may have said nothing yet
+    (measured: irbm-2022-10-04-faults, the launch alert said at 100 s was withdrawn at 392 s in
+    favour of one said at 204 s).
     """
-    if gone.closed or not gone.spoken:
-        return []
-    if not keeper.spoken:
-        keeper.warning_id, keeper.revision = gone.warning_id, gone.revision
-        keeper.standing, keeper.impacted = set(gone.standing), gone.impacted
+    if not alerts:
+        raise ValueError(f"merge({event!r}): no alerts to merge")
+    said = [a for a in alerts if a.spoken and not a.closed]
+    keeper = min(said, key=lambda a: a.said_s) if said else alerts[0]
+    keeper.event = event
+    out: list[WarningReport] = []
+    for gone in alerts:
+        gone.event = event  # a withdrawal names the joined launch's tracks, so partners know which
+        if gone is keeper or gone.closed:
+            continue
         gone.closed = True
-        return []
-    gone.closed = True
-    gone.revision += 1
-    named, gone.standing = sorted(gone.standing), set()
-    return [
-        WarningReport(
-            warning_id=gone.warning_id,
-            revision=gone.revision,
-            kind="withdrawal",
-            issuer=issuer,
-            scope=gone.scope,
-            system_track=cause.system_track,
-            time_s=cause.t_s,
-            areas=named,
-            text=f"Superseded by {keeper.warning_id}",
+        if not gone.spoken:
+            continue
+        gone.revision += 1
+        gone.issuer = issuer
+        named, gone.standing = sorted(gone.standing), set()
+        out.append(
+            WarningReport(
+                warning_id=gone.warning_id,
+                revision=gone.revision,
+                kind="withdrawal",
+                issuer=issuer,
+                scope=gone.scope,
+                system_track=cause.system_track,
+                time_s=cause.t_s,
+                areas=named,
+                text=f"Superseded by {keeper.warning_id}: the same launch",
+            )
         )
-    ]
+    return keeper, out

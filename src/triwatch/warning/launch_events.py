@@ -16,8 +16,19 @@ than *deny* the tie:
 
 - a nation ties them when one of its tracks in S is of the same lineage family as one
   of its tracks in E (now or before);
-- a nation denies it when it holds a current track in S and one in E, of different
+- a nation denies it when it holds a *live* track in S and one in E, of different
   families: it tracks both objects at once and says neither separated from the other.
+  Live means reported within the picture's stale window (`AlliedPicture.stale_s`): a
+  member left behind by a node that went down, or behind a cut link, still sits in its
+  system track, but it says nothing about now, and a node back from an outage re-acquires
+  the objects under new track ids without lineage to the old ones (measured:
+  irbm-2022-10-04-faults, KOR down 140-200 s: KOR's stale pre-outage track denied every
+  tie of the payload and the stage to the standing launch, which split into three launch
+  alerts). And it denies only what its tracker could have seen: its two tracks' current arcs
+  (reports without a silence longer than the stale window) must have begun `WATCH_S` apart,
+  the older one first. A tracker ties a child to a parent whose recorded path the child's
+  flight meets (`triwatch.tracking.lineage`); two tracks (re-)acquired together (the same
+  node back from an outage, in the same seconds) have no such path, so no lineage either way.
 
 Two missiles of a salvo fired seconds apart from one site: one nation's tracker may tie
 the second to the first (the separation test passes a just-confirmed, still loose
@@ -48,7 +59,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from triwatch.warning.launch_state import ObjectState, StateTies, credible, payload_of
+
 Key = tuple[str, str]  # (nation, national track id)
+
+# A tracker needs a few seconds of a parent's path before a child is born to test lineage
+# (`tracking.lineage` keeps it every 2 s): tracks whose arcs began closer than this were
+# acquired together, and their lack of lineage denies nothing.
+WATCH_S = 10.0
 
 
 class _Families:
@@ -89,9 +107,13 @@ class LaunchEvents:
         self.events: dict[str, LaunchEvent] = {}
         self._event_of: dict[str, str] = {}  # system track -> event name
         self._current: dict[str, list[Key]] = {}  # system track -> its members now
+        self._live: dict[str, set[Key]] = {}  # system track -> its members reported within the stale window
+        self._arc_start: dict[Key, float] = {}  # live national track -> start of its current arc (s)
         self._history: dict[str, set[Key]] = {}  # system track -> every member it has had
         self._falling: dict[str, bool] = {}  # system track -> first seen falling (never a new launch)
         self._separated: set[Key] = set()  # national tracks their tracker says separated from another
+        self.ties = StateTies()  # what the fused states say (`launch_state`): burned apart, paths met
+        self._credible: set[str] = set()  # system tracks whose state has once been a missile's (`credible`)
         self._next = 1
 
     # -- queries ----------------------------------------------------------------------------
@@ -99,16 +121,30 @@ class LaunchEvents:
         return self._event_of.get(system_track)
 
     def payload_first(self, event: str) -> list[str]:
-        """The event's system tracks, those whose current tracks no tracker says separated first.
+        """The event's system tracks, the payload's first: by energy where the states tell, else by lineage.
 
-        The tracker keeps the parent track on the payload when objects part and gives the
+        Lineage: the tracker keeps the parent track on the payload when objects part and gives the
         separated object (a stage) the child track (`triwatch.tracking.lineage`), so a system
         track of parent tracks only is the launch's payload, as far as lineage tells; ties keep
-        the order of joining (the first-seen track first).
+        the order of joining (the first-seen track first). But a tracker may keep the parent id on
+        the stage (measured: irbm-2022-10-04-faults, every nation's track of the warhead was a
+        child, and the launch alert carried the stage's impact, 2,250 km short): the states decide
+        where they can (`launch_state.payload_of`: lineage's payload if it burns now, else the
+        coasting object holding clearly the most energy).
         """
         tracks = self.events[event].tracks
         separated = [sum(k in self._separated for k in self._current.get(st, [])) for st in tracks]
-        return [st for _, _, st in sorted(zip(separated, range(len(tracks)), tracks, strict=True))]
+        order = [st for _, _, st in sorted(zip(separated, range(len(tracks)), tracks, strict=True))]
+        lead = payload_of(self.ties.paths.latest, order)
+        order.remove(lead)
+        return [lead, *order]
+
+    def seen(self, event: str) -> bool | None:
+        """Whether any object of the launch has had a credible state (`launch_state.credible`; None: no state known)."""
+        tracks = self.events[event].tracks
+        if not any(st in self.ties.paths.latest for st in tracks):
+            return None
+        return any(st in self._credible for st in tracks)
 
     def keys_of(self, event: str) -> list[str]:
         """Every national track any system track of the event has held, as "NATION/track-id", sorted."""
@@ -117,11 +153,21 @@ class LaunchEvents:
 
     # -- updates ----------------------------------------------------------------------------
     def update(
-        self, system_track: str, members: Iterable[Key], parents: Mapping[Key, str | None], falling: bool = False
+        self,
+        system_track: str,
+        members: Iterable[Key],
+        parents: Mapping[Key, str | None],
+        falling: bool = False,
+        live: Mapping[Key, float] | None = None,
+        state: ObjectState | None = None,
     ) -> str:
         """Record a system track's members (parents: member -> its parent track id); return its event's name.
 
         falling: the system track is descending and nothing thrusts (only its first update counts).
+        live: the members reported within the picture's stale window, each with the start of its
+        current arc (s; `fusion.picture.Member.since_s`); None: all live, arcs unknown. Only live
+        members deny a tie (see WATCH_S).
+        state: the system track's fused state, for the physical tests of `launch_state`.
         """
         current = sorted(members)
         for k in current:
@@ -129,6 +175,14 @@ class LaunchEvents:
                 raise ValueError(
                     f"LaunchEvents.update({system_track!r}): member {k!r} is not a (nation, track id) pair"
                 )
+        fresh = set(current) if live is None else set(live)
+        if live is not None:
+            self._arc_start.update(live)
+        if not fresh <= set(current):
+            raise ValueError(
+                f"LaunchEvents.update({system_track!r}): live members {sorted(fresh - set(current))} are not members"
+            )
+        self._live[system_track] = fresh
         for origin, track_id in current:
             parent = parents.get((origin, track_id))
             if parent:
@@ -137,15 +191,27 @@ class LaunchEvents:
         self._current[system_track] = current
         self._history.setdefault(system_track, set()).update(current)
         self._falling.setdefault(system_track, falling)
+        if state is not None:
+            self.ties.observe(system_track, state)
+            if credible(state):
+                self._credible.add(system_track)
         here = self._event_of.get(system_track)
         target = self._linked_event(system_track)
+        if target is None and state is not None:
+            # Lineage links it to no other launch: does its path, flown back, meet another launch's object?
+            others = [st for e in self.events.values() if e.name != here for st in e.tracks]
+            if others and self.ties.look_back(system_track, others):
+                target = self._linked_event(system_track)
         if target is None and here is None and self._falling[system_track]:
             target = self._sole_live_event(system_track)
         if target is None and here is not None and self._stays(system_track, here):
             target = here
         if target is not None and target != here:
             if here is not None and self._founded_by(here, system_track):
-                self._absorb(here, target)  # its own event (with what joined it) is part of the older launch
+                # Its own event (with what joined it) and the linked one are one launch: the
+                # younger event joins the older, whichever track found the link.
+                younger, older = sorted((here, target), key=lambda e: self.events[e].serial, reverse=True)
+                self._absorb(younger, older)
             else:
                 self._move(system_track, target)
         elif target is None and (here is None or not self._founded_by(here, system_track)):
@@ -159,7 +225,11 @@ class LaunchEvents:
         """
         old_event = self._event_of.pop(old_track, None)
         history = self._history.pop(old_track, set())
+        if old_track in self._credible:
+            self._credible.add(survivor)
         self._current.pop(old_track, None)
+        self._live.pop(old_track, None)
+        self.ties.merged(old_track, survivor)
         if old_event is None:
             return None
         self.events[old_event].tracks.remove(old_track)
@@ -178,14 +248,19 @@ class LaunchEvents:
     def retire(self, system_track: str) -> None:
         """The system track has left the picture: its members no longer contradict, nor take in, new objects."""
         self._current[system_track] = []
+        self._live[system_track] = set()
 
     # -- the rule -----------------------------------------------------------------------------
     def _linked_event(self, system_track: str) -> str | None:
-        """The oldest other event, with a track still in the picture, that this track is linked to."""
+        """The oldest other event that this track is linked to: by its path meeting one of the event's
+        objects, or by lineage to an event with a track still in the picture."""
         candidates = []
         for event in self.events.values():
             others = [st for st in event.tracks if st != system_track]
-            if any(self._current.get(st) for st in others) and self._linked(system_track, others):
+            if not others:
+                continue
+            met = bool(self.ties.met.get(system_track, set()) & set(others))
+            if (met or any(self._current.get(st) for st in others)) and self._linked(system_track, others):
                 candidates.append(event)
         return min(candidates, key=lambda e: e.serial).name if candidates else None
 
@@ -198,18 +273,43 @@ class LaunchEvents:
         return not others or self._falling[system_track] or self._linked(system_track, others)
 
     def _linked(self, system_track: str, others: list[str]) -> bool:
-        """More nations tie the system track to the others by lineage than hold current tracks in both untied.
+        """Physics first, then lineage: never linked to an object it burned apart from; linked to one
+        whose path it met; else more nations tie it to the others by lineage than hold live tracks in
+        both untied.
 
         For a track first seen falling one tie is enough: a nation that re-acquires an object in
         re-entry has no lineage to give, so its silence denies nothing.
         """
+        if self.ties.apart.get(system_track, set()) & set(others):
+            return False
+        if self.ties.met.get(system_track, set()) & set(others):
+            return True
         theirs = {self._families.find(k) for st in others for k in self._history[st]}
         claims = {k[0] for k in self._history[system_track] if self._families.find(k) in theirs}
         if self._falling[system_track]:
             return bool(claims)
-        in_both = {k[0] for st in others for k in self._current.get(st, [])}
-        denials = {k[0] for k in self._current[system_track] if k[0] in in_both} - claims
+        theirs_live = [k for st in others for k in self._live.get(st, ())]
+        denials = {k[0] for k in self._live[system_track] if any(self._watched(k, e) for e in theirs_live)} - claims
         return bool(claims) and len(claims) > len(denials)
+
+    def _watched(self, a: Key, b: Key) -> bool:
+        """Whether a nation's tracker, holding both tracks, could have tied one to the other.
+
+        They are its tracks of two families, and the families were first held WATCH_S apart: a
+        family starts with the earliest current arc of its tracks (a child born later of a track
+        acquired together with the other one was not watched apart from it either).
+        """
+        if a[0] != b[0] or self._families.find(a) == self._families.find(b):
+            return False
+        start_a, start_b = self._family_start(a), self._family_start(b)
+        if start_a == start_b == -float("inf"):
+            return True  # arcs unknown: a nation holding both tracks watched both
+        return abs(start_a - start_b) >= WATCH_S
+
+    def _family_start(self, k: Key) -> float:
+        root = self._families.find(k)
+        starts = [t for key, t in self._arc_start.items() if self._families.find(key) == root]
+        return min(starts, default=-float("inf"))
 
     def _sole_live_event(self, system_track: str) -> str | None:
         """The launch in the air, if there is exactly one: a new object first seen falling is part of it."""

@@ -98,7 +98,7 @@ class AlertBook:
 
     # A book used alone as a node's desk issues everything itself, for every system track: it has
     # no partners' alerts to follow and nothing held back (`triwatch.warning.desk` does both).
-    def follow(self, system_track: str, members, parents=None, falling=False) -> None:
+    def follow(self, system_track: str, members, parents=None, falling=False, live=None, state=None) -> None:
         """Nothing to record: a lone book does not match partners' alerts."""
 
     def heard(self, w: WarningReport) -> None:

@@ -17,6 +17,12 @@ state that alert stands at (revision, standing areas, impact said, closed), and
   The owner, on hearing revisions of its own warning by a stand-in, adopts them
   (their revision number and areas) and carries on from there, so revisions go on
   numbering without a gap or a repeat.
+- **orders revisions by (revision, issuer)**: during a partition the owner and its stand-in
+  may both issue revision k of one warning id, each unheard by the other. A revision is
+  therefore named by its number *and* its issuer (CAP identifiers, C2 acknowledgements), and
+  ordered by (revision, owner last, issuer): of two revisions k the owner's counts as the
+  later one, so every node, once it has heard both, holds the owner's state, and the next
+  revision anyone issues is k + 1 (`revision_order`).
 
 Silence is the only sign of a failed node a partner has: the fabric carries no
 heartbeat, but a node that tracks anything publishes every tick, and a node's
@@ -32,7 +38,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from triwatch.messages import WarningReport
-from triwatch.warning.authority import Authority
+from triwatch.warning.authority import Authority, numbered_by
 from triwatch.warning.launch_alert import Cause, PublicAlert, advance
 from triwatch.warning.lifecycle import Alert
 
@@ -48,6 +54,17 @@ class HeardAlert:
     standing: set[str] = field(default_factory=set)
     impacted: bool = False
     closed: bool = False
+    issuer: str = ""  # who issued the revision it stands at
+
+
+def revision_order(warning_id: str, revision: int, issuer: str) -> tuple[int, bool, str]:
+    """The order of a warning's revisions: by number, then the owner's after a stand-in's, then by issuer.
+
+    A stand-in cut off from the owner numbers its revision k+1 as the owner may do at the same
+    time; both are revisions of the warning (distinct: CAP identifiers and C2 acknowledgements
+    name the issuer), and this order makes every node settle on the same one, the owner's.
+    """
+    return (revision, issuer == numbered_by(warning_id), issuer)
 
 
 def apply(alert: HeardAlert, w: WarningReport) -> None:
@@ -55,9 +72,10 @@ def apply(alert: HeardAlert, w: WarningReport) -> None:
     if w.warning_id != alert.warning_id:
         raise ValueError(f"apply: revision {w.revision} of {w.warning_id!r} is not a revision of {alert.warning_id!r}")
     alert.tracks |= set(w.tracks)
-    if w.revision <= alert.revision:
+    here = revision_order(alert.warning_id, alert.revision, alert.issuer) if alert.revision else (0, False, "")
+    if revision_order(w.warning_id, w.revision, w.issuer) <= here:
         return
-    alert.revision = w.revision
+    alert.revision, alert.issuer = w.revision, w.issuer
     if w.kind in ("threat", "overflight", "correction"):
         alert.standing = set(w.areas)
         alert.closed = False  # a launch's later object can name an area again after a passed-over all-clear
@@ -76,10 +94,10 @@ def apply(alert: HeardAlert, w: WarningReport) -> None:
 def adopt(alert: PublicAlert, w: WarningReport) -> None:
     """This node's own alert goes on from a revision of it that another node issued."""
     state = HeardAlert(alert.warning_id, alert.scope, set(), alert.revision, set(alert.standing), alert.impacted)
-    state.closed = alert.closed
+    state.closed, state.issuer = alert.closed, alert.issuer
     apply(state, w)
     alert.revision, alert.standing, alert.impacted = state.revision, state.standing, state.impacted
-    alert.closed = state.closed
+    alert.closed, alert.issuer = state.closed, state.issuer
 
 
 class PartnerAlerts:
@@ -123,7 +141,7 @@ class PartnerAlerts:
         ahead = auth.chain(alert.scope)[:rank]
         out: list[WarningReport] = []
         for theirs in self.covering(alert.scope, tracks):
-            state = PublicAlert(alert.scope, alert.event, theirs.warning_id, theirs.revision)
+            state = PublicAlert(alert.scope, alert.event, theirs.warning_id, theirs.revision, issuer=theirs.issuer)
             state.standing, state.impacted = set(theirs.standing), theirs.impacted
             msgs = advance(state, objects, Cause(t_s, first_track), auth.nation, lambda wid=theirs.warning_id: wid)
             key = (alert.warning_id, theirs.warning_id)
