@@ -21,9 +21,7 @@ system track) so a node drives it the same way. Behind it, three layers:
 
 A held alert fallen silent again (areas withdrawn within the grace) is dropped unsaid.
 
-A launch is announced once one of its objects has had a credible state (`launch_state.credible`:
-a velocity known to 10 km/s, slower than 8 km/s): a track confirmed on clutter (measured:
-hs17-2022-11-18, a KOR track of one report, 70 +- 38 km/s) is no launch.
+A launch is announced once one of its objects has had a credible state (`launch_state.credible`).
 """
 
 from __future__ import annotations
@@ -104,10 +102,8 @@ class AlertDesk:
         live: Mapping[tuple[str, str], float] | None = None,
         state: ObjectState | None = None,
     ) -> None:
-        """Record which national tracks make up a system track (keys (nation, track id)), their lineage
-        parents, whether it is falling (descending, nothing thrusting), which members are live
-        (reported within the picture's stale window) with the start of their current arcs, and its fused state (for the physical
-        tests of `launch_state`): `launch_events`."""
+        """Record a system track's national tracks (keys (nation, track id)), their lineage parents, whether it
+        falls (descending, nothing thrusting), its live members with their arc starts, its fused state (`launch_events`)."""
         members = list(members)
         self._members[system_track] = track_keys(members)
         if self.launches is None:
@@ -226,16 +222,13 @@ class AlertDesk:
     def _settle(self, events: set[str], cause: Cause) -> list[WarningReport]:
         """Announce merged launches, then bring each given launch's public alerts up to its objects."""
         out: list[WarningReport] = []
-        for gone, keep in self._superseded:
-            for scope in self.scopes:
-                g = self.public.pop((scope, gone), None)
-                if g is None:
-                    continue
-                alerts = [self._public(scope, keep), g]
-                kept, msgs = merge(alerts, keep, cause, self.authority.nation)
-                self.public[(scope, keep)] = kept
-                for a in alerts:
-                    out += self._release(a, [m for m in msgs if m.warning_id == a.warning_id], cause.t_s)
+        for (gone, keep), scope in itertools.product(self._superseded, self.scopes):
+            if (scope, gone) not in self.public:
+                continue
+            alerts = [self._public(scope, keep), self.public.pop((scope, gone))]
+            self.public[(scope, keep)], msgs = merge(alerts, keep, cause, self.authority.nation)
+            for a in alerts:
+                out += self._release(a, [m for m in msgs if m.warning_id == a.warning_id], cause.t_s)
         self._superseded.clear()
         for event in sorted((events | self._dirty) & set(self.launches.events)):
             tracks = self.launches.payload_first(event)
@@ -243,16 +236,12 @@ class AlertDesk:
             for scope, book in self.books.items():
                 objects = [book.alerts[st] for st in tracks if st in book.alerts]
                 alert = self._public(scope, event)
-                if scope == LAUNCH and not alert.spoken and not self._seen(event):
-                    continue
+                if scope == LAUNCH and not alert.spoken and self.launches.seen(event) is False:
+                    continue  # no object of it has had a credible state yet (no states given: None)
                 msgs = advance(alert, objects, here, self.authority.nation, self._number)
                 out += self._release(alert, msgs, cause.t_s)
         self._dirty.clear()
         return out
-
-    def _seen(self, event: str) -> bool:
-        """Whether a launch may be announced: an object of it has had a credible state (or no states are given)."""
-        return self.launches.seen(event) is not False
 
     def _public(self, scope: str, event: str) -> PublicAlert:  # the alert of a launch and scope
         return self.public.setdefault((scope, event), PublicAlert(scope, event))

@@ -16,19 +16,14 @@ than *deny* the tie:
 
 - a nation ties them when one of its tracks in S is of the same lineage family as one
   of its tracks in E (now or before);
-- a nation denies it when it holds a *live* track in S and one in E, of different
-  families: it tracks both objects at once and says neither separated from the other.
-  Live means reported within the picture's stale window (`AlliedPicture.stale_s`): a
-  member left behind by a node that went down, or behind a cut link, still sits in its
-  system track, but it says nothing about now, and a node back from an outage re-acquires
-  the objects under new track ids without lineage to the old ones (measured:
-  irbm-2022-10-04-faults, KOR down 140-200 s: KOR's stale pre-outage track denied every
-  tie of the payload and the stage to the standing launch, which split into three launch
-  alerts). And it denies only what its tracker could have seen: its two tracks' current arcs
-  (reports without a silence longer than the stale window) must have begun `WATCH_S` apart,
-  the older one first. A tracker ties a child to a parent whose recorded path the child's
-  flight meets (`triwatch.tracking.lineage`); two tracks (re-)acquired together (the same
-  node back from an outage, in the same seconds) have no such path, so no lineage either way.
+- a nation denies it when it holds a *live* track in S and one in E (reported within the
+  picture's stale window), of different families, that its tracker watched apart
+  (`lineage_families.Families.watched`): it tracks both objects and says neither separated
+  from the other. A member left behind by a node that went down or behind a cut link says
+  nothing about now; tracks a node re-acquired together carry no lineage either way.
+
+Before the votes, physics (`launch_state.StateTies`): objects seen burning apart are two
+launches; a coasting object whose path flown back meets another's is one launch with it.
 
 Two missiles of a salvo fired seconds apart from one site: one nation's tracker may tie
 the second to the first (the separation test passes a just-confirmed, still loose
@@ -48,10 +43,10 @@ Otherwise S is a launch event of its own. The rule is re-evaluated whenever the
 members of S change: S joins a linked event when the link appears, and leaves it (to
 an event of its own) when the denials catch up. Common launch points are *not* used:
 the library's launch estimates of two salvo missiles fired 20 s apart from one site
-differ by 1.5-2 sigma (launch-time sigmas of 6-30 s), so a gate on them would join two
-launches; a lineage link is specific.
+differ by 1.5-2 sigma (launch-time sigmas of 6-30 s; a tracker even hands a child its
+parent's estimate), so a gate on them would join two launches.
 
-No truth is used: lineage and members are what the nations' tracks carry.
+No truth is used: lineage, members and fused states are what the nations' tracks carry.
 """
 
 from __future__ import annotations
@@ -60,34 +55,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from triwatch.warning.launch_state import ObjectState, StateTies, credible, payload_of
-
-Key = tuple[str, str]  # (nation, national track id)
-
-# A tracker needs a few seconds of a parent's path before a child is born to test lineage
-# (`tracking.lineage` keeps it every 2 s): tracks whose arcs began closer than this were
-# acquired together, and their lack of lineage denies nothing.
-WATCH_S = 10.0
-
-
-class _Families:
-    """Union-find of national tracks by lineage (a track and its parent are one family)."""
-
-    def __init__(self) -> None:
-        self._up: dict[Key, Key] = {}
-
-    def find(self, k: Key) -> Key:
-        self._up.setdefault(k, k)
-        root = k
-        while self._up[root] != root:
-            root = self._up[root]
-        while self._up[k] != root:  # path compression
-            self._up[k], k = root, self._up[k]
-        return root
-
-    def join(self, a: Key, b: Key) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self._up[max(ra, rb)] = min(ra, rb)
+from triwatch.warning.lineage_families import Families, Key
 
 
 @dataclass
@@ -103,12 +71,11 @@ class LaunchEvents:
     """A node's launch events, kept up to date from its system tracks' members and their lineage."""
 
     def __init__(self) -> None:
-        self._families = _Families()
+        self._families = Families()
         self.events: dict[str, LaunchEvent] = {}
         self._event_of: dict[str, str] = {}  # system track -> event name
         self._current: dict[str, list[Key]] = {}  # system track -> its members now
         self._live: dict[str, set[Key]] = {}  # system track -> its members reported within the stale window
-        self._arc_start: dict[Key, float] = {}  # live national track -> start of its current arc (s)
         self._history: dict[str, set[Key]] = {}  # system track -> every member it has had
         self._falling: dict[str, bool] = {}  # system track -> first seen falling (never a new launch)
         self._separated: set[Key] = set()  # national tracks their tracker says separated from another
@@ -177,7 +144,7 @@ class LaunchEvents:
                 )
         fresh = set(current) if live is None else set(live)
         if live is not None:
-            self._arc_start.update(live)
+            self._families.started(live)
         if not fresh <= set(current):
             raise ValueError(
                 f"LaunchEvents.update({system_track!r}): live members {sorted(fresh - set(current))} are not members"
@@ -289,27 +256,10 @@ class LaunchEvents:
         if self._falling[system_track]:
             return bool(claims)
         theirs_live = [k for st in others for k in self._live.get(st, ())]
-        denials = {k[0] for k in self._live[system_track] if any(self._watched(k, e) for e in theirs_live)} - claims
+        denials = {
+            k[0] for k in self._live[system_track] if any(self._families.watched(k, e) for e in theirs_live)
+        } - claims
         return bool(claims) and len(claims) > len(denials)
-
-    def _watched(self, a: Key, b: Key) -> bool:
-        """Whether a nation's tracker, holding both tracks, could have tied one to the other.
-
-        They are its tracks of two families, and the families were first held WATCH_S apart: a
-        family starts with the earliest current arc of its tracks (a child born later of a track
-        acquired together with the other one was not watched apart from it either).
-        """
-        if a[0] != b[0] or self._families.find(a) == self._families.find(b):
-            return False
-        start_a, start_b = self._family_start(a), self._family_start(b)
-        if start_a == start_b == -float("inf"):
-            return True  # arcs unknown: a nation holding both tracks watched both
-        return abs(start_a - start_b) >= WATCH_S
-
-    def _family_start(self, k: Key) -> float:
-        root = self._families.find(k)
-        starts = [t for key, t in self._arc_start.items() if self._families.find(key) == root]
-        return min(starts, default=-float("inf"))
 
     def _sole_live_event(self, system_track: str) -> str | None:
         """The launch in the air, if there is exactly one: a new object first seen falling is part of it."""
