@@ -116,15 +116,35 @@ def test_a_duplicate_that_dies_unshown_never_appears():
     assert pic._assignment[("KOR", "KOR-0002")] == "USA-S001"
 
 
-def test_a_shadow_is_shown_once_its_nation_holds_both_tracks_or_a_partner_sees_it():
+def test_a_shadow_is_shown_once_it_leaves_its_source_or_a_partner_sees_it():
     pic = AlliedPicture("USA")
     for k in range(0, 10, 2):
         pic.ingest("JPN", report("JPN-0001", float(k)))
     pic.ingest("JPN", report("JPN-0002", 10.0, np.array([100.0, 0, 0])))  # born beside its own fresh track
     assert [st.number for st in pic.active(10.0)] == ["USA-S001"]
-    pic.ingest("JPN", report("JPN-0001", 12.0))  # both reported after each other's first report: two objects
+    pic.ingest("JPN", report("JPN-0001", 12.0))  # JPN holds both: two objects, or a duplicate
     pic.ingest("JPN", report("JPN-0002", 12.0, np.array([100.0, 0, 0])))
+    assert [st.number for st in pic.active(12.0)] == ["USA-S001"]  # still one state: not shown
+    pic.ingest("KOR", report("KOR-0001", 12.0, np.array([100.0, 0, 0])))  # a partner reports it too
     assert [st.number for st in pic.active(12.0)] == ["USA-S001", "USA-S002"]
+
+
+def test_a_shadow_that_flies_away_from_its_source_is_shown():
+    pic = AlliedPicture("USA")
+    for k in range(0, 10, 2):
+        pic.ingest("JPN", report("JPN-0001", float(k)))
+    shown = []
+    for k in range(10, 60, 2):  # a separated object: born 200 m off, leaving at 100 m/s
+        t = float(k)
+        r, v = flown(t)
+        dv = np.array([100.0, 0, 0])
+        P = np.diag([300.0**2] * 3 + [20.0**2] * 3)
+        x = np.r_[r + np.array([200.0, 0, 0]) + dv * (t - 10), v + dv]
+        pic.ingest("JPN", report("JPN-0001", t))
+        pic.ingest("JPN", TrackReport("JPN-0002", t, list(x), P.tolist(), "confirmed"))
+        shown.append(len(pic.active(t)))
+    assert shown[0] == 1 and shown[-1] == 2  # hidden at birth, shown once it has left
+    assert sorted(pic.tracks) == ["USA-S001", "USA-S002"]
 
 
 def test_a_bad_dormant_time_is_refused_by_name():

@@ -24,11 +24,16 @@ one report at a time).
 
 Shadows. When the nearest system track inside the gate was refused only because the nation
 already holds a fresh track in it, the new track is either a second object right next to the
-first (a separation, a warhead and its stage) or a duplicate its tracker will drop in a few
-seconds. Its new system track is a *shadow* of that one: it is not shown (`AlliedPicture.active`)
-until the nation proves it holds two objects (its two tracks are reported concurrently,
-`national_tracks.NationalTracks.concurrent`) or a second nation reports it too. A duplicate that
-dies unshown, or merges into the track it shadowed, never appears as a false track.
+first (a separation, a warhead and its stage) or a duplicate its tracker holds beside the
+original. Its new system track is a *shadow* of that one: it is not shown (`AlliedPicture.active`)
+until it proves to be another object: a second nation reports it, or its fused state leaves the
+one it shadows (the 6-D merge gate: a separated object's velocity differs by metres per second
+within seconds). A duplicate agrees with its original, stays unshown, and merges into it or dies
+(the flagship's KOR duplicate of 8 s; on hs17 JPN held three tracks of the warhead and the stage
+flying metres apart for 250 s, concurrently, and the third made a false system track). The price: a
+separated object seen by one nation only appears a few seconds later, and an object that flies
+metres from another and is seen by one nation only (a warhead and its stage in midcourse) is not
+shown apart from it until the air parts them.
 """
 
 from __future__ import annotations

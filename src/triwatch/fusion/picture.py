@@ -23,8 +23,9 @@ has been silent for `superseded_s` (about three revisits, 10 s) relative to it,
 replaces it. Dormant system tracks (no member for longer than `stale_s`) are
 offered to new tracks too, flown over the silence (`fusion.correlation`), so an
 object's number survives coverage gaps and node restarts; a new track next to a
-fresh track of its own nation starts a hidden *shadow* system track until the
-nation shows it holds two objects there (`fusion.correlation`, "Shadows").
+fresh track of its own nation starts a hidden *shadow* system track until a
+second nation reports it or it leaves the track it shadows (`fusion.correlation`,
+"Shadows").
 
 Objects that fly together at first (a warhead and its stages just after
 separation) can be correlated wrongly and drift apart later, so an assignment is
@@ -134,6 +135,8 @@ class AlliedPicture:
         self._assignment[key] = number
         self._retire_superseded(st)
         self._fuse(st)
+        if st.shadow_of is not None:
+            self._prove_shadow(st)
         return self._merge_converging(st, report.time_s)
 
     def _fresh_nations(self, st: SystemTrack, now_s: float) -> set[str]:
@@ -280,21 +283,30 @@ class AlliedPicture:
         """System tracks with at least one member updated within the staleness window, shadows included."""
         return [st for st in self.tracks.values() if now_s - st.last_update_s <= self.stale_s]
 
-    def _hidden(self, st: SystemTrack, now_s: float) -> bool:
-        """A shadow not yet shown: one nation only, beside a live system track holding a track of that nation
-        that its own track was never concurrent with (it may be a duplicate; `fusion.correlation`)."""
-        if st.shadow_of is None:
-            return False
-        nations = {m.origin for m in st.members.values()}
+    def _source(self, st: SystemTrack) -> SystemTrack | None:
+        """The system track a shadow shadows (followed through merges), or None."""
         number = st.shadow_of
         while number in self.merged:  # the track it shadowed may have merged on
             number = self.merged[number]
-        source = self.tracks.get(number)
-        if len(nations) != 1 or source is None or now_s - source.last_update_s > self.stale_s:
+        return self.tracks.get(number) if number is not None else None
+
+    def _prove_shadow(self, st: SystemTrack) -> None:
+        """A shadow is another object once a second nation reports it or its state leaves its source's
+        (6-D, the merge gate): from then on it is shown for good (`fusion.correlation`, "Shadows")."""
+        source = self._source(st)
+        if source is None or len({m.origin for m in st.members.values()}) > 1:
+            st.shadow_of = None
+            return
+        d2, _ = state_distances(st.x, st.P + self.allowance, st.time_s, [source])
+        if d2[0] > self.merge_gate:
+            st.shadow_of = None
+
+    def _hidden(self, st: SystemTrack, now_s: float) -> bool:
+        """A shadow not yet proven another object, beside a live system track (`fusion.correlation`)."""
+        if st.shadow_of is None:
             return False
-        mine = [k for k in st.members]
-        theirs = [k for k in source.members if k[0] in nations]
-        return not any(self.heard.concurrent(a, b) for a in mine for b in theirs)
+        source = self._source(st)
+        return source is not None and now_s - source.last_update_s <= self.stale_s
 
     def active(self, now_s: float) -> list[SystemTrack]:
         """System tracks with at least one member updated within the staleness window (hidden shadows left out)."""
