@@ -150,3 +150,26 @@ def test_a_shadow_that_flies_away_from_its_source_is_shown():
 def test_a_bad_dormant_time_is_refused_by_name():
     with pytest.raises(ValueError, match="dormant_s: must be > 0"):
         AlliedPicture("USA", dormant_s=0.0)
+
+
+def test_a_member_is_judged_only_against_members_heard_within_the_superseded_time():
+    # JPN's last report is at 100 s; USA's track follows the object on as it burns (30 m/s^2). Flown
+    # ballistically from 100 s, JPN's member misses the burning object by ~10 km at 125 s: it no
+    # longer vouches for where the object is, so USA's reports are not split off the system track.
+    pic = AlliedPicture("KOR")
+    for t in (96.0, 98.0, 100.0):
+        pic.ingest("JPN", report("JPN-0001", t))
+        pic.ingest("USA", report("USA-0001", t))
+    r0, v0 = flown(100.0)
+    u = v0 / np.linalg.norm(v0)
+    numbers = set()
+    for k in range(1, 31):
+        dt = float(k)
+        r, v = propagate(r0[None], v0[None], dt)
+        burn = r[0] + 0.5 * 30.0 * dt**2 * u, v[0] + 30.0 * dt * u
+        P = np.diag([300.0**2] * 3 + [20.0**2] * 3)
+        rep = TrackReport(
+            "USA-0001", 100.0 + dt, list(np.r_[burn[0], burn[1]]), P.tolist(), "confirmed", thrusting=True
+        )
+        numbers.add(pic.ingest("USA", rep).number)
+    assert numbers == {"KOR-S001"}

@@ -26,9 +26,10 @@ Shadows. When the nearest system track inside the gate was refused only because 
 already holds a fresh track in it, the new track is either a second object right next to the
 first (a separation, a warhead and its stage) or a duplicate its tracker holds beside the
 original. Its new system track is a *shadow* of that one: it is not shown (`AlliedPicture.active`)
-until it proves to be another object: a second nation reports it, or its fused state leaves the
-one it shadows (the 6-D merge gate: a separated object's velocity differs by metres per second
-within seconds). A duplicate agrees with its original, stays unshown, and merges into it or dies
+until it proves to be another object: a second nation reports it, or its fused state is outside
+the merge gate (6-D) of the one it shadows on `merge_after` updates in a row (a separated object's
+velocity differs by metres per second within seconds; a stale duplicate whose tracker found it again
+from a poor prediction is off once or twice, then agrees). A duplicate agrees with its original, stays unshown, and merges into it or dies
 (the flagship's KOR duplicate of 8 s; on hs17 JPN held three tracks of the warhead and the stage
 flying metres apart for 250 s, concurrently, and the third made a false system track). The price: a
 separated object seen by one nation only appears a few seconds later, and an object that flies

@@ -211,11 +211,16 @@ class AlliedPicture:
         return keep
 
     def _still_fits(self, key: tuple[str, str], number: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> bool:
-        """Whether a member's new report still gates with the fusion of the system track's other live members."""
+        """Whether a member's new report still gates with the fusion of the system track's other members
+        heard within superseded_s of it (before or after: a backlog after an outage arrives late).
+
+        Only those vouch for where the object is now: a member 30 s old, flown ballistically across a
+        boost, misses a thrusting object by tens of km and would split every report of a backlog off.
+        """
         others = [
             m
             for k, m in self.tracks[number].members.items()
-            if k != key and report.time_s - m.report.time_s <= self.stale_s
+            if k != key and abs(report.time_s - m.report.time_s) <= self.superseded_s
         ]
         if not others:
             self._misfits.pop(key, None)
@@ -291,14 +296,16 @@ class AlliedPicture:
         return self.tracks.get(number) if number is not None else None
 
     def _prove_shadow(self, st: SystemTrack) -> None:
-        """A shadow is another object once a second nation reports it or its state leaves its source's
-        (6-D, the merge gate): from then on it is shown for good (`fusion.correlation`, "Shadows")."""
+        """A shadow is another object once a second nation reports it or its state is outside its source's
+        merge gate (6-D) on merge_after updates in a row: from then on it is shown for good
+        (`fusion.correlation`, "Shadows")."""
         source = self._source(st)
         if source is None or len({m.origin for m in st.members.values()}) > 1:
             st.shadow_of = None
             return
         d2, _ = state_distances(st.x, st.P + self.allowance, st.time_s, [source])
-        if d2[0] > self.merge_gate:
+        st.apart = st.apart + 1 if d2[0] > self.merge_gate else 0
+        if st.apart >= self.merge_after:  # apart on as many updates in a row as a merge needs together
             st.shadow_of = None
 
     def _hidden(self, st: SystemTrack, now_s: float) -> bool:

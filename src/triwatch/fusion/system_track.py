@@ -48,6 +48,7 @@ class SystemTrack:
     last_update_s: float = 0.0
     inv_beta: float = 0.0  # 1/beta the fused state is flown with (sharpest_inv_beta of its members)
     shadow_of: str | None = None  # started beside this system track's fresh member of its nation (fusion.correlation)
+    apart: int = 0  # a shadow's updates in a row outside its source's merge gate
 
     @property
     def pedigree(self) -> list[str]:
