@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from triwatch.fusion import shadows
 from triwatch.fusion.correlation import Candidate, nearest_in_gate
 from triwatch.fusion.covariance_intersection import covariance_intersection, discount_by_age
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
@@ -136,7 +137,8 @@ class AlliedPicture:
         self._retire_superseded(st)
         self._fuse(st)
         if st.shadow_of is not None:
-            self._prove_shadow(st)
+            source = shadows.source_of(st, self.tracks, self.merged)
+            shadows.prove(st, source, self.allowance, self.merge_gate, self.merge_after)
         return self._merge_converging(st, report.time_s)
 
     def _fresh_nations(self, st: SystemTrack, now_s: float) -> set[str]:
@@ -288,32 +290,8 @@ class AlliedPicture:
         """System tracks with at least one member updated within the staleness window, shadows included."""
         return [st for st in self.tracks.values() if now_s - st.last_update_s <= self.stale_s]
 
-    def _source(self, st: SystemTrack) -> SystemTrack | None:
-        """The system track a shadow shadows (followed through merges), or None."""
-        number = st.shadow_of
-        while number in self.merged:  # the track it shadowed may have merged on
-            number = self.merged[number]
-        return self.tracks.get(number) if number is not None else None
-
-    def _prove_shadow(self, st: SystemTrack) -> None:
-        """A shadow is another object once a second nation reports it or its state is outside its source's
-        merge gate (6-D) on merge_after updates in a row: from then on it is shown for good
-        (`fusion.correlation`, "Shadows")."""
-        source = self._source(st)
-        if source is None or len({m.origin for m in st.members.values()}) > 1:
-            st.shadow_of = None
-            return
-        d2, _ = state_distances(st.x, st.P + self.allowance, st.time_s, [source])
-        st.apart = st.apart + 1 if d2[0] > self.merge_gate else 0
-        if st.apart >= self.merge_after:  # apart on as many updates in a row as a merge needs together
-            st.shadow_of = None
-
     def _hidden(self, st: SystemTrack, now_s: float) -> bool:
-        """A shadow not yet proven another object, beside a live system track (`fusion.correlation`)."""
-        if st.shadow_of is None:
-            return False
-        source = self._source(st)
-        return source is not None and now_s - source.last_update_s <= self.stale_s
+        return shadows.hidden(st, shadows.source_of(st, self.tracks, self.merged), now_s, self.stale_s)
 
     def active(self, now_s: float) -> list[SystemTrack]:
         """System tracks with at least one member updated within the staleness window (hidden shadows left out)."""
