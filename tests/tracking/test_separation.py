@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from tracking_sim import SEONGJU, SHARIKI, detections, run_and_score, separate
+from tracking_sim import SEONGJU, SHARIKI, detections, run_and_score, separate, upper_stage
 
 from triwatch.tracking import NationalTracker, TrackerConfig
 from triwatch.tracking.lineage import jacobi_energy
@@ -62,3 +62,87 @@ def test_a_state_without_velocity_cannot_tell_a_separation_until_it_has_one():
     assert separated_from(x, loose, 20.0, [parent], 30e3) == (None, False)
     firm = np.diag([200.0**2] * 3 + [20.0**2] * 3)
     assert separated_from(x, firm, 20.0, [parent], 30e3) == ("P", True)
+
+
+def test_a_stage_dropped_below_a_burning_stack_leaves_the_parent_id_on_the_stack(irbm):
+    # The first stage burns out and drops at 120 s; the stack coasts 3 s, lights its second stage
+    # and burns 60 s more. Both are reported from 200 m apart, so for seconds either track may hold
+    # either object (the parent track, coasting with the stage, may keep the stage): the IMM's
+    # thrust/coast modes tell within a few scans which one continued the flight.
+    stack = upper_stage(irbm, 120.0, 3.0, 30.0, 60.0, name="stack")
+    stage = separate(irbm, 120.0, np.zeros(3), name="stage")
+    stage.parent = stack
+    truths = [stack, stage]
+    reports, _ = detections(truths, [SEONGJU, SHARIKI], np.random.default_rng(5), t_end_s=260.0, resolve_m=200.0)
+    tracker = NationalTracker(TrackerConfig(id_prefix="KOR"))
+    steps, ever, assigned, _, _ = run_and_score(tracker, reports, truths, every=1)
+    holders = [s["stack"] for s in steps if "stack" in s and "stage" in s]
+    assert holders[-1] == "KOR-0001"  # the stack keeps the missile's first track id
+    assert sum(a != b for a, b in zip(holders, holders[1:], strict=False)) <= 1
+    tracks = {e.track_id: e for e in tracker.tracks()}
+    assert tracks[steps[-1]["stage"]].parent_id == "KOR-0001"
+    assert false_tracks(ever, assigned) == 0
+
+
+def test_payload_votes_of_one_instant_count_once():
+    # Three updates of a child at one instant (three sensors) are one piece of evidence, not three.
+    from triwatch.tracking.lineage import PAYLOAD_VOTES, settle_payloads
+    from triwatch.tracking.store import TrackRecord, TrackStore
+
+    store = TrackStore()
+    parent, child = TrackRecord("P", "confirmed", 0.0), TrackRecord("C", "confirmed", 10.0)
+    child.parent_id, child.payload_votes = "P", 0
+    x = np.zeros((2, 2, 7))
+    x[:, :, :3] = [7.0e6, 0.0, 0.0]
+    x[0, :, 3:6] = [0.0, 7000.0, 0.0]  # the child holds far more energy than the parent
+    x[1, :, 3:6] = [0.0, 6000.0, 0.0]
+    P = np.repeat(np.repeat(np.eye(7)[None, None], 2, axis=1), 2, axis=0)
+    store.add(x, P, np.array([[1.0, 0.0], [1.0, 0.0]]), 10.0, [child, parent])  # both coast
+    xc, Pc = x[:, 0], P[:, 0]
+    for _ in range(PAYLOAD_VOTES):
+        settle_payloads(store, xc[:1], Pc[:1], np.array([0]), 30e3)
+    assert child.payload_votes == 1 and store.records[0].track_id == "C"
+    for t in (11.0, 12.0):
+        store.t[:] = t
+        settle_payloads(store, xc[:1], Pc[:1], np.array([0]), 30e3)
+    assert store.records[0].track_id == "P"  # three votes at three times: the ids are exchanged
+
+
+def _pair_store(child_log_beta: float, apart_m: float, born_s: float = 0.0):
+    """A parent and its child flying together (apart_m apart), the child with ln beta child_log_beta, parent ln 600."""
+    from triwatch.tracking.store import TrackRecord, TrackStore
+
+    store = TrackStore()
+    parent, child = TrackRecord("P", "confirmed", born_s), TrackRecord("C", "confirmed", born_s)
+    child.parent_id, child.payload_votes = "P", 0
+    x = np.zeros((2, 2, 7))
+    x[:, :, :3] = [6.42e6, 0.0, 0.0]  # ~50 km up, both at 2 km/s
+    x[1, :, 1] = apart_m
+    x[:, :, 3:6] = [-500.0, 2000.0, 0.0]
+    x[0, :, 6], x[1, :, 6] = child_log_beta, np.log(600.0)
+    P = np.repeat(np.repeat(np.diag([1e4] * 3 + [1e2] * 3 + [0.01])[None, None], 2, axis=1), 2, axis=0)
+    store.add(x, P, np.array([[1.0, 0.0], [1.0, 0.0]]), 1000.0, [child, parent])
+    return store, x[:, 0], P[:, 0]
+
+
+def test_a_pair_flying_together_into_the_air_gives_the_parent_id_to_the_denser_object():
+    # Long after the separation (1000 s), a warhead and its stage still fly together; in the air
+    # the child's ln beta (warhead, ~5000 kg/m^2) stands far above the parent's (stage, 600):
+    # three votes at three times exchange the ids, so the parent id ends on the warhead.
+    from triwatch.tracking.lineage import settle_payloads
+
+    store, x, P = _pair_store(np.log(5000.0), apart_m=2e3)
+    for t in (1000.0, 1001.0, 1002.0):
+        store.t[:] = t
+        settle_payloads(store, x[:1], P[:1], np.array([0]), 30e3)
+    assert store.records[0].track_id == "P" and store.records[1].parent_id == "P"
+
+
+def test_a_pair_far_apart_long_after_separation_does_not_vote():
+    from triwatch.tracking.lineage import settle_payloads
+
+    store, x, P = _pair_store(np.log(5000.0), apart_m=100e3)
+    for t in (1000.0, 1001.0, 1002.0):
+        store.t[:] = t
+        settle_payloads(store, x[:1], P[:1], np.array([0]), 30e3)
+    assert store.records[0].track_id == "C" and store.records[0].payload_votes == 0

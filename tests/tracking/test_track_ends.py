@@ -103,3 +103,27 @@ def test_a_missile_braking_hard_in_re_entry_keeps_one_track_to_the_end():
     steps, ever, assigned, _, tracker = run_and_score(NationalTracker(), reports, [m], every=2)
     assert ever == {"T-0001"} and false_tracks(ever, assigned) == 0
     assert steps[-1] == {"M": "T-0001"}
+
+
+def test_a_track_last_seen_burning_is_forgotten_sooner_than_a_coasting_one():
+    # The same state 200 km up, unseen for 150 s: burning when last seen (thrust model sure), the
+    # mixture's white acceleration (8000 m^2/s^3) puts it anywhere within ~150 km: deleted; coasting,
+    # the ballistic one (0.01) keeps it sharp: kept.
+    from triwatch.tracking import TrackerConfig
+    from triwatch.tracking.drag import with_drag_prior
+    from triwatch.tracking.landing import stale
+    from triwatch.tracking.store import TrackRecord, TrackStore
+
+    x, P = _state(200e3, 1000.0, 20.0)
+    x7, P7 = with_drag_prior(x, P, 5000.0, 1.0)
+    store = TrackStore()
+    mu = np.array([[0.0, 1.0], [1.0, 0.0]])  # (coast, thrust): burning, coasting
+    store.add(
+        np.repeat(np.repeat(x7[:, None], 2, axis=1), 2, axis=0),
+        np.repeat(np.repeat(P7[:, None], 2, axis=1), 2, axis=0),
+        mu,
+        100.0,
+        [TrackRecord("B", "confirmed", 0.0), TrackRecord("C", "confirmed", 0.0)],
+    )
+    assert stale(store, 250.0, TrackerConfig()).tolist() == [True, False]
+    assert stale(store, 160.0, TrackerConfig()).tolist() == [False, False]  # a minute is not yet enough

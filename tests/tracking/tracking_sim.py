@@ -114,6 +114,31 @@ def separate(parent: Truth, at_s: float, delta_v_m_s: np.ndarray, name: str, bet
     return Truth(name, at_s, np.array(states), at_s, parent=parent)
 
 
+def upper_stage(
+    stack: Truth, at_s: float, ignition_delay_s: float, accel_m_s2: float, burn_s: float, name: str
+) -> Truth:
+    """The upper stack after its lower stage dropped at at_s: it coasts ignition_delay_s, burns burn_s
+    along its velocity at accel_m_s2, then coasts to the ground. Replaces the stack's truth from at_s on."""
+    r, v = stack.state_at(at_s)[None, :3].copy(), stack.state_at(at_s)[None, 3:].copy()
+    states = [np.concatenate([r[0], v[0]])]
+    t = at_s
+    while True:
+        if at_s + ignition_delay_s <= t < at_s + ignition_delay_s + burn_s:
+
+            def accel(rr, vv):
+                return ballistic_acceleration_ecef(rr, vv) + accel_m_s2 * vv / np.linalg.norm(vv, axis=1)[:, None]
+
+            r, v = rk4_step(r, v, DT_S, accel)
+        else:
+            r, v = rk4_step(r, v, DT_S, ballistic_acceleration_ecef)
+        t += DT_S
+        if height_of(r[0]) < 0.0:
+            break
+        states.append(np.concatenate([r[0], v[0]]))
+    head = stack.states[: int(round((at_s - stack.t0_s) / DT_S))]
+    return Truth(name, stack.t0_s, np.concatenate([head, np.array(states)]), at_s + ignition_delay_s + burn_s)
+
+
 @dataclass
 class Radar:
     sensor_id: str

@@ -13,11 +13,19 @@ that system track has no *fresh* member from the same nation (a nation's two
 tracks are two objects, e.g. a warhead and its spent stage). Otherwise it starts
 a new system track.
 
-Rule of fragments: a nation's member not updated for longer than `superseded_s`
-(about three revisits, 10 s) no longer blocks that nation's new track, though it
-is still live (`stale_s`, 30 s): a tracker that lost an object and found it again
-reports a new track id for the same object. When the new track gates, it joins
-and replaces the old member in that system track (`merge.superseded_keys`).
+Rule of fragments: a tracker that lost an object and found it again reports a new
+track id for the same object. A nation's two tracks are two objects when they were
+*concurrent* (each reported after the other's first report,
+`national_tracks.NationalTracks.concurrent`), however irregularly each is updated;
+a track that started after another of its nation fell silent, and gates, is a
+fragment of the same object. It joins that system track and, once the old member
+has been silent for `superseded_s` (about three revisits, 10 s) relative to it,
+replaces it. Dormant system tracks (no member for longer than `stale_s`) are
+offered to new tracks too, flown over the silence (`fusion.correlation`), so an
+object's number survives coverage gaps and node restarts; a new track next to a
+fresh track of its own nation starts a hidden *shadow* system track until a
+second nation reports it or it leaves the track it shadows (`fusion.correlation`,
+"Shadows").
 
 Objects that fly together at first (a warhead and its stages just after
 separation) can be correlated wrongly and drift apart later, so an assignment is
@@ -29,84 +37,31 @@ Correlation happens once per national track, so a track that started far off (a
 poor first estimate) or two system tracks started by fragments of one object
 would stay apart for good; the merge rule (`triwatch.fusion.merge`) joins two
 system tracks whose fused states agree for `merge_after` updates in a row, into
-the older number. System track numbers are this node's own ("JPN-S001"), stable
+the older number, unless a nation denies it: it holds a fresh track in both, or
+two concurrent live tracks, one in each (it sees two objects there). System track numbers are this node's own ("JPN-S001"), stable
 for the life of the system track; a number merged away ends, and `merged` maps
 it to the number that carries on. Pedigree lists the nations that contributed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from triwatch.fusion import shadows
+from triwatch.fusion.correlation import Candidate, nearest_in_gate
 from triwatch.fusion.covariance_intersection import covariance_intersection, discount_by_age
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
-from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
-from triwatch.fusion.predict import predict_many, predict_members
+from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, state_distances
+from triwatch.fusion.national_tracks import NationalTracks
+from triwatch.fusion.predict import predict_members
+from triwatch.fusion.system_track import Member, SystemTrack, sharpest_inv_beta
 from triwatch.messages import TrackReport
 
+__all__ = ["AlliedPicture", "Member", "SystemTrack", "sharpest_inv_beta"]
+
 GATE_CHI2_3DOF = 16.27  # 99.9 % of chi-square with 3 degrees of freedom
-
-
-@dataclass
-class Member:
-    origin: str
-    report: TrackReport
-    x: np.ndarray
-    P: np.ndarray
-    since_s: float = 0.0  # time of the national track's first report in this picture
-
-    @property
-    def arc_s(self) -> float:
-        """How long the nation has tracked this object: the span of its track's reports so far."""
-        return self.report.time_s - self.since_s
-
-    @property
-    def inv_beta(self) -> float:
-        """1/beta of the object as its nation estimated it (0: not estimated, flown in vacuum); see fusion.predict."""
-        beta = self.report.beta_kg_m2
-        return 1.0 / beta if beta is not None and beta > 0 else 0.0
-
-
-def sharpest_inv_beta(members) -> float:
-    """1/beta of the member whose nation knows the ballistic coefficient best (smallest sigma of ln beta); 0 if none."""
-    known = [m for m in members if m.report.beta_kg_m2 is not None and m.report.log_beta_sigma is not None]
-    return min(known, key=lambda m: m.report.log_beta_sigma).inv_beta if known else 0.0
-
-
-@dataclass
-class SystemTrack:
-    """A fused track: its number, members, fused state and who contributed."""
-
-    number: str
-    serial: int = 0  # order of creation in this picture: the lower, the older
-    members: dict[tuple[str, str], Member] = field(default_factory=dict)
-    time_s: float = 0.0
-    x: np.ndarray = field(default_factory=lambda: np.zeros(6))
-    P: np.ndarray = field(default_factory=lambda: np.eye(6))
-    last_update_s: float = 0.0
-    inv_beta: float = 0.0  # 1/beta the fused state is flown with (sharpest_inv_beta of its members)
-
-    @property
-    def pedigree(self) -> list[str]:
-        return sorted({m.origin for m in self.members.values()})
-
-    def live_members(self, now_s: float, stale_s: float) -> list[Member]:
-        return [m for m in self.members.values() if now_s - m.report.time_s <= stale_s]
-
-    def arc_s(self, now_s: float, stale_s: float) -> float:
-        """The longest track arc among the live members (0 when none is live).
-
-        A track filtered over a longer arc has a better-settled velocity: the first
-        seconds of a newly initiated (or re-acquired) track carry velocity errors of
-        tens to hundreds of m/s, which move its impact prediction by tens of km.
-        """
-        return max((m.arc_s for m in self.live_members(now_s, stale_s)), default=0.0)
-
-    def latest(self) -> TrackReport:
-        """The most recent member report (its launch/impact/category fields)."""
-        return max(self.members.values(), key=lambda m: m.report.time_s).report
+DORMANT_S = 4500.0  # the longest ballistic flights (lofted ICBMs) last ~4200 s
+DORMANT_MIN_ARC_S = 20.0  # a system track offered after a silence was held that long by one nation (fusion.correlation)
 
 
 class AlliedPicture:
@@ -120,6 +75,7 @@ class AlliedPicture:
         gate: float = GATE_CHI2_3DOF,
         split_after: int = 3,
         superseded_s: float = 10.0,
+        dormant_s: float = DORMANT_S,
         merge_gate: float = GATE_CHI2_6DOF,
         merge_gate_pos: float = MERGE_GATE_CHI2_3DOF,
         merge_after: int = 3,
@@ -129,6 +85,7 @@ class AlliedPicture:
         for name, value in (
             ("stale_s", stale_s),
             ("superseded_s", superseded_s),
+            ("dormant_s", dormant_s),
             ("gate", gate),
             ("merge_gate", merge_gate),
             ("merge_gate_pos", merge_gate_pos),
@@ -147,6 +104,7 @@ class AlliedPicture:
         self.gate = gate
         self.split_after = split_after
         self.superseded_s = superseded_s
+        self.dormant_s = dormant_s
         self.merge_gate = merge_gate
         self.merge_after = merge_after
         self.merge_gate_pos = merge_gate_pos
@@ -156,8 +114,7 @@ class AlliedPicture:
         self.tracks: dict[str, SystemTrack] = {}
         self.merged: dict[str, str] = {}  # absorbed system track number -> the number it merged into
         self._assignment: dict[tuple[str, str], str] = {}
-        self._arc_since: dict[tuple[str, str], float] = {}  # national track -> start of its current arc
-        self._heard_at: dict[tuple[str, str], float] = {}  # national track -> time of its latest report
+        self.heard = NationalTracks(stale_s)  # first/last report and current arc of every national track
         self._next = 1
 
     def ingest(self, origin: str, report: TrackReport) -> SystemTrack:
@@ -165,6 +122,7 @@ class AlliedPicture:
         key = (origin, report.track_id)
         x = np.asarray(report.x, float)
         P = np.asarray(report.P, float)
+        arc_since = self.heard.heard(key, report.time_s)
         number = self._assignment.get(key)
         if number is not None and not self._still_fits(key, number, report, x, P):
             del self.tracks[number].members[key]
@@ -174,46 +132,60 @@ class AlliedPicture:
         if number is None:
             number = self._correlate(origin, report, x, P)
         st = self.tracks[number]
-        st.members[key] = Member(origin, report, x, P, self._arc_start(key, report.time_s))
+        st.members[key] = Member(origin, report, x, P, arc_since)
         self._assignment[key] = number
         self._retire_superseded(st)
         self._fuse(st)
+        if st.shadow_of is not None:
+            source = shadows.source_of(st, self.tracks, self.merged)
+            shadows.prove(st, source, self.allowance, self.merge_gate, self.merge_after)
         return self._merge_converging(st, report.time_s)
 
-    def _arc_start(self, key: tuple[str, str], t_s: float) -> float:
-        """Start of the national track's current arc: its first report, or the first after a silence longer than stale_s.
-
-        A tracker that coasts a track through a long gap (a lofted missile above every radar)
-        and then updates it again under the same id has, in effect, a new track: its
-        velocity was found again from the new measurements alone.
-        """
-        last = self._heard_at.get(key)
-        if last is None or t_s - last > self.stale_s:
-            self._arc_since[key] = t_s
-        self._heard_at[key] = max(t_s, last if last is not None else t_s)
-        return self._arc_since[key]
+    def _fresh_nations(self, st: SystemTrack, now_s: float) -> set[str]:
+        """Nations with a member of st heard within superseded_s of now_s."""
+        return {m.origin for m in st.members.values() if now_s - m.report.time_s <= self.superseded_s}
 
     def _retire_superseded(self, st: SystemTrack) -> None:
-        """Drop members a newer fragment of the same nation replaced; their track ids correlate anew if heard again."""
-        for key in superseded_keys(st.members, self.superseded_s):
+        """Drop members a newer fragment of the same nation replaced; their track ids correlate anew if heard again.
+
+        A member is replaced by a same-nation member that started after it fell silent (not
+        concurrent: `NationalTracks.succeeds`) and has been heard superseded_s later than it.
+        """
+        gone = []
+        for key, m in st.members.items():
+            for other, o in st.members.items():
+                if (
+                    o.origin == m.origin
+                    and self.heard.succeeds(other, key)
+                    and o.report.time_s - m.report.time_s > self.superseded_s
+                ):
+                    gone.append(key)
+                    break
+        for key in gone:
             del st.members[key]
             self._misfits.pop(key, None)
             if self._assignment.get(key) == st.number:
                 del self._assignment[key]
 
+    def _denied(self, a: SystemTrack, b: SystemTrack, now_s: float) -> bool:
+        """Whether some nation says a and b are two objects: a fresh track in both, or concurrent live tracks, one in each."""
+        if self._fresh_nations(a, now_s) & self._fresh_nations(b, now_s):
+            return True
+        live_a = [k for k, m in a.members.items() if now_s - m.report.time_s <= self.stale_s]
+        live_b = [k for k, m in b.members.items() if now_s - m.report.time_s <= self.stale_s]
+        return any(ka[0] == kb[0] and self.heard.concurrent(ka, kb) for ka in live_a for kb in live_b)
+
     def _merge_converging(self, st: SystemTrack, now_s: float) -> SystemTrack:
-        """Count, for st and each other active system track, updates in a row that pass the merge rule; merge at merge_after.
+        """Count, for st and each other live system track, updates in a row that pass the merge rule; merge at merge_after.
 
         Returns the system track st's members now belong to (st, or the older one it merged into).
         """
-        others = [o for o in self.active(now_s) if o is not st]
+        others = [o for o in self._live(now_s) if o is not st]
         d2, d2_pos = state_distances(st.x, st.P + self.allowance, st.time_s, others)
-        mine = fresh_nations(st.members.values(), now_s, self.superseded_s)
         ready: list[tuple[float, SystemTrack]] = []
         for other, d, d_pos in zip(others, d2, d2_pos, strict=True):
             pair = frozenset((st.number, other.number))
-            theirs = fresh_nations(other.members.values(), now_s, self.superseded_s)
-            if d < self.merge_gate and d_pos < self.merge_gate_pos and not mine & theirs:
+            if d < self.merge_gate and d_pos < self.merge_gate_pos and not self._denied(st, other, now_s):
                 self._agreements[pair] = self._agreements.get(pair, 0) + 1
                 if self._agreements[pair] >= self.merge_after:
                     ready.append((float(d), other))
@@ -234,16 +206,23 @@ class AlliedPicture:
         del self.tracks[gone.number]
         self._agreements = {p: n for p, n in self._agreements.items() if gone.number not in p}
         self.merged[gone.number] = keep.number
+        if keep.shadow_of == gone.number:
+            keep.shadow_of = None
         self._retire_superseded(keep)
         self._fuse(keep)
         return keep
 
     def _still_fits(self, key: tuple[str, str], number: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> bool:
-        """Whether a member's new report still gates with the fusion of the system track's other live members."""
+        """Whether a member's new report still gates with the fusion of the system track's other members
+        heard within superseded_s of it (before or after: a backlog after an outage arrives late).
+
+        Only those vouch for where the object is now: a member 30 s old, flown ballistically across a
+        boost, misses a thrusting object by tens of km and would split every report of a backlog off.
+        """
         others = [
             m
             for k, m in self.tracks[number].members.items()
-            if k != key and report.time_s - m.report.time_s <= self.stale_s
+            if k != key and abs(report.time_s - m.report.time_s) <= self.superseded_s
         ]
         if not others:
             self._misfits.pop(key, None)
@@ -262,32 +241,38 @@ class AlliedPicture:
         return False
 
     def _correlate(self, origin: str, report: TrackReport, x: np.ndarray, P: np.ndarray) -> str:
-        """The system track whose fused state, flown to the report's time, gates closest with it; a new one if none does."""
-        best, best_d2 = None, self.gate
-        candidates = []
-        for number, st in self.tracks.items():
-            live = st.live_members(report.time_s, self.stale_s)
-            if live and origin not in fresh_nations(live, report.time_s, self.superseded_s):
-                candidates.append((number, st))
-        if candidates:
-            sts = [st for _, st in candidates]
-            xs, Ps = predict_many(
-                np.array([st.x for st in sts]),
-                np.array([st.P for st in sts]),
-                np.array([report.time_s - st.time_s for st in sts]),
-                inv_beta=np.array([st.inv_beta for st in sts]),
-            )
-            d = x[:3] - xs[:, :3]
-            S = P[:3, :3] + Ps[:, :3, :3] + self.allowance[:3, :3]
-            d2 = np.einsum("ni,ni->n", d, np.linalg.solve(S, d[..., None])[..., 0])
-            i = int(np.argmin(d2))
-            if d2[i] < best_d2:
-                best = candidates[i][0]
-        if best is None:
-            best = f"{self.nation}-S{self._next:03d}"
-            self.tracks[best] = SystemTrack(best, serial=self._next)
-            self._next += 1
-        return best
+        """The live or dormant system track nearest inside the gate (`fusion.correlation`); else a new one.
+
+        A new one beside a system track that the nation's own fresh member barred is its shadow.
+        """
+        t = report.time_s
+        candidates = [
+            Candidate(number, origin in self._fresh_nations(st, t))
+            for number, st in self.tracks.items()
+            if st.members and (t - st.last_update_s <= self.stale_s or self._may_revive(st, t))
+        ]
+        best = nearest_in_gate(x, P, t, candidates, self.tracks, self.allowance, self.gate)
+        if best is not None and not best.barred:
+            return best.number
+        if best is None:  # the nearest may be barred while another, farther, is free: try the free ones alone
+            shadow_of = None
+        else:
+            free = [c for c in candidates if not c.barred]
+            other = nearest_in_gate(x, P, t, free, self.tracks, self.allowance, self.gate)
+            if other is not None:
+                return other.number
+            shadow_of = best.number
+        number = f"{self.nation}-S{self._next:03d}"
+        self.tracks[number] = SystemTrack(number, serial=self._next, shadow_of=shadow_of)
+        self._next += 1
+        return number
+
+    def _may_revive(self, st: SystemTrack, t_s: float) -> bool:
+        """Whether a dormant system track is offered to a new report at t_s (`fusion.correlation`): silent no
+        longer than dormant_s, and held by some nation for at least DORMANT_MIN_ARC_S (a flight to predict)."""
+        if t_s - st.last_update_s > self.dormant_s:
+            return False
+        return max(m.report.time_s - self.heard.first_s(k) for k, m in st.members.items()) >= DORMANT_MIN_ARC_S
 
     def _fuse(self, st: SystemTrack) -> None:
         """Covariance intersection of the live members, each brought to the newest member's time and
@@ -301,6 +286,13 @@ class AlliedPicture:
         st.time_s = newest
         st.last_update_s = newest
 
-    def active(self, now_s: float) -> list[SystemTrack]:
-        """System tracks with at least one member updated within the staleness window."""
+    def _live(self, now_s: float) -> list[SystemTrack]:
+        """System tracks with at least one member updated within the staleness window, shadows included."""
         return [st for st in self.tracks.values() if now_s - st.last_update_s <= self.stale_s]
+
+    def _hidden(self, st: SystemTrack, now_s: float) -> bool:
+        return shadows.hidden(st, shadows.source_of(st, self.tracks, self.merged), now_s, self.stale_s)
+
+    def active(self, now_s: float) -> list[SystemTrack]:
+        """System tracks with at least one member updated within the staleness window (hidden shadows left out)."""
+        return [st for st in self._live(now_s) if not self._hidden(st, now_s)]

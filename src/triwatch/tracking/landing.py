@@ -62,8 +62,11 @@ def stale(store: TrackStore, t: float, cfg: TrackerConfig) -> np.ndarray:
 
     The predicted 3-D position variance after a time a without update is approximated by
     tr P_rr + 2 a tr P_rv + a^2 tr P_vv + q a^3 (tr of the white-acceleration term, 3 axes x a^3 / 3),
-    gravity's small shear of the covariance aside. Also notes each track's highest point seen
-    (a floor for its apogee).
+    gravity's small shear of the covariance aside, with q the IMM mixture's: mu_thrust q_boost_along
+    + mu_coast q_ballistic. A track that was burning when last seen may be anywhere its engine took
+    it (8000 m^2/s^3: 100 km sigma after ~2 min); with the ballistic q alone such a track lived on for
+    minutes and its thrust model's swollen gate took a false alarm 680 km from anything (a false
+    track on the flagship with faults). Also notes each track's highest point seen (a floor for its apogee).
     """
     age = t - store.t
     tentative = np.array([r.status == "tentative" for r in store.records])
@@ -73,7 +76,9 @@ def stale(store: TrackStore, t: float, cfg: TrackerConfig) -> np.ndarray:
     tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
     tr_rv = np.trace(P[:, :3, 3:6], axis1=1, axis2=2)
     tr_vv = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2)
-    var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + cfg.q_ballistic_m2_s3 * age**3
+    thrust = store.mu[:, imm.THRUST]
+    q = thrust * cfg.q_boost_along_m2_s3 + (1.0 - thrust) * cfg.q_ballistic_m2_s3
+    var = tr_rr + 2 * age * tr_rv + age**2 * tr_vv + q * age**3
     lost = var > cfg.delete_sigma_m**2
     broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens
     old = (age > cfg.delete_after_s) | (tentative & (age > cfg.coast_after_s))

@@ -43,6 +43,9 @@ class TrackRecord:
     parent_candidates: list[str] = field(default_factory=list)  # shortlisted at birth, decided at confirmation
     path: list = field(default_factory=list)  # recent (t, position) of a confirmed track, for lineage
     payload_votes: int | None = None  # a child's running vote on carrying the payload (lineage.settle_payloads)
+    payload_vote_s: float = -np.inf  # time of its last vote
+    parent_burning: bool = False  # its parent burned just before its birth: a stage dropped from a burning stack
+    burned: bool = False  # it burned after its staging window: a missile of its own (lineage.settle_payloads)
     max_height_m: float = -np.inf
     last_nis: float = np.nan  # normalised innovation squared of the last update (filter health)
     launch: object | None = None  # best PointEstimate of the launch so far

@@ -11,7 +11,8 @@ Each scan (the detections of one sensor at one time) goes through the same steps
 3. life cycle: a tentative track is confirmed after M hits in its first N scan opportunities
    (scans of sensors that already saw it) and deleted when it can no longer make it; a hit taken
    inside the gate of a confirmed track that missed its report in that scan does not count
-   (initiation.borrowed_hits: it was that track's report, not a new object);
+   (initiation.borrowed_hits: it was that track's report, not a new object), and a tentative track
+   flying impossibly fast is dropped (initiation.impossible_speed: false alarms chained together);
 4. a radar detection left over starts a tentative track (initiation.py); an infrared line of
    sight left over waits for a line of sight from another sensor to triangulate with. A new track
    born near a confirmed one that, flown back, meets that track's recent path is a separated object
@@ -35,7 +36,7 @@ from triwatch.tracking.characterise import launch_from_boost
 from triwatch.tracking.drag import with_drag_prior
 from triwatch.tracking.gating import gnn_assign
 from triwatch.tracking.infrared import IrPairing
-from triwatch.tracking.initiation import borrowed_hits, radar_initial_state
+from triwatch.tracking.initiation import borrowed_hits, impossible_speed, radar_initial_state
 from triwatch.tracking.report import build_estimates
 from triwatch.tracking.scan import predict_scan, predict_to, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
@@ -193,9 +194,14 @@ class NationalTracker:
             rec.n_updates += 1
             rec.sensor_ids.setdefault(sensor, None)
             if rec.status == "confirmed":
-                lineage.record_path(rec, float(store.t[i]), x[j, :3])
+                lineage.record_path(
+                    rec, float(store.t[i]), x[j, :3], store.mu[i, imm.THRUST] >= cfg.thrusting_probability
+                )
+        if rows.size:  # false alarms chained into a tentative track fly impossibly fast (initiation.py)
+            tentative = np.array([store.records[i].status == "tentative" for i in rows], bool)
+            keep[rows[tentative & impossible_speed(x, P, cfg.max_speed_m_s)]] = False
         for i, rec in enumerate(store.records):
-            if rec.status != "tentative" or not (hit[i] or sensor in rec.sensor_ids):
+            if rec.status != "tentative" or not keep[i] or not (hit[i] or sensor in rec.sensor_ids):
                 continue
             rec.opportunities += 1
             rec.hits += int(hit[i])
@@ -208,7 +214,7 @@ class NationalTracker:
             if rec.status == "confirmed" and rec.parent_candidates and keep[i]:
                 lineage.decide_parent(store, rec, x[j], P[j], float(store.t[i]), cfg.separation_radius_m)
         if rows.size:
-            lineage.settle_payloads(store, x, P, rows)
+            lineage.settle_payloads(store, x, P, rows, cfg.separation_radius_m)
             self._note_launch(rows)
         store.keep(keep)
 

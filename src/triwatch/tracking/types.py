@@ -28,6 +28,8 @@ class TrackerConfig:
         from a new object.
     init_speed_sigma_m_s: 1-sigma of the velocity prior of a track born from one radar report
         (zero mean; ICBMs reach ~7 km/s).
+    max_speed_m_s: a tentative track faster than this by more than 3 sigma is dropped: nothing
+        ballistic flies faster than orbit (false alarms chained into a track do; initiation.py).
     q_ballistic_m2_s3: white-acceleration density of the coasting model (J2 residue, drag onset).
         Small, so a midcourse track stays sharp across a long coverage gap (a lofted ICBM can be
         out of radar sight for ~3000 s); re-entry drag is in the model itself (ln beta, drag.py).
@@ -73,6 +75,7 @@ class TrackerConfig:
     delete_after_s: float = 4500.0
     delete_sigma_m: float = 100e3
     init_speed_sigma_m_s: float = 4000.0
+    max_speed_m_s: float = 8000.0
     q_ballistic_m2_s3: float = 0.01
     q_boost_along_m2_s3: float = 8000.0
     q_boost_cross_m2_s3: float = 800.0
