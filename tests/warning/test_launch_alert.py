@@ -202,3 +202,17 @@ def test_a_track_confirmed_on_clutter_is_no_launch_to_announce():
     out += usa.observe("S6", 1308.0, None)
     out += usa.lost("S6", 1340.0)
     assert [(w.kind, w.system_track) for w in out if w.scope == LAUNCH] == [("launch", "S1")]
+
+
+def test_revisions_caused_by_a_lost_track_carry_the_launch_point_the_launch_already_had():
+    usa = AlertDesk(Authority("USA", "USA", NATIONS), confirm_n=1, clear_n=1, mature_s=0.0)
+    usa.follow("S1", WARHEAD, {})
+    point = GroundPoint(lat_deg=40.0, lon_deg=125.0, time_s=60.0, cov_en_m2=[[1e6, 0.0], [0.0, 1e6]])
+    said = usa.observe("S1", 100.0, assessment(100.0, impact_time=600.0), launch=point, category="IRBM")
+    assert [w.launch for w in said if w.scope == LAUNCH] == [point]
+    # The track has left the picture; its alerts close once its impact time has passed, with no new assessment.
+    assert usa.lost("S1", 200.0) == []
+    closing = usa.lost("S1", 700.0) + usa.release_due(700.0)
+    closed = [w for w in closing if w.scope == LAUNCH and w.warning_id == said[0].warning_id]
+    assert closed, "the lost track's launch alert is closed after its impact time"
+    assert all(w.launch == point for w in closed)

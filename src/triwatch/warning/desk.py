@@ -26,6 +26,7 @@ A launch is announced once one of its objects has had a credible state (`launch_
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Mapping
 
@@ -71,6 +72,7 @@ class AlertDesk:
 
     def _init_state(self) -> None:
         self._members: dict[str, list[str]] = {}  # system track -> its national tracks ("NATION/id")
+        self._origin: dict[str, tuple[GroundPoint, str | None]] = {}  # system track -> its last launch estimate
         self._heard: set[tuple[str, str]] = set()  # (scope, national track) a partner's alert was about
         self._released: set[str] = set()  # warning ids this node has issued
         self._silenced: set[str] = set()  # warning ids a partner's alert covers
@@ -232,7 +234,7 @@ class AlertDesk:
         self._superseded.clear()
         for event in sorted((events | self._dirty) & set(self.launches.events)):
             tracks = self.launches.payload_first(event)
-            here = cause if cause.system_track in tracks else Cause(cause.t_s, tracks[0])
+            here = self._with_origin(cause if cause.system_track in tracks else Cause(cause.t_s, tracks[0]), tracks)
             for scope, book in self.books.items():
                 objects = [book.alerts[st] for st in tracks if st in book.alerts]
                 alert = self._public(scope, event)
@@ -242,6 +244,19 @@ class AlertDesk:
                 out += self._release(alert, msgs, cause.t_s)
         self._dirty.clear()
         return out
+
+    def _with_origin(self, cause: Cause, tracks: list[str]) -> Cause:
+        """The cause with its launch's latest launch estimate (payload first) when it brings none itself.
+
+        A revision caused by a merge or a lost track carries no assessment, yet every revision must
+        carry the launch point once it is known (`launch_alert.advance`).
+        """
+        if cause.launch is not None:
+            return cause
+        known = next((self._origin[st] for st in tracks if st in self._origin), None)
+        return (
+            cause if known is None else dataclasses.replace(cause, launch=known[0], category=cause.category or known[1])
+        )
 
     def _public(self, scope: str, event: str) -> PublicAlert:  # the alert of a launch and scope
         return self.public.setdefault((scope, event), PublicAlert(scope, event))
@@ -280,6 +295,8 @@ class AlertDesk:
             return self._loose(msgs, system_track)
         if self.launches.event_of(system_track) is None:  # not followed: a launch of its own
             self.follow(system_track, [])
+        if launch is not None:
+            self._origin[system_track] = (launch, category)
         cause = Cause(t_s, system_track, launch, category, cause_wall_ns)
         return self._settle(self._event(system_track), cause)
 
