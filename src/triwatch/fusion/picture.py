@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from triwatch.fusion.covariance_intersection import covariance_intersection, discount_by_age
+from triwatch.fusion.covariance_intersection import covariance_intersection, fuse_members
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
 from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
 from triwatch.fusion.predict import predict_many, predict_members
@@ -296,8 +296,8 @@ class AlliedPicture:
         live = st.live_members(newest, self.stale_s)
         xs, Ps = predict_members(live, newest)
         ages = newest - np.array([m.report.time_s for m in live])
-        st.x, st.P = covariance_intersection(xs, discount_by_age(Ps, ages))  # an old member weighs less
-        st.inv_beta = sharpest_inv_beta(live)
+        st.x, st.P, agree = fuse_members(xs, Ps, ages, self.allowance[:3, :3], self.gate)  # aged; members that agree
+        st.inv_beta = sharpest_inv_beta([m for m, ok in zip(live, agree, strict=True) if ok])
         st.time_s = newest
         st.last_update_s = newest
 
