@@ -17,7 +17,7 @@ Rules:
 - `ci-fresh-N`: `ci-fast` over the members reported within N s of the newest only (N in `FRESH_S`);
 - `ci-age-Q`: `ci-fast` with each member's covariance grown by a white acceleration of spectral
   density Q (in `AGE_Q`) over its age (a member flown forward is discounted for what flight leaves out);
-- `agreeing`: `ci-age-100` over the largest set of members whose positions agree pairwise within the
+- `agreeing`: `ci-age-100` (members of an object any member reports thrusting at q = 8000) over the largest set of members whose positions agree pairwise within the
   picture's split gate (with its allowance; `fuse_members`, what the picture uses now);
   `agreeing-no-allowance` the same without the allowance; `best-agreeing` the sharpest of that set alone;
 - `best`: the member with the smallest tr P alone;
@@ -73,19 +73,20 @@ def _ci_optimal(xs: np.ndarray, Ps: np.ndarray, cost) -> tuple[np.ndarray, np.nd
     return _ci_weighted(xs, Ps, w / w.sum())
 
 
-def _rules(xs, Ps, times, only: set[str] | None = None):
+def _rules(xs, Ps, times, only: set[str] | None = None, thrusting=None):
     picture = {"ci-fast", "ci-age-100", "agreeing"}
-    out = _all_rules(xs, Ps, times) if only is None or only - picture else _picture_rules(xs, Ps, times)
+    rules = _all_rules if only is None or only - picture else _picture_rules
+    out = rules(xs, Ps, times, thrusting)
     return {k: v for k, v in out.items() if only is None or k in only}
 
 
-def _picture_rules(xs, Ps, times):
+def _picture_rules(xs, Ps, times, thrusting=None):
     """The picture's rules: plain (`ci-fast`), with the age discount (`ci-age-100`), and of agreeing members (`agreeing`)."""
     aged = Ps + np.stack([white_acceleration_q(times.max() - t, 100.0) for t in times])
     return {
         "ci-fast": covariance_intersection(xs, Ps),
         "ci-age-100": covariance_intersection(xs, aged),
-        "agreeing": fuse_members(xs, Ps, times.max() - times, ALLOWANCE_RR, GATE_CHI2_3DOF)[:2],
+        "agreeing": fuse_members(xs, Ps, times.max() - times, ALLOWANCE_RR, GATE_CHI2_3DOF, thrusting)[:2],
     }
 
 
@@ -97,7 +98,7 @@ def _best_of_agreeing(xs, Ps, ages):
     return xs[i], aged[i]
 
 
-def _all_rules(xs, Ps, times):
+def _all_rules(xs, Ps, times, thrusting=None):
     newest = times.max()
     best = int(np.argmin(np.trace(Ps, axis1=1, axis2=2)))
     out = {
@@ -110,7 +111,7 @@ def _all_rules(xs, Ps, times):
     for q in AGE_Q:
         aged = Ps + np.stack([white_acceleration_q(newest - t, q) for t in times])
         out[f"ci-age-{q:g}"] = covariance_intersection(xs, aged)
-    out["agreeing"] = fuse_members(xs, Ps, newest - times, ALLOWANCE_RR, GATE_CHI2_3DOF)[:2]
+    out["agreeing"] = fuse_members(xs, Ps, newest - times, ALLOWANCE_RR, GATE_CHI2_3DOF, thrusting)[:2]
     out["agreeing-no-allowance"] = fuse_members(xs, Ps, newest - times, 0.0 * ALLOWANCE_RR, GATE_CHI2_3DOF)[:2]
     out["best-agreeing"] = _best_of_agreeing(xs, Ps, newest - times)
     for fresh_s in FRESH_S:
@@ -141,7 +142,8 @@ def measure(name: str, every_s: float, only: set[str] | None = None) -> dict[str
                 times = np.array([m.report.time_s for m in live])
                 ages.extend((newest - times).tolist())
                 fused = {}
-                for rule, (x, P) in _rules(xs, Ps, times, only).items():
+                thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # as AlliedPicture._fuse
+                for rule, (x, P) in _rules(xs, Ps, times, only, thrusting).items():
                     errs, nees = out.setdefault(rule, ([], []))
                     fused[rule] = float(np.linalg.norm(x[:3] - truth[:3]))
                     errs.append(fused[rule])

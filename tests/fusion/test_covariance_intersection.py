@@ -2,6 +2,8 @@ import numpy as np
 import pytest
 
 from triwatch.fusion.covariance_intersection import (
+    AGE_Q_M2_S3,
+    THRUST_AGE_Q_M2_S3,
     agreeing_members,
     covariance_intersection,
     discount_by_age,
@@ -125,3 +127,16 @@ def test_of_two_members_that_disagree_the_sharper_is_kept():
     xs, Ps = _members_of_two_objects()
     keep = agreeing_members(xs[1:], Ps[1:], np.zeros((3, 3)), 16.27)
     assert keep.tolist() == [False, True]
+
+
+def test_members_of_a_thrusting_object_are_discounted_at_the_thrust_density():
+    P = np.diag([100.0**2] * 3 + [2.0**2] * 3)
+    Ps, ages = np.array([P, P]), np.array([0.0, 1.0])
+    grown = discount_by_age(Ps, ages, np.array([AGE_Q_M2_S3, THRUST_AGE_Q_M2_S3]))
+    assert np.allclose(grown[0], P) and np.isclose(grown[1][3, 3] - P[3, 3], THRUST_AGE_Q_M2_S3)
+    xs = np.array([np.zeros(6), np.r_[np.full(3, 50.0), np.zeros(3)]])
+    x_coast, _, _ = fuse_members(xs, Ps, ages, np.zeros((3, 3)), 16.27)
+    x_thrust, _, _ = fuse_members(xs, Ps, ages, np.zeros((3, 3)), 16.27, np.array([True, True]))
+    assert 0.0 < x_thrust[0] < 0.7 * x_coast[0]  # the 1 s old member, flown without its thrust, weighs less
+    with pytest.raises(ValueError, match="one q per member"):
+        discount_by_age(Ps, ages, np.array([1.0, 2.0, 3.0]))

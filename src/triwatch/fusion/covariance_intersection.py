@@ -49,6 +49,11 @@ from triwatch.fusion.predict import white_acceleration_q
 # correlation time of ~1 s (q = a^2 tau), the size of a boost stage's thrust error or of drag
 # mis-estimated low in re-entry. bench/fusion_rules.py, q = 10 / 100 / 1000 on three library runs.
 AGE_Q_M2_S3 = 100.0
+# A member of an object under thrust is flown forward coasting, so it misses the thrust itself: 10-60
+# m/s^2 along the path, the national tracker's thrust model density ((40 m/s^2)^2 x 5 s, TrackerConfig's
+# q_boost_along_m2_s3). Over the 1-2 s age of a member in boost that is 50-150 m and 90-130 m/s, which
+# the coasting density above (10 m/s at 1 s) leaves out.
+THRUST_AGE_Q_M2_S3 = 8000.0
 
 
 # Smallest eigenvalue kept, relative to the largest, of a member's covariance scaled to unit diagonal
@@ -105,8 +110,8 @@ def covariance_intersection(xs: np.ndarray, Ps: np.ndarray) -> tuple[np.ndarray,
     return x, P
 
 
-def discount_by_age(Ps: np.ndarray, ages_s: np.ndarray, q: float = AGE_Q_M2_S3) -> np.ndarray:
-    """Members' covariances Ps (n, 6, 6) grown by a white acceleration of density q over their ages_s (n,).
+def discount_by_age(Ps: np.ndarray, ages_s: np.ndarray, q: float | np.ndarray = AGE_Q_M2_S3) -> np.ndarray:
+    """Members' covariances Ps (n, 6, 6) grown by a white acceleration of density q (scalar or (n,)) over their ages_s (n,).
 
         P_i' = P_i + q [[a^3/3 I, a^2/2 I], [a^2/2 I, a I]],   a = age_i
 
@@ -116,9 +121,10 @@ def discount_by_age(Ps: np.ndarray, ages_s: np.ndarray, q: float = AGE_Q_M2_S3) 
     ages_s = np.asarray(ages_s, float)
     if Ps.ndim != 3 or Ps.shape[1:] != (6, 6) or ages_s.shape != (Ps.shape[0],):
         raise ValueError(f"discount_by_age: Ps {Ps.shape} and ages_s {ages_s.shape}; want (n, 6, 6) and (n,)")
-    if not np.all(ages_s >= 0) or not q >= 0:
-        raise ValueError(f"discount_by_age: ages_s {ages_s.tolist()} and q {q!r} must be >= 0")
-    return Ps + np.stack([white_acceleration_q(a, q) for a in ages_s])
+    q = np.broadcast_to(np.asarray(q, float), ages_s.shape) if np.ndim(q) == 0 else np.asarray(q, float)
+    if q.shape != ages_s.shape or not np.all(ages_s >= 0) or not np.all(q >= 0):
+        raise ValueError(f"discount_by_age: ages_s {ages_s.tolist()} and q {q.tolist()} must be >= 0, one q per member")
+    return Ps + np.stack([white_acceleration_q(a, qi) for a, qi in zip(ages_s, q, strict=True)])
 
 
 def agreeing_members(xs: np.ndarray, Ps: np.ndarray, allowance_rr: np.ndarray, gate: float) -> np.ndarray:
@@ -154,13 +160,20 @@ def agreeing_members(xs: np.ndarray, Ps: np.ndarray, allowance_rr: np.ndarray, g
 
 
 def fuse_members(
-    xs: np.ndarray, Ps: np.ndarray, ages_s: np.ndarray, allowance_rr: np.ndarray, gate: float, q: float = AGE_Q_M2_S3
+    xs: np.ndarray,
+    Ps: np.ndarray,
+    ages_s: np.ndarray,
+    allowance_rr: np.ndarray,
+    gate: float,
+    thrusting: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The picture's combination rule: members discounted by age, the largest agreeing set, covariance intersection.
 
+    thrusting (n,) bool: members reported under thrust, discounted at THRUST_AGE_Q_M2_S3 (else AGE_Q_M2_S3).
     Returns the fused state (d,), its covariance (d, d) and which members it holds (n,) bool.
     """
-    Ps = discount_by_age(Ps, ages_s, q)
+    thrusting = np.zeros(len(ages_s), bool) if thrusting is None else np.asarray(thrusting, bool)
+    Ps = discount_by_age(Ps, ages_s, np.where(thrusting, THRUST_AGE_Q_M2_S3, AGE_Q_M2_S3))
     keep = agreeing_members(np.asarray(xs, float), Ps, np.asarray(allowance_rr, float), gate)
     x, P = covariance_intersection(np.asarray(xs, float)[keep], Ps[keep])
     return x, P, keep

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from triwatch.fusion.calibration import NationCalibration
 from triwatch.fusion.covariance_intersection import covariance_intersection, fuse_members
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
 from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, fresh_nations, state_distances, superseded_keys
@@ -125,6 +126,7 @@ class AlliedPicture:
         merge_after: int = 3,
         bias_sigma_m: float = BIAS_SIGMA_M,
         bias_sigma_mps: float = BIAS_SIGMA_MPS,
+        calibrate: bool = False,
     ) -> None:
         for name, value in (
             ("stale_s", stale_s),
@@ -159,6 +161,7 @@ class AlliedPicture:
         self._arc_since: dict[tuple[str, str], float] = {}  # national track -> start of its current arc
         self._heard_at: dict[tuple[str, str], float] = {}  # national track -> time of its latest report
         self._next = 1
+        self.calibration = NationCalibration() if calibrate else None  # fusion.calibration: off by default
 
     def ingest(self, origin: str, report: TrackReport) -> SystemTrack:
         """Add a track report from a nation (this node's own or a partner's); return its system track."""
@@ -296,7 +299,18 @@ class AlliedPicture:
         live = st.live_members(newest, self.stale_s)
         xs, Ps = predict_members(live, newest)
         ages = newest - np.array([m.report.time_s for m in live])
-        st.x, st.P, agree = fuse_members(xs, Ps, ages, self.allowance[:3, :3], self.gate)  # aged; members that agree
+        origins = [m.origin for m in live]
+        thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # the object's thrust, if any sees it
+        scale = (
+            np.ones(len(live))
+            if self.calibration is None
+            else np.where(thrusting, 1.0, self.calibration.scales(origins))
+        )
+        st.x, st.P, agree = fuse_members(
+            xs, Ps * scale[:, None, None], ages, self.allowance[:3, :3], self.gate, thrusting
+        )
+        if self.calibration is not None:  # each nation's over-confidence, from cross-nation residuals
+            self.calibration.observe(origins, origins, xs, Ps, ages, agree & ~thrusting)
         st.inv_beta = sharpest_inv_beta([m for m, ok in zip(live, agree, strict=True) if ok])
         st.time_s = newest
         st.last_update_s = newest
