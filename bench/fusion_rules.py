@@ -17,9 +17,11 @@ Rules:
 - `ci-fresh-N`: `ci-fast` over the members reported within N s of the newest only (N in `FRESH_S`);
 - `ci-age-Q`: `ci-fast` with each member's covariance grown by a white acceleration of spectral
   density Q (in `AGE_Q`) over its age (a member flown forward is discounted for what flight leaves out);
-- `agreeing`: `ci-age-100` (members of an object any member reports thrusting at q = 8000) over the largest set of members whose positions agree pairwise within the
+- `agreeing`: `ci-age-100` over the largest set of members whose positions agree pairwise within the
   picture's split gate (with its allowance; `fuse_members`, what the picture uses now);
   `agreeing-no-allowance` the same without the allowance; `best-agreeing` the sharpest of that set alone;
+  `agreeing-thrust` the same with every member of an object any member reports thrusting aged at
+  q = 8000 (THRUST_AGE_Q_M2_S3; measured, not used by the picture);
 - `best`: the member with the smallest tr P alone;
 - `newest`: the newest member alone.
 """
@@ -86,7 +88,7 @@ def _picture_rules(xs, Ps, times, thrusting=None):
     return {
         "ci-fast": covariance_intersection(xs, Ps),
         "ci-age-100": covariance_intersection(xs, aged),
-        "agreeing": fuse_members(xs, Ps, times.max() - times, ALLOWANCE_RR, GATE_CHI2_3DOF, thrusting)[:2],
+        "agreeing": fuse_members(xs, Ps, times.max() - times, ALLOWANCE_RR, GATE_CHI2_3DOF)[:2],
     }
 
 
@@ -111,7 +113,8 @@ def _all_rules(xs, Ps, times, thrusting=None):
     for q in AGE_Q:
         aged = Ps + np.stack([white_acceleration_q(newest - t, q) for t in times])
         out[f"ci-age-{q:g}"] = covariance_intersection(xs, aged)
-    out["agreeing"] = fuse_members(xs, Ps, newest - times, ALLOWANCE_RR, GATE_CHI2_3DOF, thrusting)[:2]
+    out["agreeing"] = fuse_members(xs, Ps, newest - times, ALLOWANCE_RR, GATE_CHI2_3DOF)[:2]
+    out["agreeing-thrust"] = fuse_members(xs, Ps, newest - times, ALLOWANCE_RR, GATE_CHI2_3DOF, thrusting)[:2]
     out["agreeing-no-allowance"] = fuse_members(xs, Ps, newest - times, 0.0 * ALLOWANCE_RR, GATE_CHI2_3DOF)[:2]
     out["best-agreeing"] = _best_of_agreeing(xs, Ps, newest - times)
     for fresh_s in FRESH_S:
@@ -142,7 +145,7 @@ def measure(name: str, every_s: float, only: set[str] | None = None) -> dict[str
                 times = np.array([m.report.time_s for m in live])
                 ages.extend((newest - times).tolist())
                 fused = {}
-                thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # as AlliedPicture._fuse
+                thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # the object thrusts
                 for rule, (x, P) in _rules(xs, Ps, times, only, thrusting).items():
                     errs, nees = out.setdefault(rule, ([], []))
                     fused[rule] = float(np.linalg.norm(x[:3] - truth[:3]))

@@ -300,15 +300,13 @@ class AlliedPicture:
         xs, Ps = predict_members(live, newest)
         ages = newest - np.array([m.report.time_s for m in live])
         origins = [m.origin for m in live]
-        thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # the object's thrust, if any sees it
+        thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # an object under thrust: not calibrated
         scale = (
             np.ones(len(live))
             if self.calibration is None
             else np.where(thrusting, 1.0, self.calibration.scales(origins))
         )
-        st.x, st.P, agree = fuse_members(
-            xs, Ps * scale[:, None, None], ages, self.allowance[:3, :3], self.gate, thrusting
-        )
+        st.x, st.P, agree = fuse_members(xs, Ps * scale[:, None, None], ages, self.allowance[:3, :3], self.gate)
         if self.calibration is not None:  # each nation's over-confidence, from cross-nation residuals
             self.calibration.observe(origins, origins, xs, Ps, ages, agree & ~thrusting)
         st.inv_beta = sharpest_inv_beta([m for m, ok in zip(live, agree, strict=True) if ok])
