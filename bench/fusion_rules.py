@@ -2,7 +2,7 @@
 
     python bench/fusion_rules.py                          # icbm-2023-04-13-separated-part
     python bench/fusion_rules.py irbm-2022-10-04 --every 5
-    python bench/fusion_rules.py --only ci-fast,ci-age-100      # the picture's rule before/after
+    python bench/fusion_rules.py --only ci-fast,ci-age-100,agreeing   # the picture's rules
 
 Every `--every` seconds of scenario time, for each node's active system tracks within 10 km of
 a truth object, the live members are brought to the newest member's time exactly as
@@ -11,12 +11,17 @@ error and NEES (6 dof) against truth at that time are recorded. The run itself i
 nodes fuse with the rule in `triwatch.fusion.covariance_intersection`); truth is read here only.
 
 Rules:
-- `ci-fast`: covariance intersection, w_i ~ 1/tr P_i (Niehsen; what the picture uses);
+- `ci-fast`: covariance intersection, w_i ~ 1/tr P_i (Niehsen);
 - `ci-trace`, `ci-det`: covariance intersection with the weights that minimise tr P or det P
   (Julier & Uhlmann), found numerically on the simplex;
 - `ci-fresh-N`: `ci-fast` over the members reported within N s of the newest only (N in `FRESH_S`);
 - `ci-age-Q`: `ci-fast` with each member's covariance grown by a white acceleration of spectral
   density Q (in `AGE_Q`) over its age (a member flown forward is discounted for what flight leaves out);
+- `agreeing`: `ci-age-100` over the largest set of members whose positions agree pairwise within the
+  picture's split gate (with its allowance; `fuse_members`, what the picture uses now);
+  `agreeing-no-allowance` the same without the allowance; `best-agreeing` the sharpest of that set alone;
+  `agreeing-thrust` the same with every member of an object any member reports thrusting aged at
+  q = 8000 (THRUST_AGE_Q_M2_S3; measured, not used by the picture);
 - `best`: the member with the smallest tr P alone;
 - `newest`: the newest member alone.
 """
@@ -31,12 +36,20 @@ from fusion_consistency import LIBRARY, _nees, _truth_state
 from scipy.optimize import minimize
 
 from triwatch.exercise.run import run_exercise
-from triwatch.fusion.covariance_intersection import covariance_intersection
+from triwatch.fusion.covariance_intersection import (
+    agreeing_members,
+    covariance_intersection,
+    discount_by_age,
+    fuse_members,
+)
+from triwatch.fusion.gating import BIAS_SIGMA_M
+from triwatch.fusion.picture import GATE_CHI2_3DOF
 from triwatch.fusion.predict import predict_members, white_acceleration_q
 from triwatch.scenario.loader import load_scenario
 
 FRESH_S = (1.0, 2.0, 4.0, 8.0)
 AGE_Q = (10.0, 100.0, 1000.0)  # m^2/s^3: white acceleration over a member's age (thrust, drag left unmodelled)
+ALLOWANCE_RR = np.eye(3) * BIAS_SIGMA_M**2  # the picture's gate allowance in position (fusion.gating)
 
 
 def _ci_weighted(xs: np.ndarray, Ps: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,20 +75,32 @@ def _ci_optimal(xs: np.ndarray, Ps: np.ndarray, cost) -> tuple[np.ndarray, np.nd
     return _ci_weighted(xs, Ps, w / w.sum())
 
 
-def _rules(xs, Ps, times, only: set[str] | None = None):
-    out = (
-        _all_rules(xs, Ps, times) if only is None or only - {"ci-fast", "ci-age-100"} else _picture_rules(xs, Ps, times)
-    )
+def _rules(xs, Ps, times, only: set[str] | None = None, thrusting=None):
+    picture = {"ci-fast", "ci-age-100", "agreeing"}
+    rules = _all_rules if only is None or only - picture else _picture_rules
+    out = rules(xs, Ps, times, thrusting)
     return {k: v for k, v in out.items() if only is None or k in only}
 
 
-def _picture_rules(xs, Ps, times):
-    """The rule of the picture before (`ci-fast`) and after the age discount (`ci-age-100`)."""
+def _picture_rules(xs, Ps, times, thrusting=None):
+    """The picture's rules: plain (`ci-fast`), with the age discount (`ci-age-100`), and of agreeing members (`agreeing`)."""
     aged = Ps + np.stack([white_acceleration_q(times.max() - t, 100.0) for t in times])
-    return {"ci-fast": covariance_intersection(xs, Ps), "ci-age-100": covariance_intersection(xs, aged)}
+    return {
+        "ci-fast": covariance_intersection(xs, Ps),
+        "ci-age-100": covariance_intersection(xs, aged),
+        "agreeing": fuse_members(xs, Ps, times.max() - times, ALLOWANCE_RR, GATE_CHI2_3DOF)[:2],
+    }
 
 
-def _all_rules(xs, Ps, times):
+def _best_of_agreeing(xs, Ps, ages):
+    """The sharpest (smallest tr P) of the largest agreeing set, alone."""
+    aged = discount_by_age(Ps, ages)
+    keep = np.flatnonzero(agreeing_members(xs, aged, ALLOWANCE_RR, GATE_CHI2_3DOF))
+    i = keep[int(np.argmin(np.trace(aged[keep], axis1=1, axis2=2)))]
+    return xs[i], aged[i]
+
+
+def _all_rules(xs, Ps, times, thrusting=None):
     newest = times.max()
     best = int(np.argmin(np.trace(Ps, axis1=1, axis2=2)))
     out = {
@@ -88,6 +113,10 @@ def _all_rules(xs, Ps, times):
     for q in AGE_Q:
         aged = Ps + np.stack([white_acceleration_q(newest - t, q) for t in times])
         out[f"ci-age-{q:g}"] = covariance_intersection(xs, aged)
+    out["agreeing"] = fuse_members(xs, Ps, newest - times, ALLOWANCE_RR, GATE_CHI2_3DOF)[:2]
+    out["agreeing-thrust"] = fuse_members(xs, Ps, newest - times, ALLOWANCE_RR, GATE_CHI2_3DOF, thrusting)[:2]
+    out["agreeing-no-allowance"] = fuse_members(xs, Ps, newest - times, 0.0 * ALLOWANCE_RR, GATE_CHI2_3DOF)[:2]
+    out["best-agreeing"] = _best_of_agreeing(xs, Ps, newest - times)
     for fresh_s in FRESH_S:
         fresh = times >= newest - fresh_s
         out[f"ci-fresh-{fresh_s:g}"] = covariance_intersection(xs[fresh], Ps[fresh])
@@ -116,7 +145,8 @@ def measure(name: str, every_s: float, only: set[str] | None = None) -> dict[str
                 times = np.array([m.report.time_s for m in live])
                 ages.extend((newest - times).tolist())
                 fused = {}
-                for rule, (x, P) in _rules(xs, Ps, times, only).items():
+                thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # the object thrusts
+                for rule, (x, P) in _rules(xs, Ps, times, only, thrusting).items():
                     errs, nees = out.setdefault(rule, ([], []))
                     fused[rule] = float(np.linalg.norm(x[:3] - truth[:3]))
                     errs.append(fused[rule])

@@ -114,3 +114,35 @@ def test_the_allied_picture_fuses_staggered_reports_consistently():
     assert lower < mean_nees < upper, f"mean NEES {mean_nees:.2f} outside ({lower:.2f}, {upper:.2f})"
     best = np.sqrt(np.mean(np.sum(national_err[:, 0, :3] ** 2, axis=-1)))
     assert np.sqrt(np.mean(np.sum(fused_err[:, :3] ** 2, axis=-1))) <= best
+
+
+def test_the_picture_learns_each_nations_over_confidence_and_its_fusion_stays_consistent():
+    """Nations whose errors are 4x, 2x and 1x the covariance they report (fusion.calibration): after some
+    objects the picture's scales approach those, and the fused states are consistent and no worse than
+    the best nation's, which without calibration they are not (the first objects)."""
+    rng = np.random.default_rng(11)
+    over = np.array([4.0, 2.0, 1.0])
+    offsets = np.array([0.0, -0.3, -0.6])  # reports fresh enough (fusion.calibration.FRESH_S) to learn from
+    flown = [propagate(R0[None], V0[None], dt) for dt in offsets]
+    r_then, v_then = np.array([r[0] for r, _ in flown]), np.array([v[0] for _, v in flown])
+    pic = AlliedPicture("USA", calibrate=True)
+    fused_err, fused_P, national_err = [], [], []
+    for k in range(300):
+        errors = draw_errors(rng, 0.0) * np.sqrt(over)[:, None]
+        t = 100.0 * (k + 1)  # one object after another: each earlier system track is stale by then
+        for i, nation in enumerate(("USA", "JPN", "KOR")):
+            x = np.r_[r_then[i], v_then[i]] + errors[i]
+            pic.ingest(nation, TrackReport(f"{nation}-{k}", t + offsets[i], x.tolist(), COVS[i].tolist(), "confirmed"))
+        st = max(pic.tracks.values(), key=lambda s: s.time_s)
+        fused_err.append(st.x - np.r_[R0, V0])
+        fused_P.append(st.P)
+        national_err.append(errors)
+    s = pic.calibration.scales(["USA", "JPN", "KOR"])
+    assert 2.5 < s[0] < 5.0 and 1.4 < s[1] < 2.6 and s[2] < 1.4, s
+    late = slice(150, None)
+    fused_err, fused_P, national_err = np.array(fused_err)[late], np.array(fused_P)[late], np.array(national_err)[late]
+    runs = fused_err.shape[0]
+    mean_nees = nees(fused_err, fused_P).mean()
+    assert mean_nees < chi2.ppf(0.975, runs * DIM) / runs, mean_nees
+    best = np.sqrt(np.mean(np.sum(national_err[:, :, :3] ** 2, axis=-1), axis=0)).min()
+    assert np.sqrt(np.mean(np.sum(fused_err[:, :3] ** 2, axis=-1))) <= best
