@@ -6,9 +6,8 @@ so one in-process run serves every module that compares within its first 232 s.
 """
 
 import pytest
-import yaml
+from flagship_cut import flagship_cut
 
-from triwatch.cli.main import flagship_path
 from triwatch.exercise.run import ExerciseRun, run_exercise
 from triwatch.scenario.loader import load_scenario
 
@@ -18,11 +17,7 @@ FLAGSHIP_WINDOW_S = 232  # launch alerts (100 s) and the first warnings naming J
 @pytest.fixture(scope="session")
 def flagship_window(tmp_path_factory):
     """The flagship cut to its first FLAGSHIP_WINDOW_S seconds, as a scenario file."""
-    data = yaml.safe_load(flagship_path().read_text())
-    data["duration_s"] = FLAGSHIP_WINDOW_S
-    path = tmp_path_factory.mktemp("flagship") / "window.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+    return flagship_cut(tmp_path_factory.mktemp("flagship"), FLAGSHIP_WINDOW_S, "window.yaml")
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 
 import pytest
-import yaml
+from flagship_cut import comparable, flagship_cut
 
 from triwatch.cli.main import flagship_path
 from triwatch.exercise.distributed import run_distributed
@@ -28,17 +28,10 @@ DURATION_S = 112
 CRASHES = [("USA", 100.0, "track", 1), ("USA", 100.0, "warn", 1)]
 
 
-def comparable(events):
-    return [json.dumps({k: v for k, v in e.items() if k not in ("wall_ns", "cause_wall_ns")}) for e in events]
-
-
 @pytest.fixture(scope="module")
 def crashed(tmp_path_factory, flagship_memory_run):
-    data = yaml.safe_load(flagship_path().read_text())
-    data["duration_s"] = DURATION_S
     folder = tmp_path_factory.mktemp("crash")
-    scenario = folder / "short.yaml"
-    scenario.write_text(yaml.safe_dump(data))
+    scenario = flagship_cut(folder, DURATION_S)
     out = folder / "run"
     run = run_distributed(scenario, out, crashes=CRASHES)
     return out, run, [e for e in flagship_memory_run.events.events if e["t_s"] < DURATION_S]

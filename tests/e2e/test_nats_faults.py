@@ -6,9 +6,8 @@ stream; 26 partners' messages wait for it) must issue and deliver the same warni
 three node processes on NATS.
 """
 
-import json
-
 import yaml
+from flagship_cut import comparable
 
 from triwatch.cli.main import flagship_path
 from triwatch.exercise.distributed import run_distributed
@@ -19,10 +18,6 @@ FAULTS = [
     {"kind": "link-cut", "between": ["USA", "JPN"], "from_s": 95.0, "to_s": 125.0},
     {"kind": "node-down", "nation": "KOR", "from_s": 130.0, "to_s": 150.0},
 ]
-
-
-def comparable(events):
-    return [json.dumps({k: v for k, v in e.items() if k not in ("wall_ns", "cause_wall_ns")}) for e in events]
 
 
 def test_faults_over_nats_match_the_one_process_run(tmp_path):

@@ -13,9 +13,8 @@ import os
 from collections import Counter
 
 import pytest
-import yaml
+from flagship_cut import comparable, flagship_cut
 
-from triwatch.cli.main import flagship_path
 from triwatch.exercise.distributed import run_distributed
 from triwatch.fabric.audit import AuditLog
 from triwatch.report.summary import build_summary
@@ -25,17 +24,10 @@ JPN_DOWN_S, JPN_UP_S = 90.0, 110.0
 DURATION_S = 140
 
 
-def comparable(events):
-    return [json.dumps({k: v for k, v in e.items() if k not in ("wall_ns", "cause_wall_ns")}) for e in events]
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, flagship_memory_run):
-    data = yaml.safe_load(flagship_path().read_text())
-    data["duration_s"] = DURATION_S
     folder = tmp_path_factory.mktemp("restart")
-    scenario = folder / "short.yaml"
-    scenario.write_text(yaml.safe_dump(data))
+    scenario = flagship_cut(folder, DURATION_S)
     out = folder / "run"
     run = run_distributed(scenario, out, kills=[("KOR", 40.0, 40.0), ("JPN", JPN_DOWN_S, JPN_UP_S)])
     # The shared in-process run is longer: its events before DURATION_S are those of a run cut there.
