@@ -16,6 +16,8 @@ from tracking_sim import SEONGJU, fly
 from triwatch.tracking.iterated import RELINEARISE_M, iterate_update
 from triwatch.tracking.kalman import update_with_residual
 from triwatch.tracking.measurements import predict_measurement, residual
+from triwatch.tracking.scan import predict_scan, update_assigned
+from triwatch.tracking.types import TrackerConfig
 
 GAP_S = 62.0
 Q_THRUST = 8000.0  # m^2/s^3, the tracker's thrust-model density (TrackerConfig.q_boost_along_m2_s3)
@@ -84,3 +86,34 @@ def test_small_corrections_are_left_as_the_ordinary_update(truth_state):
     )
     np.testing.assert_array_equal(x2, x1)
     np.testing.assert_array_equal(P2, P1)
+
+
+def test_rows_not_eligible_keep_the_ordinary_update(truth_state):
+    (x1, P1), _ = _first_and_iterated(truth_state)
+    x, P = _thrust_gap_prior(truth_state)
+    z, _ = predict_measurement("radar-raer", truth_state[None], SEONGJU.ecef, SEONGJU.lat, SEONGJU.lon)
+    args = (x[None], P[None], x1[None], P1[None], z, R_RAER[None], "radar-raer", SEONGJU.ecef, SEONGJU.lat, SEONGJU.lon)
+    x2, P2 = iterate_update(*args, eligible=np.array([False]))
+    np.testing.assert_array_equal(x2[0], x1)
+    np.testing.assert_array_equal(P2[0], P1)
+
+
+def test_the_scan_update_iterates_a_track_found_again_after_a_long_gap(truth_state):
+    """scan.update_assigned: the same report, the same prediction; iterated only as a re-acquisition."""
+    x6, P6 = _thrust_gap_prior(truth_state)
+    x = np.zeros((1, 2, 7))
+    x[0, :, :6] = x6
+    x[0, :, 6] = np.log(5000.0)
+    P = np.zeros((1, 2, 7, 7))
+    P[0, :, :6, :6] = P6
+    P[0, :, 6, 6] = 1.0
+    mu = np.array([[0.46, 0.54]])
+    pred = predict_scan(
+        x, P, mu, np.zeros(1), "radar-raer", SEONGJU.ecef, SEONGJU.lat, SEONGJU.lon, TrackerConfig(), np.array([GAP_S])
+    )
+    z, _ = predict_measurement("radar-raer", truth_state[None], SEONGJU.ecef, SEONGJU.lat, SEONGJU.lon)
+    rows = np.array([0])
+    found_again, _, _, _ = update_assigned(pred, rows, "radar-raer", z, R_RAER[None], reacquired_after_s=20.0)
+    in_step, _, _, _ = update_assigned(pred, rows, "radar-raer", z, R_RAER[None], reacquired_after_s=GAP_S + 1.0)
+    assert np.linalg.norm(found_again[0, :, :3] - truth_state[:3], axis=1).max() < 100.0
+    assert np.linalg.norm(in_step[0, :, :3] - truth_state[:3], axis=1).min() > 3e3

@@ -44,15 +44,17 @@ def iterate_update(
     site_ecef: np.ndarray,
     site_lat: float,
     site_lon: float,
+    eligible: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Refine the EKF updates (x_first, P_first) of N filters by relinearisation where they moved far.
 
     x_pred (N, n), P_pred (N, n, n): the predictions; x_first, P_first: the ordinary EKF update;
     z (N, m), R (N, m, m): the measurements. Returns (x+, P+), equal to the first update on the
-    rows that did not need iterating.
+    rows that did not need iterating. eligible (N,) bool: the rows that may iterate (default all).
     """
     x_new, P_new = x_first.copy(), P_first.copy()
-    active = np.flatnonzero(np.linalg.norm(x_first[:, :3] - x_pred[:, :3], axis=1) > RELINEARISE_M)
+    far = np.linalg.norm(x_first[:, :3] - x_pred[:, :3], axis=1) > RELINEARISE_M
+    active = np.flatnonzero(far if eligible is None else far & eligible)
     xi = x_first[active]
     for _ in range(MAX_ITERATIONS):
         if not active.size:

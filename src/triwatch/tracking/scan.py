@@ -143,12 +143,12 @@ def score_pairs(
 
 
 def update_assigned(
-    pred: Prediction, rows: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray
+    pred: Prediction, rows: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray, reacquired_after_s: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Batched IMM update of the assigned tracks pred[rows] with detections Z (K, m), R (K, m, m).
 
-    The EKF's update is iterated where its correction was large (iterated.py: a track found again
-    after a long gap under thrust). Returns the models' states (K, 2, n), covariances (K, 2, n, n), the new mode probabilities
+    The EKF's update of a track found again after more than reacquired_after_s unseen is iterated
+    where its correction was large (iterated.py: a track predicted over a long gap under thrust). Returns the models' states (K, 2, n), covariances (K, 2, n, n), the new mode probabilities
     (K, 2) and the normalised innovation squared of the combined prediction (K,) for consistency checks.
     """
     k = rows.shape[0]
@@ -163,7 +163,8 @@ def update_assigned(
     if pred.H is not None:
         x_new, P_new, S = update_with_residual(x, P, y, R2, pred.H[rows].reshape(2 * k, m, n))
         if pred.site is not None:  # relinearise where the correction was too large for one linearisation
-            x_new, P_new = iterate_update(x, P, x_new, P_new, z2, R2, model, *pred.site)
+            found_again = np.repeat(np.abs(pred.dt[rows]) > reacquired_after_s, 2)  # both models of a track
+            x_new, P_new = iterate_update(x, P, x_new, P_new, z2, R2, model, *pred.site, eligible=found_again)
     else:
         x_new, P_new, S = unscented_update(
             x, P, y, pred.Pzz[rows].reshape(2 * k, m, m) + R2, pred.Pxz[rows].reshape(2 * k, n, m)
