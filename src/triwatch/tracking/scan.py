@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.tracking import imm, unscented
+from triwatch.tracking.iterated import iterate_update
 from triwatch.tracking.kalman import unscented_update, update_with_residual
 from triwatch.tracking.measurements import predict_measurement, residual
 from triwatch.tracking.motion import propagate_with_covariance
@@ -34,6 +35,7 @@ class Prediction:
     H: np.ndarray | None  # (T, 2, m, n) for the EKF (Joseph update); None for the UKF
     log_detection: np.ndarray  # (2,) log P(detection | mode) of this sensor (imm.detection_log_likelihood)
     dt: np.ndarray  # (T,) time since each track's last update (what the gate rule of score_pairs reads)
+    site: tuple[np.ndarray, float, float] | None = None  # (ECEF, lat, lon) of the sensor, to relinearise (EKF)
 
 
 def predict_to(
@@ -103,7 +105,8 @@ def predict_scan(
     m = z.shape[1]
     H = H.reshape(t, 2, m, n)
     PHt = Pp @ np.swapaxes(H, -1, -2)
-    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H, log_detection, dt)
+    site = (np.asarray(site_ecef, float), site_lat, site_lon)
+    return Prediction(xp, Pp, c, z.reshape(t, 2, m), H @ PHt, PHt, H, log_detection, dt, site)
 
 
 def score_pairs(
@@ -140,11 +143,12 @@ def score_pairs(
 
 
 def update_assigned(
-    pred: Prediction, rows: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray
+    pred: Prediction, rows: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray, reacquired_after_s: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Batched IMM update of the assigned tracks pred[rows] with detections Z (K, m), R (K, m, m).
 
-    Returns the models' states (K, 2, n), covariances (K, 2, n, n), the new mode probabilities
+    The EKF's update of a track found again after more than reacquired_after_s unseen is iterated
+    where its correction was large (iterated.py: a track predicted over a long gap under thrust). Returns the models' states (K, 2, n), covariances (K, 2, n, n), the new mode probabilities
     (K, 2) and the normalised innovation squared of the combined prediction (K,) for consistency checks.
     """
     k = rows.shape[0]
@@ -158,6 +162,9 @@ def update_assigned(
     y = residual(model, z2, zp)
     if pred.H is not None:
         x_new, P_new, S = update_with_residual(x, P, y, R2, pred.H[rows].reshape(2 * k, m, n))
+        if pred.site is not None:  # relinearise where the correction was too large for one linearisation
+            found_again = np.repeat(np.abs(pred.dt[rows]) > reacquired_after_s, 2)  # both models of a track
+            x_new, P_new = iterate_update(x, P, x_new, P_new, z2, R2, model, *pred.site, eligible=found_again)
     else:
         x_new, P_new, S = unscented_update(
             x, P, y, pred.Pzz[rows].reshape(2 * k, m, m) + R2, pred.Pxz[rows].reshape(2 * k, n, m)

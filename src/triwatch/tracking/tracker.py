@@ -150,7 +150,7 @@ class NationalTracker:
         if not rows.size:
             return
         store = self.store
-        x_new, P_new, mu_new, nis = update_assigned(pred, at, model, Z[cols], R[cols])
+        x_new, P_new, mu_new, nis = update_assigned(pred, at, model, Z[cols], R[cols], self.config.coast_after_s)
         ahead = np.maximum(store.t[rows] - t, 0.0)  # > 0 for tracks already past this (late) scan
         if ahead.any():
             x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, self.config)
