@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from tracking_sim import SEONGJU, SHARIKI, detections, run_and_score, separate, upper_stage
 
+from triwatch.physics.energy import jacobi_energy
 from triwatch.tracking import NationalTracker, TrackerConfig
-from triwatch.tracking.lineage import jacobi_energy
 from triwatch.tracking.metrics import false_tracks
 
 

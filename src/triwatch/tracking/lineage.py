@@ -76,7 +76,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triwatch.geo.wgs84 import GM_M3_S2, OMEGA_RAD_S
+from triwatch.physics.energy import jacobi_energy
 from triwatch.tracking import imm
 from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.unscented import fly
@@ -136,22 +136,6 @@ def separated_from(
         if ratio < best_ratio:
             best, best_ratio = cand.track_id, ratio
     return best, informative
-
-
-def jacobi_energy(x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Jacobi integral E (T,) (J/kg) of ECEF states x (T, 6) and its first-order sigma from P (T, 6, 6).
-
-    dE/dr = GM r / |r|^3 - omega^2 (x, y, 0), dE/dv = v. States may carry more after (r, v)
-    (ln beta): only the kinematics count.
-    """
-    x, P = x[:, :6], P[:, :6, :6]
-    r, v = x[:, :3], x[:, 3:6]
-    rn = np.linalg.norm(r, axis=1)
-    energy = 0.5 * np.einsum("ti,ti->t", v, v) - GM_M3_S2 / rn - 0.5 * OMEGA_RAD_S**2 * (r[:, 0] ** 2 + r[:, 1] ** 2)
-    grad_r = GM_M3_S2 * r / rn[:, None] ** 3
-    grad_r[:, :2] -= OMEGA_RAD_S**2 * r[:, :2]
-    J = np.concatenate([grad_r, v], axis=1)
-    return energy, np.sqrt(np.maximum(np.einsum("ti,tij,tj->t", J, P, J), 0.0))
 
 
 def settle_payloads(store: TrackStore, x: np.ndarray, P: np.ndarray, rows: np.ndarray, radius_m: float) -> None:

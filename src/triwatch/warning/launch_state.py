@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triwatch.geo.wgs84 import GM_M3_S2, OMEGA_RAD_S
+from triwatch.physics.energy import jacobi_energy
 from triwatch.physics.propagate import rk4_step
 
 LOOKBACK_S = 180.0  # paths are kept, and flown back to, this far
@@ -122,21 +122,10 @@ def credible(state: ObjectState) -> bool:
     return sigma_v <= MAX_SIGMA_V_MPS and float(np.linalg.norm(state.x[3:6])) <= MAX_SPEED_MPS
 
 
-def jacobi_energy(state: ObjectState) -> tuple[float, float]:
-    """Jacobi integral E (J/kg) of a state in the rotating frame, and its first-order sigma from P.
-
-        E = |v|^2 / 2 - GM / |r| - omega^2 (x^2 + y^2) / 2,
-
-    conserved by coasting flight in vacuum (J2 aside); dE/dr = GM r / |r|^3 - omega^2 (x, y, 0),
-    dE/dv = v. The same measure as the tracker's payload test (`triwatch.tracking.lineage`).
-    """
-    r, v = state.x[:3], state.x[3:6]
-    rn = float(np.linalg.norm(r))
-    energy = 0.5 * float(v @ v) - GM_M3_S2 / rn - 0.5 * OMEGA_RAD_S**2 * float(r[0] ** 2 + r[1] ** 2)
-    grad_r = GM_M3_S2 * r / rn**3
-    grad_r[:2] -= OMEGA_RAD_S**2 * r[:2]
-    J = np.concatenate([grad_r, v])
-    return energy, float(np.sqrt(max(J @ state.P @ J, 0.0)))
+def _energy(state: ObjectState) -> tuple[float, float]:
+    """Jacobi energy and its sigma of one fused state (`triwatch.physics.energy`)."""
+    e, sd = jacobi_energy(state.x[None, :6], state.P[None, :6, :6])
+    return float(e[0]), float(sd[0])
 
 
 def payload_of(states: dict[str, ObjectState], order: list[str]) -> str:
@@ -160,7 +149,7 @@ def payload_of(states: dict[str, ObjectState], order: list[str]) -> str:
     first = states.get(order[0])
     if first is not None and first.thrusting and newest - first.time_s <= FRESH_S:
         return order[0]
-    coasting = {n: jacobi_energy(states[n]) for n in known if not states[n].thrusting}
+    coasting = {n: _energy(states[n]) for n in known if not states[n].thrusting}
     if not coasting:
         return order[0]
     lead = next(n for n in known if n in coasting)
