@@ -9,6 +9,7 @@ import threading
 
 import httpx
 import yaml
+from live_ack import jpn_acknowledgement
 
 from triwatch.cli.live_serve import LiveServing
 from triwatch.cli.main import flagship_path
@@ -54,15 +55,6 @@ def test_watch_officer_acknowledges_a_live_warning():
     assert outcome["ack"].status_code == 200, outcome["ack"].text
     assert outcome["resume"].status_code == 200, outcome["resume"].text
     warning_id, revision = outcome["key"]
-    acks = [
-        e
-        for e in run.events.of_type("ack")
-        if e["node"] == "JPN" and (e["warning_id"], e["revision"]) == (warning_id, revision)
-    ]
-    assert [(e["centre"], e["role"]) for e in acks] == [("JJOC", "watch-officer")]  # once, by the person
-    received = [
-        e
-        for e in run.events.of_type("ack-received")
-        if (e["warning_id"], e["revision"]) == (warning_id, revision) and e["origin"] == "JPN"
-    ]
-    assert {e["node"] for e in received} == {"USA", "KOR"}
+    acks, received = jpn_acknowledgement(run, warning_id, revision)
+    assert acks == [("JJOC", "watch-officer")]  # once, by the person
+    assert received == {"USA", "KOR"}
