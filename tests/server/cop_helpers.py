@@ -52,8 +52,8 @@ class LiveRun:
             self.centres[event["node"]].receive(w, event["t_s"])
         self.source.on_event(event)
 
-    def ack(self, nation: str, warning_id: str, revision: int, role: str) -> dict:
-        ack = self.centres[nation].acknowledge(warning_id, revision, self.now_s, role)
+    def ack(self, nation: str, warning_id: str, revision: int, role: str, issuer: str | None) -> dict:
+        ack = self.centres[nation].acknowledge(warning_id, revision, self.now_s, role, issuer=issuer)
         self.source.on_event(
             {
                 "t_s": self.now_s,
@@ -63,6 +63,7 @@ class LiveRun:
                 "centre": ack.centre,
                 "warning_id": warning_id,
                 "revision": revision,
+                "issuer": ack.issuer,
             }
         )
         return {"centre": ack.centre, "time_s": ack.time_s}

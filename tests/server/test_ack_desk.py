@@ -20,8 +20,8 @@ def test_the_runner_thread_answers_and_errors_travel_back():
     desk = AckDesk(timeout_s=5)
     calls = []
 
-    def handler(nation, warning_id, revision, role):
-        calls.append((threading.current_thread().name, nation, warning_id, revision, role))
+    def handler(nation, warning_id, revision, role, issuer):
+        calls.append((threading.current_thread().name, nation, warning_id, revision, role, issuer))
         if revision == 9:
             raise KeyError("JJOC: no pending warning W revision 9")
         return {"centre": "JJOC"}
@@ -42,7 +42,7 @@ def test_the_runner_thread_answers_and_errors_travel_back():
     finally:
         stop.set()
         t.join()
-    assert calls[0] == ("exercise", "JPN", "W", 1, "commander")
+    assert calls[0] == ("exercise", "JPN", "W", 1, "commander", None)
 
 
 def test_a_runner_that_does_not_answer_gets_a_503_not_a_hang():
@@ -71,8 +71,8 @@ def test_acknowledging_through_the_desk_reaches_the_command_centre():
             )
         source.on_event(e)
 
-    def handle(nation, warning_id, revision, role):  # what the lead's runner does, in its own thread
-        ack = centre.acknowledge(warning_id, revision, 999.0, role)
+    def handle(nation, warning_id, revision, role, issuer):  # what the lead's runner does, in its own thread
+        ack = centre.acknowledge(warning_id, revision, 999.0, role, issuer=issuer)
         source.on_event({"t_s": 999.0, "node": nation, "type": "ack", "centre": ack.centre,
                          "warning_id": warning_id, "revision": revision})  # fmt: skip
         return {"centre": ack.centre}

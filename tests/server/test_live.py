@@ -41,7 +41,7 @@ def test_acknowledging_what_was_not_delivered_is_404(live_client, url, says):
 
 
 def test_a_refusal_by_the_command_centre_is_409_with_its_reason(live_run):
-    def refuse(nation, warning_id, revision, role):
+    def refuse(nation, warning_id, revision, role, issuer):
         raise KeyError(f"JJOC: no pending warning {warning_id} revision {revision}")
 
     source = LiveSource("x", ["JPN"], ack=refuse)
@@ -166,7 +166,7 @@ def test_stream_without_a_valid_session_is_refused(live_client, query):
 
 
 def test_a_handler_that_finds_the_request_bad_gives_422(live_run):
-    def refuse(nation, warning_id, revision, role):
+    def refuse(nation, warning_id, revision, role, issuer):
         raise ValueError(f"role {role!r}: this centre takes acknowledgements from commanders only")
 
     source = LiveSource("x", ["JPN"], ack=refuse)

@@ -39,6 +39,7 @@ class Decision:
     warning_id: str
     revision: int
     detail: str = ""
+    issuer: str | None = None  # whose revision (two nations may number the same one in a partition)
 
 
 @dataclass
@@ -64,7 +65,9 @@ class CommandCentre:
             return
         due = now_s + float(self.rng.uniform(*self.reaction_s)) if self.auto_ack else None
         self.pending[key] = Pending(warning, now_s, due, now_s + self.deadline_s)
-        self.log.append(Decision(now_s, self.centre, "received", warning.warning_id, warning.revision, warning.kind))
+        self.log.append(
+            Decision(now_s, self.centre, "received", warning.warning_id, warning.revision, warning.kind, warning.issuer)
+        )
 
     def acknowledge(
         self, warning_id: str, revision: int, now_s: float, role: str = "watch-officer", issuer: str | None = None
@@ -87,7 +90,7 @@ class CommandCentre:
         self.pending.pop(key)
         ack = AckReport(warning_id, revision, self.centre, self.nation, now_s, role, issuer=key[2])
         self.acked[key] = ack
-        self.log.append(Decision(now_s, self.centre, "acknowledged", warning_id, revision, role))
+        self.log.append(Decision(now_s, self.centre, "acknowledged", warning_id, revision, role, key[2]))
         return ack
 
     def tick(self, now_s: float) -> list[AckReport]:
@@ -99,5 +102,5 @@ class CommandCentre:
             elif now_s >= p.deadline_s and not p.escalated:
                 p.escalated = True
                 to = designated_centre(self.nation).escalates_to or "none"
-                self.log.append(Decision(now_s, self.centre, "escalated", key[0], key[1], f"to {to}"))
+                self.log.append(Decision(now_s, self.centre, "escalated", key[0], key[1], f"to {to}", key[2]))
         return acks

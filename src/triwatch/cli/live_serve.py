@@ -35,8 +35,8 @@ class LiveServing:
     def url(self) -> str:
         return self.handle.url if self.handle else ""
 
-    def _ack(self, nation: str, warning_id: str, revision: int, role: str) -> dict:
-        ack = self._run.nodes[nation].acknowledge(warning_id, revision, self._now_s, role)
+    def _ack(self, nation: str, warning_id: str, revision: int, role: str, issuer: str | None) -> dict:
+        ack = self._run.nodes[nation].acknowledge(warning_id, revision, self._now_s, role, issuer)
         return {"centre": ack.centre, "time_s": ack.time_s}
 
     def tick(self, t: float, run) -> None:

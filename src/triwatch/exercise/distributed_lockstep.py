@@ -117,7 +117,9 @@ class Lockstep:
         self.sent[nation].update(reply.get("sent", {}))
         self.log[nation].append([msg["op"], msg["t"], msg.get("segments", msg.get("args", []))])
 
-    def acknowledge(self, nation: str, warning_id: str, revision: int, t: float, role: str) -> RemoteAck:
+    def acknowledge(
+        self, nation: str, warning_id: str, revision: int, t: float, role: str, issuer: str | None = None
+    ) -> RemoteAck:
         """A person at ``nation``'s centre acknowledges a warning revision (live COP): the node
         process does it (its C2 records it, its fabric endpoint publishes it) at tick ``t``, before
         the tick's phases, as the in-process run does. A refusal (no such pending warning, a role
@@ -126,7 +128,8 @@ class Lockstep:
         handle = self.fleet.nodes[nation]
         if handle.conn is None:
             raise RuntimeError(f"{nation}: its node process is down; acknowledge when it is back")
-        msg = {"op": "acknowledge", "t": t, "args": [warning_id, int(revision), role]}
+        args = [warning_id, int(revision), role] + ([issuer] if issuer is not None else [])
+        msg = {"op": "acknowledge", "t": t, "args": args}
         reply = handle.call(msg, self.timeout_s)
         self._done(nation, msg, reply)
         if "refused" in reply:
@@ -200,5 +203,7 @@ class RemoteNode:
         self.step = step
         self.nation = nation
 
-    def acknowledge(self, warning_id: str, revision: int, now_s: float, role: str) -> RemoteAck:
-        return self.step.acknowledge(self.nation, warning_id, revision, now_s, role)
+    def acknowledge(
+        self, warning_id: str, revision: int, now_s: float, role: str, issuer: str | None = None
+    ) -> RemoteAck:
+        return self.step.acknowledge(self.nation, warning_id, revision, now_s, role, issuer)

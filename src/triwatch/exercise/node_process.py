@@ -159,9 +159,9 @@ def _phase(proc: NodeProcess, op: str | None, t: float, msg: dict, timeout_s: fl
     elif op == "snapshot":
         node.snapshot(t)
     elif op == "acknowledge":  # a person's acknowledgement from the live COP, before the tick's phases
-        warning_id, revision, role = msg["args"]
+        warning_id, revision, role, *issuer = msg["args"]  # issuer only when the person named one
         try:
-            ack = node.acknowledge(str(warning_id), int(revision), t, str(role))
+            ack = node.acknowledge(str(warning_id), int(revision), t, str(role), *(str(i) for i in issuer))
             reply["ack"] = {"centre": ack.centre, "time_s": ack.time_s}
         except (KeyError, PermissionError, ValueError) as exc:  # refused: the node carries on
             reply["refused"] = [type(exc).__name__, str(exc.args[0]) if exc.args else type(exc).__name__]
@@ -196,7 +196,7 @@ def recover(
     """Rebuild the state of this node's earlier life by replaying ``log`` (see :mod:`triwatch.node.recovery`).
 
     ``log`` is every phase the coordinator ran on this nation so far, ``[op, t, segments]``
-    (``["acknowledge", t, [warning_id, revision, role]]`` for a person's acknowledgement), with
+    (``["acknowledge", t, [warning_id, revision, role(, issuer)]]`` for a person's acknowledgement), with
     ``["skip", t, []]`` for ticks it was down (its sensors observed; nobody listened).
     ``sent_before`` is what it had reported sending per hop: the replay must send the same.
     ``backlog`` is the number of messages sent to it since it last received: they are read from

@@ -347,12 +347,17 @@ class NationalNode:
                     centre=d.centre,
                     warning_id=d.warning_id,
                     revision=d.revision,
+                    issuer=d.issuer,
                     detail=d.detail,
                 )
 
-    def acknowledge(self, warning_id: str, revision: int, now_s: float, role: str) -> AckReport:
-        """A person at this nation's designated centre acknowledges a warning revision (web COP)."""
-        ack = self.c2.acknowledge(warning_id, revision, now_s, role)
+    def acknowledge(
+        self, warning_id: str, revision: int, now_s: float, role: str, issuer: str | None = None
+    ) -> AckReport:
+        """A person at this nation's designated centre acknowledges a warning revision (web COP).
+
+        issuer is needed only when two nations issued that revision number (a partition)."""
+        ack = self.c2.acknowledge(warning_id, revision, now_s, role, issuer=issuer)
         self._announce_ack(ack, now_s)
         return ack
 

@@ -12,7 +12,7 @@ the runner, which serves the queue once per tick with the real handler:
         desk.process(handle_ack)
     desk.process(handle_ack)                    # each tick, in the exercise thread
 
-`handle_ack(nation, warning_id, revision, role) -> dict` calls the node's
+`handle_ack(nation, warning_id, revision, role, issuer) -> dict` calls the node's
 `CommandCentre.acknowledge`, publishes the AckReport and records the `ack`
 event. Its exceptions travel back to the API (KeyError -> 409). A runner that
 does not answer within `timeout_s` gets the request dropped and the API says
@@ -28,7 +28,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from triwatch.server.sources import SourceError
 
-AckHandler = Callable[[str, str, int, str], dict]
+AckHandler = Callable[[str, str, int, str, str | None], dict]  # nation, warning id, revision, role, issuer
 
 
 class RunNotAnsweringError(SourceError):
@@ -38,12 +38,12 @@ class RunNotAnsweringError(SourceError):
 class AckDesk:
     def __init__(self, timeout_s: float = 5.0) -> None:
         self.timeout_s = timeout_s
-        self._queue: queue.Queue[tuple[tuple[str, str, int, str], Future]] = queue.Queue()
+        self._queue: queue.Queue[tuple[tuple[str, str, int, str, str | None], Future]] = queue.Queue()
 
-    def __call__(self, nation: str, warning_id: str, revision: int, role: str) -> dict:
+    def __call__(self, nation: str, warning_id: str, revision: int, role: str, issuer: str | None = None) -> dict:
         """Queue one acknowledgement and wait for the runner's answer (called on the server's thread)."""
         future: Future = Future()
-        self._queue.put(((nation, warning_id, revision, role), future))
+        self._queue.put(((nation, warning_id, revision, role, issuer), future))
         try:
             return future.result(self.timeout_s)
         except FutureTimeout:

@@ -20,7 +20,7 @@ from triwatch.server.books import FastJSON, TrackBooks
 from triwatch.server.control import RunControl
 from triwatch.server.deps import OwnNation, Session, get_books, get_control, get_signer, get_source
 from triwatch.server.sources import EventSource
-from triwatch.server.warning_view import find_revision, warnings_view
+from triwatch.server.warning_view import find_revisions, warnings_view
 
 router = APIRouter(prefix="/api")
 CACHE_A_DAY = {"Cache-Control": "public, max-age=86400"}  # the bundled geography changes only with the package
@@ -119,25 +119,34 @@ def acknowledge(
     source: Source,
     warning_id: Annotated[str, Path(min_length=1, max_length=200)],
     revision: Annotated[int, Path(ge=0, le=1_000_000)],
+    issuer: Annotated[str | None, Query(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")] = None,
 ) -> dict[str, Any]:
-    """Acknowledge a warning revision delivered to your nation (watch officers and commanders)."""
+    """Acknowledge a warning revision delivered to your nation (watch officers and commanders).
+
+    `?issuer=` names whose revision it is; it is needed only when two nations issued that
+    revision number (an owner and its stand-in cut off from each other, warning.takeover)."""
     if not who.may_acknowledge:
         raise HTTPException(403, f"role {who.role!r} may not acknowledge warnings; watch-officer or commander may")
     if source.mode == "replay":
         raise HTTPException(409, "replay is read-only: acknowledgements are made during a live run")
-    rev = find_revision(warnings_view(source.events(who.nation)), warning_id, revision)
-    if rev is None:
-        raise HTTPException(404, f"warning {warning_id!r} revision {revision} was not delivered to {who.nation}")
+    named = f"warning {warning_id!r} revision {revision}" + (f" by {issuer}" if issuer else "")
+    revs = find_revisions(warnings_view(source.events(who.nation)), warning_id, revision, issuer)
+    if not revs:
+        raise HTTPException(404, f"{named} was not delivered to {who.nation}")
+    if len(revs) > 1:  # a collision: unambiguous once all but one of them are acknowledged
+        revs = [r for r in revs if r["state"] != "acknowledged"] or revs[:1]
+    if len(revs) > 1:
+        issuers = ", ".join(sorted(r["issuer"] for r in revs))
+        raise HTTPException(409, f"{named} was issued by {issuers}: name the issuer (?issuer=)")
+    rev = revs[0]
     if rev["state"] == "acknowledged":
-        raise HTTPException(
-            409,
-            f"warning {warning_id!r} revision {revision} already acknowledged by {rev['centre']} at t={rev['acknowledged_s']} s",
-        )
-    result = source.acknowledge(who.nation, warning_id, revision, who.role)
+        raise HTTPException(409, f"{named} already acknowledged by {rev['centre']} at t={rev['acknowledged_s']} s")
+    result = source.acknowledge(who.nation, warning_id, revision, who.role, rev["issuer"])
     return {
         "acknowledged": True,
         "warning_id": warning_id,
         "revision": revision,
+        "issuer": rev["issuer"],
         "nation": who.nation,
         "role": who.role,
         "result": result,

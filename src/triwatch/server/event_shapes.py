@@ -79,6 +79,7 @@ class AckEvent(msgspec.Struct):
     warning_id: str
     revision: int
     centre: str | None = None
+    issuer: str | None = None  # whose revision; None in runs from before issuers were named
 
 
 class AckReceivedEvent(msgspec.Struct):
@@ -87,6 +88,7 @@ class AckReceivedEvent(msgspec.Struct):
     revision: int
     origin: str | None = None
     centre: str | None = None
+    issuer: str | None = None
 
 
 class EscalationEvent(msgspec.Struct):
@@ -95,6 +97,7 @@ class EscalationEvent(msgspec.Struct):
     revision: int
     centre: str | None = None
     detail: str | None = None
+    issuer: str | None = None
 
 
 SHAPES: dict[str, type[msgspec.Struct]] = {

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-AckCallback = Callable[[str, str, int, str], dict]
+AckCallback = Callable[[str, str, int, str, str | None], dict]  # nation, warning id, revision, role, issuer
 
 
 class SourceError(Exception):
@@ -126,7 +126,7 @@ class EventSource:
     def count(self, nation: str) -> int:
         return self.logs.count(nation)
 
-    def acknowledge(self, nation: str, warning_id: str, revision: int, role: str) -> dict:
+    def acknowledge(self, nation: str, warning_id: str, revision: int, role: str, issuer: str | None = None) -> dict:
         raise ReadOnlyError("replay is read-only: acknowledgements are made during a live run")
 
 
@@ -198,9 +198,10 @@ def _plain(value: Any) -> Any:
 class LiveSource(EventSource):
     """Events of a run in progress, pushed by the runner: `sink.subscribe(source.on_event)`.
 
-    `ack(nation, warning_id, revision, role) -> dict` is the runner's hook into
-    that nation's command centre; it is called on the server's thread, so the
-    runner must make it safe to call there (e.g. hand it to the exercise thread).
+    `ack(nation, warning_id, revision, role, issuer) -> dict` is the runner's hook
+    into that nation's command centre (issuer None unless the person named it); it
+    is called on the server's thread, so the runner must make it safe to call there
+    (e.g. hand it to the exercise thread).
     It raises KeyError when the centre has no such pending warning.
     """
 
@@ -236,12 +237,12 @@ class LiveSource(EventSource):
         """The run has ended: the COP shows it as finished; acknowledgements are still forwarded."""
         self.finished = True
 
-    def acknowledge(self, nation: str, warning_id: str, revision: int, role: str) -> dict:
+    def acknowledge(self, nation: str, warning_id: str, revision: int, role: str, issuer: str | None = None) -> dict:
         if self._ack is None:
             raise ReadOnlyError("this live run has no command centre wired for acknowledgements")
         with self._ack_lock:
             try:
-                result = self._ack(nation, warning_id, revision, role)
+                result = self._ack(nation, warning_id, revision, role, issuer)
             except KeyError as exc:  # CommandCentre.acknowledge: nothing pending under that key
                 raise AckRefusedError(str(exc.args[0]) if exc.args else f"no pending warning {warning_id}") from None
             except ValueError as exc:  # the runner's handler refused the request itself

@@ -2,7 +2,10 @@
 
 The rule (c2.acknowledgement): every warning revision delivered to a nation
 must be acknowledged by its designated centre before a deadline, else it
-escalates. So the unit here is the revision, keyed (warning_id, revision):
+escalates. So the unit here is the revision, keyed (warning_id, revision, issuer)
+— in a partition the owner and its stand-in may both issue revision k of one
+warning (`triwatch.warning.takeover`); they are two revisions, each acknowledged
+on its own, and the owner's counts as the later one:
 
     pending       delivered, not yet acknowledged
     escalated     delivered, past its deadline, not yet acknowledged
@@ -26,6 +29,7 @@ from triwatch.server.event_shapes import (
     ellipse_dict,
     shape_of,
 )
+from triwatch.warning.takeover import revision_order
 
 CLOSING_KINDS = frozenset({"withdrawal", "all-clear", "impact"})
 WARNING_TYPES = frozenset({"warning-delivered", "ack", "ack-received", "escalation"})
@@ -55,7 +59,7 @@ def _revision(ev: WarningDeliveredEvent) -> dict[str, Any]:
 
 def warnings_view(events: Iterable[dict[str, Any]], until_s: float | None = None) -> dict[str, Any]:
     """Every delivered warning revision with its state, newest first, as of `until_s`."""
-    revisions: dict[tuple[str, int], dict[str, Any]] = {}
+    revisions: dict[tuple[str, int, str], dict[str, Any]] = {}
     early: dict[tuple[str, int], list[Update]] = {}  # acks seen before their delivery event
     for e in events:
         if until_s is not None and e["t_s"] > until_s:
@@ -67,17 +71,20 @@ def warnings_view(events: Iterable[dict[str, Any]], until_s: float | None = None
             continue  # a malformed record names no revision; the event log itself keeps it for audit
         key = (ev.warning_id, ev.revision)
         if isinstance(ev, WarningDeliveredEvent):
-            revisions[key] = _revision(ev)
-            for later in early.pop(key, []):
-                _apply(revisions[key], later)
-        elif key in revisions:
-            _apply(revisions[key], ev)
-        else:
+            rev = revisions[(*key, ev.issuer)] = _revision(ev)
+            for later in early.get(key, []):
+                if _names(later, rev):
+                    _apply(rev, later)
+            continue
+        matching = [r for k, r in revisions.items() if k[:2] == key and _names(ev, r)]
+        for rev in matching:
+            _apply(rev, ev)
+        if not matching:
             early.setdefault(key, []).append(ev)
     newest: dict[str, dict[str, Any]] = {}
     for rev in revisions.values():
         cur = newest.get(rev["warning_id"])
-        if cur is None or rev["revision"] > cur["revision"]:
+        if cur is None or _order(rev) > _order(cur):
             newest[rev["warning_id"]] = rev
     threatened: set[str] = set()
     for rev in revisions.values():
@@ -94,6 +101,16 @@ def warnings_view(events: Iterable[dict[str, Any]], until_s: float | None = None
     }
 
 
+def _order(rev: dict[str, Any]) -> tuple[int, bool, str]:
+    return revision_order(rev["warning_id"], rev["revision"], rev["issuer"])
+
+
+def _names(ev: Update, rev: dict[str, Any]) -> bool:
+    """Whether an ack/escalation is about this revision: an update without an issuer (older runs,
+    where no two nations issued one revision) names every revision of that number."""
+    return ev.issuer is None or ev.issuer == rev["issuer"]
+
+
 def _apply(rev: dict[str, Any], ev: Update) -> None:
     if isinstance(ev, AckEvent):
         rev.update(state="acknowledged", acknowledged_s=ev.t_s, centre=ev.centre)
@@ -105,8 +122,13 @@ def _apply(rev: dict[str, Any], ev: Update) -> None:
         rev["partner_acks"].append({"origin": ev.origin, "centre": ev.centre, "t_s": ev.t_s})
 
 
-def find_revision(view: dict[str, Any], warning_id: str, revision: int) -> dict[str, Any] | None:
-    for rev in view["warnings"]:
-        if rev["warning_id"] == warning_id and rev["revision"] == revision:
-            return rev
-    return None
+def find_revisions(
+    view: dict[str, Any], warning_id: str, revision: int, issuer: str | None = None
+) -> list[dict[str, Any]]:
+    """The delivered revisions named (warning_id, revision[, issuer]): more than one only when two
+    nations issued that revision number and no issuer was named."""
+    return [
+        rev
+        for rev in view["warnings"]
+        if rev["warning_id"] == warning_id and rev["revision"] == revision and issuer in (None, rev["issuer"])
+    ]

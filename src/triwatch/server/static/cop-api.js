@@ -59,7 +59,8 @@ COP.api = (() => {
     run: () => request("GET", "/api/runs/current"),
     tracks: (t) => request("GET", "/api/tracks" + q(t)),
     warnings: (t) => request("GET", "/api/warnings" + q(t)),
-    acknowledge: (id, rev) => request("POST", `/api/warnings/${encodeURIComponent(id)}/${rev}/ack`),
+    acknowledge: (id, rev, issuer) =>
+      request("POST", `/api/warnings/${encodeURIComponent(id)}/${rev}/ack?issuer=${encodeURIComponent(issuer)}`),
     control: (change) => request("POST", "/api/control", change),
     geo: (layer) => request("GET", `/api/geo/${layer}`),
   };

@@ -50,7 +50,7 @@ COP.panels = (() => {
       .join("") + (ackError ? `<div class="ack-error">${esc(ackError)}</div>` : ""));
     if (!changed) return;
     el.querySelectorAll(".alert").forEach((div, k) => {
-      const revisions = lines[k].map((r) => [r.warning_id, r.revision]).reverse(); // oldest first
+      const revisions = lines[k].map((r) => [r.warning_id, r.revision, r.issuer]).reverse(); // oldest first
       div.querySelector("button.ack").addEventListener("click", () => onAck(revisions));
     });
   }

@@ -116,12 +116,13 @@
     $("clock").textContent = `t = ${Math.round(shownT)} s${state.run.duration_s ? ` / ${Math.round(state.run.duration_s)} s` : ""}`;
   }
 
-  // Acknowledge revisions [[warning_id, revision], ...] in order; the first refusal is shown in the banner.
+  // Acknowledge revisions [[warning_id, revision, issuer], ...] in order (the issuer tells apart an owner's and
+  // its stand-in's revision of one number after a partition); the first refusal is shown in the banner.
   async function acknowledge(revisions) {
     COP.panels.setAckError("");
-    for (const [warningId, revision] of revisions) {
+    for (const [warningId, revision, issuer] of revisions) {
       try {
-        await COP.api.acknowledge(warningId, revision);
+        await COP.api.acknowledge(warningId, revision, issuer);
       } catch (err) {
         COP.panels.setAckError(`${warningId} rev ${revision}: ${err.message}`);
         break;
