@@ -146,3 +146,80 @@ def test_a_pair_far_apart_long_after_separation_does_not_vote():
         store.t[:] = t
         settle_payloads(store, x[:1], P[:1], np.array([0]), 30e3)
     assert store.records[0].track_id == "C" and store.records[0].payload_votes == 0
+
+
+def test_a_hot_staging_after_an_outage_leaves_the_parent_id_on_the_burning_stack(irbm):
+    # The node is out for a minute (no reports 80-138 s); its track is found again 2 s before the
+    # first stage drops (140 s) and the upper stage lights at once (hot staging). The old track
+    # goes on with the spent stage, the new one takes the burning stack, and the new track's thrust
+    # probability wavers (a velocity just found): the modes show the drop within the staging
+    # window, and from then on the energy the stack gains decides, though the stack burns on.
+    stack = upper_stage(irbm, 140.0, 0.0, 30.0, 60.0, name="stack")
+    stage = separate(irbm, 140.0, np.zeros(3), name="stage")
+    stage.parent = stack
+    truths = [stack, stage]
+    reports, _ = detections(truths, [SEONGJU, SHARIKI], np.random.default_rng(1), t_end_s=280.0, resolve_m=200.0)
+    reports = [d for d in reports if not 80.0 < d.time_s < 138.0]
+    tracker = NationalTracker(TrackerConfig(id_prefix="KOR"))
+    steps, ever, assigned, _, _ = run_and_score(tracker, reports, truths, every=1)
+    holders = [s["stack"] for s in steps if "stack" in s and "stage" in s]
+    assert holders[0] != "KOR-0001"  # the mechanism: the new track took the stack
+    assert holders[-1] == "KOR-0001"  # and the ids were exchanged, once
+    assert sum(a != b for a, b in zip(holders, holders[1:], strict=False)) == 1
+    tracks = {e.track_id: e for e in tracker.tracks()}
+    assert tracks[steps[-1]["stage"]].parent_id == "KOR-0001"
+    assert false_tracks(ever, assigned) == 0
+
+
+def _staging_store():
+    """A child born at 0 s beside its parent (burning just before), both at 7 km/s, the same energy."""
+    from triwatch.tracking.store import TrackRecord, TrackStore
+
+    store = TrackStore()
+    parent, child = TrackRecord("P", "confirmed", -100.0), TrackRecord("C", "confirmed", 0.0)
+    child.parent_id, child.payload_votes, child.parent_burning = "P", 0, True
+    x = np.zeros((2, 2, 7))
+    x[:, :, :3] = [7.0e6, 0.0, 0.0]
+    x[:, :, 3:6] = [0.0, 7000.0, 0.0]
+    P = np.repeat(np.repeat(np.eye(7)[None, None], 2, axis=1), 2, axis=0)
+    store.add(x, P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.0, [child, parent])
+    return store
+
+
+def _vote(store, t: float, child_thrust: float, parent_thrust: float, child_speed: float) -> None:
+    """One vote at time t: the modes' thrust probabilities and the child's speed (the parent keeps 7 km/s)."""
+    from triwatch.tracking.lineage import settle_payloads
+
+    store.t[:] = t
+    store.mu[0] = [1.0 - child_thrust, child_thrust]
+    store.mu[1] = [1.0 - parent_thrust, parent_thrust]
+    row = next(i for i, r in enumerate(store.records) if r.born_s == 0.0)
+    store.x[row, :, 4] = child_speed
+    settle_payloads(store, store.x[row : row + 1, 0], store.P[row : row + 1, 0], np.array([row]), 30e3)
+
+
+def test_after_a_seen_drop_the_burning_child_wins_by_energy_though_its_mode_wavers():
+    # At 4 s the modes show the drop (child burning, parent coasting); the child's thrust probability
+    # then wavers (0.3 at 6 s: no evidence, the run goes on) and is back above 0.5 after the staging
+    # window, where a child that burns would be taken for a missile of its own: after a seen drop the
+    # energy it gains still votes, and the ids are exchanged at the third vote.
+    store = _staging_store()
+    _vote(store, 2.0, 1.0, 1.0, 7000.0)  # both burn (the child's prior): nothing told
+    _vote(store, 4.0, 1.0, 0.02, 7000.0)  # the drop: +1
+    _vote(store, 6.0, 0.3, 0.0, 7000.0)  # unsure
+    _vote(store, 12.0, 0.8, 0.0, 7100.0)  # after the window, burning, more energy: +1
+    assert store.records[0].track_id == "C" and store.records[0].payload_votes == 2
+    _vote(store, 14.0, 0.8, 0.0, 7200.0)
+    assert store.records[0].track_id == "P" and store.records[1].parent_id == "P"
+
+
+def test_without_a_seen_drop_a_child_burning_on_is_a_missile_of_its_own():
+    # A salvo's next missile taken for a separated object: both burn through the staging window (no
+    # drop seen), then the parent burns out and the child burns on, gaining energy. That says nothing
+    # about a payload: no exchange.
+    store = _staging_store()
+    for t in (2.0, 4.0, 6.0, 8.0, 10.0):
+        _vote(store, t, 1.0, 0.95, 7000.0)
+    for t, speed in ((12.0, 7100.0), (14.0, 7200.0), (16.0, 7300.0), (18.0, 7400.0)):
+        _vote(store, t, 0.8, 0.0, speed)
+    assert store.records[0].track_id == "C" and store.records[0].burned

@@ -53,8 +53,20 @@ which is the payload. Outside a staging only ln beta votes, and the energy with 
 if the child never burned after the staging window (``burned``): the energy of two missiles
 differs from the start, and its sign flips as the younger one burns on (R2 again: first "R1 is
 the payload", then, both coasting, "R2 is"), while a dropped object's only changes by drag.
+Except after a *seen drop* (``dropped``): when within the staging window the modes once showed one
+of the two sure burning and the other sure coasting, the pair is a stage and its stack, not two
+missiles (R1 and R2 both burned through R2's window), and the energy votes on whatever the modes
+say, for the upper stage burns on for tens of seconds, gaining energy, while the spent stage only
+loses it. Then a vote too unsure to tell (0) does not break the run either: it is no evidence
+either way. Both matter when the new track took the burning stack and its velocity was just found:
+on the flagship with faults, KOR's track, found again 2 s before the first stage dropped, went on
+with the stage; the new track's thrust probability swung 0.1-1.0, so the modes voted twice, then
+an unsure vote reset the run, then, the stack burning after the window, the child "burned" and the
+energy (already 5-60 sigma for the stack) was never heard: the ids were never exchanged and KOR's
+picture renumbered the warhead and its stage (2 id switches).
 When the child has held the payload side (by more than ``PAYLOAD_SIGMAS`` sigma of energy, or
-by the modes) for ``PAYLOAD_VOTES`` votes in a row, the two tracks exchange ids: the parent id
+by the modes) for ``PAYLOAD_VOTES`` votes in a row (after a seen drop: with no contrary vote
+between), the two tracks exchange ids: the parent id
 goes on with the payload and the child id (with parent_id) with the stage. Votes are at least
 ``VOTE_SPACING_S`` apart: reports of one instant from several sensors are one piece of evidence
 (at birth a child updated three times at once holds a velocity that is only a guess, and its
@@ -164,14 +176,21 @@ def settle_payloads(store: TrackStore, x: np.ndarray, P: np.ndarray, rows: np.nd
         child.payload_vote_s = t
         age = t - child.born_s
         staging = child.parent_burning and age <= STAGING_S  # a stage just dropped from a burning stack
-        if age > STAGING_S and store.mu[i, imm.THRUST] >= 0.5:
+        modes = 0
+        if staging and age >= MODE_SETTLE_S:  # before, a child's mode is its prior
+            modes = _thrust_vote(store.mu[i, imm.THRUST], store.mu[k, imm.THRUST])
+            child.dropped = child.dropped or modes != 0  # one burns, the other coasts: a stage dropped
+        if age > STAGING_S and store.mu[i, imm.THRUST] >= 0.5 and not child.dropped:
             child.burned = True  # burning after any staging: a missile of its own, not a dropped object
         coasting = (store.mu[[i, k], imm.THRUST] < 0.5).all()
         xp, Pp = imm.combine(store.x[k : k + 1], store.P[k : k + 1], store.mu[k : k + 1])
-        vote = _drag_vote(x[j], P[j], xp[0], Pp[0], energy=staging or (coasting and not child.burned))
-        if vote == 0 and staging and age >= MODE_SETTLE_S:  # before, a child's mode is its prior
-            vote = _thrust_vote(store.mu[i, imm.THRUST], store.mu[k, imm.THRUST])
-        if vote == 0 or np.sign(child.payload_votes) != vote:
+        energy = staging or child.dropped or (coasting and not child.burned)
+        vote = _drag_vote(x[j], P[j], xp[0], Pp[0], energy=energy)
+        if vote == 0:
+            vote = modes
+        if vote == 0 and child.dropped:
+            pass  # after a seen drop an unsure sample is no evidence either way: the run goes on
+        elif vote == 0 or np.sign(child.payload_votes) != vote:
             child.payload_votes = vote
         else:
             child.payload_votes += vote

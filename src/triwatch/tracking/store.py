@@ -46,6 +46,7 @@ class TrackRecord:
     payload_vote_s: float = -np.inf  # time of its last vote
     parent_burning: bool = False  # its parent burned just before its birth: a stage dropped from a burning stack
     burned: bool = False  # it burned after its staging window: a missile of its own (lineage.settle_payloads)
+    dropped: bool = False  # its staging showed one of the pair burning, the other coasting (lineage.settle_payloads)
     max_height_m: float = -np.inf
     last_nis: float = np.nan  # normalised innovation squared of the last update (filter health)
     launch: object | None = None  # best PointEstimate of the launch so far
