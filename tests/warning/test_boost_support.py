@@ -1,0 +1,83 @@
+"""Support of each protected area under a stated prior (full burn, or cut-off uniform over the remaining burn)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from triwatch.physics.flight import design_flight
+from triwatch.warning.boost_support import lofted_candidates, threat_support, weighted_candidates
+from triwatch.warning.vehicle_match import match_vehicles
+
+PROTECTED = {"USA", "JPN", "KOR"}
+MUPYONG = (math.radians(40.6), math.radians(126.4))
+SUNAN = (math.radians(39.22), math.radians(125.67))
+P_BOOST = np.diag([300.0**2] * 3 + [30.0**2] * 3)
+
+
+@pytest.fixture(scope="module")
+def irbm():
+    """The flagship's IRBM over Aomori."""
+    return design_flight(*MUPYONG, "irbm", azimuth_rad=math.radians(83.0), apogee_m=970e3, range_m=4600e3)
+
+
+@pytest.fixture(scope="module")
+def lofted_icbm():
+    """The April 2023 ICBM: lofted, cut off early, down in the Sea of Japan."""
+    return design_flight(*SUNAN, "icbm", azimuth_rad=math.radians(85.0), apogee_m=1500e3, range_m=800e3)
+
+
+def _args(flight, tau: float):
+    r, v, *_ = flight.objects[0].state_at(np.array([float(tau)]))
+    s = flight.summary
+    return np.concatenate([r[0], v[0]]), P_BOOST, float(tau), s.launch_lat_rad, s.launch_lon_rad, 0.0, 6.0
+
+
+def _support(flight, tau: float, cutoff: str):
+    args = _args(flight, tau)
+    matches = match_vehicles(*args)
+    c, w = weighted_candidates(*args[:5], matches, cutoff)
+    return threat_support(c, w, PROTECTED, cutoff, args[3], args[4]), c, w
+
+
+def test_weights_are_a_distribution_and_every_vehicle_gets_an_equal_share(irbm):
+    s, c, w = _support(irbm, 60.0, "full-burn")
+    assert w.shape == (c.count,) and np.isclose(w.sum(), 1.0) and np.all(w > 0)
+    assert set(s.vehicles) == set(c.vehicles) and np.isclose(sum(s.vehicles.values()), 1.0)
+    assert all(0.0 <= v <= 1.0 for v in [*s.overflight.values(), *s.impact.values(), *s.nation.values()])
+
+
+def test_full_burn_supports_japan_overflight_more_than_a_uniform_cutoff_does(irbm):
+    # At 60 s the IRBM, an MRBM and an ICBM explain the track. Burnt to the end most of them cross
+    # Japan; cut off anywhere in the remaining burn, most fall in the Sea of Japan or short of it.
+    full, *_ = _support(irbm, 60.0, "full-burn")
+    uniform, *_ = _support(irbm, 60.0, "uniform")
+    assert 0.8 < full.overflight["JPN-land"] < 1.0
+    assert uniform.overflight["JPN-land"] < 0.5 * full.overflight["JPN-land"]
+    assert full.nation["JPN"] >= full.overflight["JPN-land"]  # the nation's support covers its areas
+    assert full.lofted == 0.0 and full.overflight_standard == full.overflight  # a standard flight, not lofted
+
+
+def test_the_lofted_icbm_is_seen_lofted_and_its_standard_flight_overflight_support_is_small(lofted_icbm):
+    s, c, w = _support(lofted_icbm, 60.0, "full-burn")
+    assert s.lofted > 0.8
+    assert s.overflight_standard["JPN-land"] <= s.overflight["JPN-land"]
+    assert s.overflight_standard["JPN-land"] < 0.1
+    lofted = lofted_candidates(c, *_args(lofted_icbm, 60.0)[3:5])
+    assert lofted.dtype == bool and lofted.shape == (c.count,)
+
+
+def test_bad_inputs_are_refused_naming_what_is_wrong(irbm):
+    args = _args(irbm, 60.0)
+    matches = match_vehicles(*args)
+    with pytest.raises(ValueError, match="cutoff must be one of"):
+        weighted_candidates(*args[:5], matches, "half-burn")
+    with pytest.raises(ValueError, match="no consistent vehicle"):
+        weighted_candidates(*args[:5], [], "full-burn")
+    with pytest.raises(ValueError, match="finite state"):
+        weighted_candidates(np.full(6, np.nan), *args[1:5], matches, "full-burn")
+    c, w = weighted_candidates(*args[:5], matches, "full-burn")
+    with pytest.raises(ValueError, match="weights summing to 1"):
+        threat_support(c, w[:-1] / w[:-1].sum(), PROTECTED, "full-burn", args[3], args[4])
+    with pytest.raises(ValueError, match="non-negative"):
+        threat_support(c, -w, PROTECTED, "full-burn", args[3], args[4])
