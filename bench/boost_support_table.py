@@ -75,8 +75,8 @@ def supports(items: list[dict], protected: set[str], t0: float, uniform_until_s:
             for cut in ("full-burn", "uniform"):
                 if cut == "uniform" and tau > uniform_until_s:
                     continue
-                c, w = weighted_candidates(*args[:5], matches, cut)
-                row["sup"][cut] = threat_support(c, w, protected, cut, args[3], args[4])
+                c, w, lofted = weighted_candidates(*args[:5], matches, cut)
+                row["sup"][cut] = threat_support(c, w, protected, cut, lofted)
         rows.append(row)
     return rows
 

@@ -26,12 +26,10 @@ with sum w_c = 1; overflight counts only land (the scorer's and the public's not
 overflight threat), impact counts land and EEZ. S(nation) is the weight of candidates that do
 either to any of the nation's areas: "Japan is threatened in some way".
 
-Lofted flights. A candidate is *lofted* when its apogee exceeds LOFTED_APOGEE_PER_RANGE (1/2) of
-its ground range: twice the minimum-energy ratio (~1/4 at these ranges), a flight pitched up so
-that it falls far short of what its energy allows. Japan issues no public alert for a lofted
-flight expected to fall in the sea (public-facts.md): a launcher that lofts keeps the warhead
-short on purpose. `overflight_standard` is the overflight support counted over candidates that
-are *not* lofted, i.e. P(the flight is a standard one and overflies A).
+Lofted flights (``lofting``): a candidate is lofted when its vehicle and pitch kick, flown from the
+pad to full burn, peak above half their ground range. `overflight_standard` is the overflight
+support counted over candidates that are *not* lofted, P(the flight is a standard one and overflies
+A): Japan issues no public alert for a lofted flight expected to fall in the sea.
 """
 
 from __future__ import annotations
@@ -42,15 +40,14 @@ import numpy as np
 
 from triwatch.geo.areas import AREAS, area_codes_at, nation_of_area
 from triwatch.geo.frames import ecef_to_geodetic
-from triwatch.geo.wgs84 import MEAN_RADIUS_M
 from triwatch.physics.boost import LaunchFrame, run_boost
 from triwatch.warning.boost_candidates import CandidatePaths, coast_cutoffs, cutoff_nodes, sigma_states
 from triwatch.warning.boost_hypothesis import BURN_STEP_S, KICKS_PER_VEHICLE, _spread
+from triwatch.warning.lofting import lofted_kicks
 from triwatch.warning.vehicle_match import VehicleMatch, bearing_rad
 
 CUTOFFS = ("full-burn", "uniform")
 CUTOFF_STEP_S = 10.0  # spacing of the cut-off nodes under the uniform prior (a few km of range each)
-LOFTED_APOGEE_PER_RANGE = 0.5  # twice the minimum-energy apogee/range ratio (~1/4 below ~3,000 km)
 
 
 @dataclass(frozen=True)
@@ -91,15 +88,16 @@ def weighted_candidates(
     *,
     confidence: float = 0.95,
     max_time_s: float = 5000.0,
-) -> tuple[CandidatePaths, np.ndarray]:
-    """Candidate flights of the consistent vehicles under the cut-off prior, with their prior weights (sum 1)."""
+) -> tuple[CandidatePaths, np.ndarray, np.ndarray]:
+    """Candidate flights of the consistent vehicles under the cut-off prior, their prior weights (sum 1), and
+    whether each flies a lofted programme (``lofting``)."""
     x, P = np.asarray(x, float), np.asarray(P, float)
     _check(cutoff, matches, x, P)
     sig = sigma_states(x, P, confidence)
     lat, lon, _ = ecef_to_geodetic(x[None, :3])
     az = bearing_rad(launch_lat_rad, launch_lon_rad, float(lat[0]), float(lon[0]))
     frame = LaunchFrame.at(launch_lat_rad, launch_lon_rad, az)
-    starts, beta, lift, cut_t, weight = [], [], [], [], []
+    starts, beta, lift, cut_t, weight, lofted = [], [], [], [], [], []
     for m in matches:
         veh = m.vehicle
         kicks = _spread(m.kicks_rad, KICKS_PER_VEHICLE)
@@ -121,9 +119,12 @@ def weighted_candidates(
             cut_t.append(np.tile(t_s + (t_nodes[pick] - tau), r.shape[0]))
             w = np.tile(w_node, r.shape[0]) / r.shape[0] / len(taus) / len(matches)
             weight.append(w)
+            # rows are (sigma state, kick) pairs, kick fastest; each row holds its cut-offs in turn
+            flags = np.tile(lofted_kicks(veh, launch_lat_rad, launch_lon_rad, az, kicks), len(sig))
+            lofted.append(np.repeat(flags, pick.size))
     c = coast_cutoffs(starts, cut_t, beta, lift, tuple(m.vehicle.name for m in matches), max_time_s)
     w = np.concatenate(weight)
-    return c, w / w.sum()
+    return c, w / w.sum(), np.concatenate(lofted)
 
 
 def _cutoff_weights(t_nodes: np.ndarray, cutoff: str) -> tuple[np.ndarray, np.ndarray]:
@@ -139,31 +140,25 @@ def _cutoff_weights(t_nodes: np.ndarray, cutoff: str) -> tuple[np.ndarray, np.nd
     return pick, (w / w.sum()) if w.sum() > 0 else np.full(tp.size, 1.0 / tp.size)
 
 
-def lofted_candidates(c: CandidatePaths, launch_lat_rad: float, launch_lon_rad: float) -> np.ndarray:
-    """(K,) bool: the candidate's apogee exceeds LOFTED_APOGEE_PER_RANGE of its ground range (one still flying is not)."""
-    apogee = np.full(c.count, -np.inf)
-    np.maximum.at(apogee, c.path, c.h)
-    # Haversine ground range on the mean sphere: the ratio needs no better than a per cent.
-    dlat, dlon = c.impact_lat - launch_lat_rad, c.impact_lon - launch_lon_rad
-    a = np.sin(dlat / 2) ** 2 + np.cos(launch_lat_rad) * np.cos(c.impact_lat) * np.sin(dlon / 2) ** 2
-    ground = 2.0 * MEAN_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return c.landed & (apogee > LOFTED_APOGEE_PER_RANGE * ground)
-
-
 def threat_support(
     c: CandidatePaths,
     weights: np.ndarray,
     protected_nations: set[str],
     cutoff: str,
-    launch_lat_rad: float,
-    launch_lon_rad: float,
+    lofted: np.ndarray | None = None,
 ) -> ThreatSupport:
-    """The support of every protected area and nation among weighted candidates (see the module docstring)."""
+    """The support of every protected area and nation among weighted candidates (see the module docstring).
+
+    lofted (K,) bool: which candidates fly a lofted programme (from ``weighted_candidates``); None: none.
+    """
     weights = np.asarray(weights, float)
     if weights.shape != (c.count,) or not np.all(weights >= 0.0) or not np.isclose(weights.sum(), 1.0):
         raise ValueError(f"threat_support: need {c.count} non-negative weights summing to 1, got shape {weights.shape}")
+    lofted = np.zeros(c.count, bool) if lofted is None else np.asarray(lofted)
+    if lofted.shape != (c.count,) or lofted.dtype != bool:
+        raise ValueError(f"threat_support: lofted must be a bool array of shape ({c.count},), got {lofted.shape}")
     aloft = c.h > -1.0
-    standard = ~lofted_candidates(c, launch_lat_rad, launch_lon_rad)
+    standard = ~lofted
     overflight_standard = {}
     hit_code = np.where(c.landed, np.asarray(area_codes_at(c.impact_lat, c.impact_lon), int), -1)
     overflight, impact, nation = {}, {}, {}

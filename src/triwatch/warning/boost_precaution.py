@@ -1,0 +1,107 @@
+"""The precautionary overflight warning's two rules: every candidate agrees, or the overflight is likely enough.
+
+Both rules warn of an *overflight of land* while the missile still burns, under the full-burn
+hypothesis and the library vehicles consistent with the track (``boost_hypothesis``), labelled
+basis "boost-hypothesis" (CAP certainty "Possible"); impact areas stay with the bounding and
+ballistic rules. They differ in when they name a land area A:
+
+- unanimous (``support_threshold`` None): every full-burn candidate crosses A
+  (``boost_hypothesis.assess_boost_hypothesis``). On the flagship this waits for the tracker to
+  rule the Nodong-class MRBM out, ~124 s after launch.
+- support (``support_threshold`` q): the probability that the flight is a *standard* (not lofted)
+  one and crosses A, under the prior of ``boost_support`` (consistent vehicles equally likely,
+  their consistent kicks and burn times equally likely, full burn), reaches q:
+
+      S_std(A) = sum over candidates c of w_c [c not lofted] [c crosses A aloft or lands on it] >= q
+
+  Lofted candidates (``lofting``: apogee above half the range when flown from the pad) never
+  count: a lofted flight is a test kept short on purpose, and Japan issues no public alert for a
+  lofted flight expected to fall in the sea. Lofting is what tells the April 2023 ICBM (lofted,
+  cut off at 217 of 270 s, down in the Sea of Japan; its full burn would cross Hokkaido) from the
+  October 2022 IRBM (a standard flight over Aomori) long before either burns out.
+
+Why q = 0.5 (DEFAULT_SUPPORT): a public warning to take cover should be more likely right than
+wrong. With equal costs for a false precautionary warning (a prefecture shelters for minutes; trust
+in the next alert suffers, as after 13 Apr 2023) and for a missing one (the bounding rule still warns,
+~70 s later on the flagship), the Bayes decision threshold C_false / (C_false + C_late) is 1/2.
+Below it a warning would be false more often than true under the stated prior; far above it the
+class gives up the early warning it exists for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from triwatch.geo.areas import AREAS, subregion_at
+from triwatch.physics.vehicles import Vehicle
+from triwatch.warning.assessment import Assessment
+from triwatch.warning.boost_hypothesis import BASIS, assess_boost_hypothesis
+from triwatch.warning.boost_support import threat_support, weighted_candidates
+from triwatch.warning.launch_consistency import LaunchTimeBook
+from triwatch.warning.vehicle_match import match_vehicles
+
+DEFAULT_SUPPORT = 0.5
+
+
+def check_support_threshold(q: float | None, where: str = "support_threshold") -> None:
+    """None (the unanimous rule) or a probability in (0, 1]; anything else is refused naming `where`."""
+    if q is not None and not (isinstance(q, int | float) and 0.0 < float(q) <= 1.0):
+        raise ValueError(f"{where}: must be a probability in (0, 1] or null (every candidate agrees), got {q!r}")
+
+
+def assess_precaution(
+    x: np.ndarray,
+    P: np.ndarray,
+    t_s: float,
+    launch_lat_rad: float,
+    launch_lon_rad: float,
+    launch_time_s: float,
+    launch_time_sigma_s: float,
+    protected_nations: set[str],
+    *,
+    support_threshold: float | None = None,
+    library: dict[str, Vehicle] | Iterable[str] | None = None,
+    launch_times: LaunchTimeBook | None = None,
+    track: str = "",
+) -> Assessment | None:
+    """Precautionary overflight assessment of a thrusting track by the chosen rule; None when no vehicle fits.
+
+    The support rule names each protected land area whose standard-flight support reaches the
+    threshold, with the prefectures/provinces the standard candidates crossing it fly over.
+    """
+    check_support_threshold(support_threshold)
+    args = (x, P, t_s, launch_lat_rad, launch_lon_rad, launch_time_s, launch_time_sigma_s)
+    if support_threshold is None:
+        return assess_boost_hypothesis(
+            *args, protected_nations, library=library, launch_times=launch_times, track=track
+        )
+    matches = match_vehicles(*args, library)
+    if launch_times is not None:
+        matches = launch_times.narrow(track, float(t_s), matches)
+    if not matches:
+        return None
+    c, w, lofted = weighted_candidates(x, P, t_s, launch_lat_rad, launch_lon_rad, matches, "full-burn")
+    support = threat_support(c, w, protected_nations, "full-burn", lofted)
+    over = sorted(a for a, s in support.overflight_standard.items() if s >= support_threshold)
+    standard_paths = np.flatnonzero(~lofted)
+    subregions_of: dict[str, list[str]] = {}
+    for area in over:
+        crossing = (c.area_code == AREAS.index(area)) & (c.h > -1.0) & np.isin(c.path, standard_paths)
+        subs = np.atleast_1d(subregion_at(c.lat[crossing], c.lon[crossing])).tolist()
+        subregions_of[area] = sorted({s for s in subs if s})
+    now = [str(AREAS[k]) for k in c.area_code[c.path == 0][:1].tolist()]
+    landed = c.impact_t[c.landed]
+    return Assessment(
+        time_s=float(t_s),
+        impact_lat_rad=float("nan"),
+        impact_lon_rad=float("nan"),
+        impact_time_s=float(np.min(landed)) if landed.size else float(t_s + 5000.0),
+        ellipse=None,
+        overflight_areas=over,
+        subregions=sorted({s for subs in subregions_of.values() for s in subs}),
+        over_now=[a for a in now if a in over],
+        subregions_of=subregions_of,
+        basis=BASIS,
+    )
