@@ -18,7 +18,7 @@ nodes had against the launch time's true error, which decides how well vehicles 
 --end-to-end [--support=Q]: the whole scenario again with every node's class on (the scenario's
 `warnings` option; with --support the support rule of warning.boost_precaution at threshold Q,
 else the unanimous rule); prints the run summary's first_warning_s, false and missed warnings and
-each false alert, against the same scenario with the class off.
+each false alert, against the same scenario with the class off (--on-only: the class on only).
 """
 
 from __future__ import annotations
@@ -134,12 +134,13 @@ def _s(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f} s"
 
 
-def end_to_end(name: str, support: float | None) -> None:
+def end_to_end(name: str, support: float | None, on_only: bool = False) -> None:
     """The whole scenario with the class off, then on (the scenario's `warnings` option) with the given rule."""
     sc = load_scenario(LIBRARY / f"{name}.yaml")
     on = WarningOptions(precautionary_overflight=True, precautionary_support=support)
     rule = "unanimous" if support is None else f"support >= {support:g}"
-    for label, options in (("off", WarningOptions()), (f"on ({rule})", on)):
+    runs = (("off", WarningOptions()), (f"on ({rule})", on))
+    for label, options in runs[1:] if on_only else runs:
         wall = time.perf_counter()
         run = run_exercise(sc.model_copy(update={"warnings": options}), None)
         summary = build_summary(run)
@@ -160,4 +161,4 @@ if __name__ == "__main__":
     names = names or sorted(p.stem for p in LIBRARY.glob("*.yaml") if not p.stem.endswith("-faults"))
     q = float(flags["--support"]) if flags.get("--support") else None
     for n in names:
-        end_to_end(n, q) if "--end-to-end" in flags else replay(n)
+        end_to_end(n, q, "--on-only" in flags) if "--end-to-end" in flags else replay(n)

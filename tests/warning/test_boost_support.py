@@ -1,6 +1,7 @@
 """Support of each protected area under a stated prior (full burn, or cut-off uniform over the remaining burn)."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -33,17 +34,16 @@ def _args(flight, tau: float):
     return np.concatenate([r[0], v[0]]), P_BOOST, float(tau), s.launch_lat_rad, s.launch_lon_rad, 0.0, 6.0
 
 
-def _support(flight, tau: float, cutoff: str):
+def _support(flight, tau: float, cutoff: str, weighting: str = "equal"):
     args = _args(flight, tau)
     matches = match_vehicles(*args)
-    c, w, lofted = weighted_candidates(*args[:5], matches, cutoff)
+    c, w, lofted = weighted_candidates(*args[:5], matches, cutoff, weighting=weighting)
     return threat_support(c, w, PROTECTED, cutoff, lofted), c, w
 
 
-def test_weights_are_a_distribution_and_every_vehicle_gets_an_equal_share(irbm):
+def test_weights_are_a_distribution(irbm):
     s, c, w = _support(irbm, 60.0, "full-burn")
     assert w.shape == (c.count,) and np.isclose(w.sum(), 1.0) and np.all(w > 0)
-    assert set(s.vehicles) == set(c.vehicles) and np.isclose(sum(s.vehicles.values()), 1.0)
     assert all(0.0 <= v <= 1.0 for v in [*s.overflight.values(), *s.impact.values(), *s.nation.values()])
 
 
@@ -62,6 +62,17 @@ def test_full_burn_supports_japan_overflight_more_than_a_uniform_cutoff_does(irb
     )
 
 
+def test_the_likelihood_favours_the_vehicles_that_fit_the_track_best(irbm):
+    # At 52 s the IRBM (and the ICBM) fit the flagship's state far better than the MRBM, which may fall short.
+    args = _args(irbm, 52.0)
+    by_name = {m.vehicle.name: m for m in match_vehicles(*args)}
+    assert by_name["irbm"].best_chi2 < by_name["mrbm"].best_chi2
+    assert by_name["irbm"].kick_chi2.shape == by_name["irbm"].kicks_rad.shape
+    equal, *_ = _support(irbm, 52.0, "full-burn")
+    likely, *_ = _support(irbm, 52.0, "full-burn", "likelihood")
+    assert likely.overflight_standard["JPN-land"] > equal.overflight_standard["JPN-land"]
+
+
 def test_the_lofted_icbm_is_seen_lofted_and_its_standard_flight_overflight_support_is_small(lofted_icbm):
     s, c, w = _support(lofted_icbm, 60.0, "full-burn")
     assert s.lofted > 0.8
@@ -74,6 +85,10 @@ def test_bad_inputs_are_refused_naming_what_is_wrong(irbm):
     matches = match_vehicles(*args)
     with pytest.raises(ValueError, match="cutoff must be one of"):
         weighted_candidates(*args[:5], matches, "half-burn")
+    with pytest.raises(ValueError, match="weighting must be one of"):
+        weighted_candidates(*args[:5], matches, "full-burn", weighting="by-eye")
+    with pytest.raises(ValueError, match="needs each match's kick_chi2"):
+        weighted_candidates(*args[:5], [replace(m, kick_chi2=None) for m in matches], weighting="likelihood")
     with pytest.raises(ValueError, match="no consistent vehicle"):
         weighted_candidates(*args[:5], [], "full-burn")
     with pytest.raises(ValueError, match="finite state"):

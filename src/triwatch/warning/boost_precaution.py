@@ -9,8 +9,9 @@ ballistic rules. They differ in when they name a land area A:
   (``boost_hypothesis.assess_boost_hypothesis``). On the flagship this waits for the tracker to
   rule the Nodong-class MRBM out, ~124 s after launch.
 - support (``support_threshold`` q): the probability that the flight is a *standard* (not lofted)
-  one and crosses A, under the prior of ``boost_support`` (consistent vehicles equally likely,
-  their consistent kicks and burn times equally likely, full burn), reaches q:
+  one and crosses A, under the prior of ``boost_support`` (full burn; every (vehicle, kick) of the
+  grid equally likely a priori, weighed by the likelihood of the track's state under it, the
+  matcher's chi-square; burn times and sigma states equally likely), reaches q:
 
       S_std(A) = sum over candidates c of w_c [c not lofted] [c crosses A aloft or lands on it] >= q
 
@@ -82,7 +83,9 @@ def assess_precaution(
         matches = launch_times.narrow(track, float(t_s), matches)
     if not matches:
         return None
-    c, w, lofted = weighted_candidates(x, P, t_s, launch_lat_rad, launch_lon_rad, matches, "full-burn")
+    c, w, lofted = weighted_candidates(
+        x, P, t_s, launch_lat_rad, launch_lon_rad, matches, "full-burn", weighting="likelihood"
+    )
     support = threat_support(c, w, protected_nations, "full-burn", lofted)
     over = sorted(a for a, s in support.overflight_standard.items() if s >= support_threshold)
     standard_paths = np.flatnonzero(~lofted)

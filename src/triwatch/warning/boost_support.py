@@ -5,12 +5,16 @@ This module measures the *support* itself: the probability, under an explicit pr
 the track cannot tell yet, that the flight overflies or lands in each protected area. The prior
 (kinematics and public knowledge only, never the scenario's truth):
 
-- vehicle: the library vehicles still consistent with the track (``vehicle_match`` gate plus the
-  track's launch-time history, ``launch_consistency``), equally likely (1 / V each: a matching
-  chi-square that passes the gate says "possible", and the profile tolerance is too loose to rank
-  the survivors);
-- pitch programme: the vehicle's consistent kicks (up to KICKS_PER_VEHICLE, extremes included),
-  equally likely;
+- vehicle and pitch programme: the library vehicles still consistent with the track
+  (``vehicle_match`` gate plus the track's launch-time history, ``launch_consistency``) and their
+  consistent kicks (up to KICKS_PER_VEHICLE flown, extremes included), weighed by ``weighting``:
+  * ``"equal"``: every consistent vehicle 1 / V, its flown kicks equally;
+  * ``"likelihood"``: prior uniform over (vehicle, kick of the grid), times the likelihood of the
+    track's state under it, exp(-chi2 / 2) with the matcher's own chi-square (features and
+    launch-time prior; its smallest over tau): w(v, k) ∝ exp(-chi2_vk / 2). A flown kick carries
+    the likelihood of every consistent kick nearest to it. Only the current state's likelihood is
+    used: the track's successive states share their errors, so multiplying them would count
+    the same evidence many times; the history enters through the launch-time consistency;
 - where in its burn it is: the earliest and latest matching time since launch, equally likely;
 - state: the 13 sigma states of the track's 95 % ellipsoid, equally likely (a deliberately wide
   spread: it reaches the ellipsoid's edge along every axis);
@@ -47,19 +51,19 @@ from triwatch.warning.lofting import lofted_kicks
 from triwatch.warning.vehicle_match import VehicleMatch, bearing_rad
 
 CUTOFFS = ("full-burn", "uniform")
+WEIGHTINGS = ("equal", "likelihood")
 CUTOFF_STEP_S = 10.0  # spacing of the cut-off nodes under the uniform prior (a few km of range each)
 
 
 @dataclass(frozen=True)
 class ThreatSupport:
-    """Support of each protected area (and nation) under the stated prior; `vehicles`: each vehicle's weight."""
+    """Support of each protected area (and nation) under the stated prior."""
 
     overflight: dict[str, float]  # protected land area -> P(flown over aloft, or landed on)
     impact: dict[str, float]  # protected area (land or EEZ) -> P(lands in it)
     nation: dict[str, float]  # protected nation -> P(any of its land overflown or any of its areas hit)
     overflight_standard: dict[str, float]  # protected land area -> P(not lofted and flown over aloft / landed on)
     lofted: float  # P(the flight is lofted)
-    vehicles: dict[str, float]
     cutoff: str
     count: int
 
@@ -68,9 +72,13 @@ class ThreatSupport:
         return max(self.overflight.get(name, 0.0), self.impact.get(name, 0.0))
 
 
-def _check(cutoff: str, matches: list[VehicleMatch], x: np.ndarray, P: np.ndarray) -> None:
+def _check(cutoff: str, weighting: str, matches: list[VehicleMatch], x: np.ndarray, P: np.ndarray) -> None:
     if cutoff not in CUTOFFS:
         raise ValueError(f"boost_support: cutoff must be one of {CUTOFFS}, got {cutoff!r}")
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"boost_support: weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    if weighting == "likelihood" and any(m.kick_chi2 is None for m in matches):
+        raise ValueError("boost_support: likelihood weighting needs each match's kick_chi2 (from match_vehicles)")
     if not matches:
         raise ValueError("boost_support: no consistent vehicle (match_vehicles found none): nothing to weigh")
     if x.shape != (6,) or P.shape != (6, 6) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(P))):
@@ -86,21 +94,24 @@ def weighted_candidates(
     matches: list[VehicleMatch],
     cutoff: str = "full-burn",
     *,
+    weighting: str = "equal",
     confidence: float = 0.95,
     max_time_s: float = 5000.0,
 ) -> tuple[CandidatePaths, np.ndarray, np.ndarray]:
     """Candidate flights of the consistent vehicles under the cut-off prior, their prior weights (sum 1), and
     whether each flies a lofted programme (``lofting``)."""
     x, P = np.asarray(x, float), np.asarray(P, float)
-    _check(cutoff, matches, x, P)
+    _check(cutoff, weighting, matches, x, P)
     sig = sigma_states(x, P, confidence)
     lat, lon, _ = ecef_to_geodetic(x[None, :3])
     az = bearing_rad(launch_lat_rad, launch_lon_rad, float(lat[0]), float(lon[0]))
     frame = LaunchFrame.at(launch_lat_rad, launch_lon_rad, az)
     starts, beta, lift, cut_t, weight, lofted = [], [], [], [], [], []
+    chi2_min = min(float(np.min(m.kick_chi2)) if m.kick_chi2 is not None else 0.0 for m in matches)
     for m in matches:
         veh = m.vehicle
         kicks = _spread(m.kicks_rad, KICKS_PER_VEHICLE)
+        kick_w = _kick_weights(m, kicks, weighting, chi2_min, len(matches))
         taus = sorted({m.tau_lo_s, m.tau_hi_s})
         for tau in taus:
             t_nodes, stage = cutoff_nodes(veh, tau, BURN_STEP_S)
@@ -117,14 +128,23 @@ def weighted_candidates(
             beta.append(np.full(n, veh.rv_beta_kg_m2))
             lift.append(np.full(n, veh.rv_lift_to_drag))
             cut_t.append(np.tile(t_s + (t_nodes[pick] - tau), r.shape[0]))
-            w = np.tile(w_node, r.shape[0]) / r.shape[0] / len(taus) / len(matches)
-            weight.append(w)
+            row_w = np.tile(kick_w, len(sig)) / len(sig) / len(taus)  # rows: (sigma state, kick), kick fastest
+            weight.append((row_w[:, None] * w_node[None, :]).reshape(-1))
             # rows are (sigma state, kick) pairs, kick fastest; each row holds its cut-offs in turn
             flags = np.tile(lofted_kicks(veh, launch_lat_rad, launch_lon_rad, az, kicks), len(sig))
             lofted.append(np.repeat(flags, pick.size))
     c = coast_cutoffs(starts, cut_t, beta, lift, tuple(m.vehicle.name for m in matches), max_time_s)
     w = np.concatenate(weight)
     return c, w / w.sum(), np.concatenate(lofted)
+
+
+def _kick_weights(m: VehicleMatch, kicks: np.ndarray, weighting: str, chi2_min: float, n_vehicles: int) -> np.ndarray:
+    """Prior x likelihood mass of each flown kick of a vehicle (see the module docstring); unnormalised."""
+    if weighting == "equal":
+        return np.full(kicks.size, 1.0 / kicks.size / n_vehicles)
+    like = np.exp(-0.5 * (np.asarray(m.kick_chi2, float) - chi2_min))
+    nearest = np.abs(m.kicks_rad[:, None] - kicks[None, :]).argmin(axis=1)
+    return np.bincount(nearest, weights=like, minlength=kicks.size)
 
 
 def _cutoff_weights(t_nodes: np.ndarray, cutoff: str) -> tuple[np.ndarray, np.ndarray]:
@@ -179,12 +199,4 @@ def threat_support(
         threatened[owner] |= any_of
     nation = {n: float(weights[t].sum()) for n, t in threatened.items()}
     lofted = float(weights[~standard].sum())
-    return ThreatSupport(
-        overflight, impact, nation, overflight_standard, lofted, _vehicle_weights(c, weights), cutoff, c.count
-    )
-
-
-def _vehicle_weights(c: CandidatePaths, weights: np.ndarray) -> dict[str, float]:
-    # Candidates are built vehicle by vehicle, equal weight each: the names in order share the mass.
-    share = 1.0 / max(len(c.vehicles), 1)
-    return {name: share for name in c.vehicles}
+    return ThreatSupport(overflight, impact, nation, overflight_standard, lofted, cutoff, c.count)
