@@ -82,7 +82,7 @@ class WarningOptions(Strict):
     never reaches (see docs/architecture.md, "Precautionary overflight").
 
     ``precautionary_support``: with the class on, name land once the probability that the flight is a
-    standard (not lofted) one crossing it reaches this value (``warning.boost_precaution``; 0.5 is the
+    standard (not lofted) one crossing it reaches this value (``warning.boost_precaution``; 0.8 is the
     argued choice) instead of waiting until every full-burn candidate crosses it (null, the default).
     """
 
