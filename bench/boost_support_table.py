@@ -12,8 +12,11 @@ is shared, so one node's inputs stand for what every node's warning engine sees.
 Per launch, at the inputs nearest 40, 50 and 60 s after launch (fused-state time): speed, height,
 flight-path angle, 1-sigma position and velocity spread, launch-point error (truth) and the stated
 launch-time sigma, the vehicles still consistent (with the track's launch-time history) and their
-pitch-kick ranges, and the *support* of each protected area (warning.boost_support) under two
-cut-off priors: full burn, and a cut-off uniform over the remaining burn.
+pitch-kick ranges, and the *support* of each protected area (warning.boost_support) under three
+priors: full burn with consistent vehicles equally likely, full burn weighed by the likelihood of
+the state (the support rule's, warning.boost_precaution), and a cut-off uniform over the remaining
+burn. The track's history is kept as a node keeps it: launch times, vehicles burnt out, a track
+that slowed down (no hypothesis left: nothing printed).
 
 Then rules (`--rules`): name an area once its support reaches q on two successive assessments of
 one system track (the alert book's confirm count), for each prior and q; printed per launch: the
@@ -40,7 +43,7 @@ from triwatch.warning.vehicle_match import features, match_vehicles
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 TARGETS_S = (40.0, 50.0, 60.0)
 NODE = "JPN"
-THRESHOLDS = (1.0, 0.9, 0.8, 0.7, 0.5, 0.3)
+THRESHOLDS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.3)
 SHOWN = ("JPN-land", "JPN-EEZ", "KOR-land", "KOR-EEZ")
 
 
@@ -62,21 +65,28 @@ def attribute(inputs: list[dict], run, sc) -> dict[str, list[dict]]:
     return per
 
 
+# Priors: (cut-off, vehicle weighting); the support rule of warning.boost_precaution is full burn x likelihood.
+PRIORS = (("full-burn", "equal"), ("full-burn", "likelihood"), ("uniform", "equal"))
+
+
 def supports(items: list[dict], protected: set[str], t0: float, uniform_until_s: float) -> list[dict]:
-    """Per input, in order: matches (with history, per system track) and support under both priors."""
+    """Per input, in order, as a node's support rule sees it: matches with the track's history (launch times,
+    burnt-out vehicles kept; a track that slowed down has none), and the support under each prior."""
     book = LaunchTimeBook()
     rows = []
     for it in items:
         args = it["args"]
         tau = args[2] - t0
-        matches = book.narrow(it["track"], args[2], match_vehicles(*args))
-        row = dict(item=it, tau=tau, matches=matches, sup={})
+        slowed = book.burnt(it["track"], args[2], args[0], args[1])
+        matches = [] if slowed else book.narrow(it["track"], args[2], match_vehicles(*args))
         if matches:
-            for cut in ("full-burn", "uniform"):
-                if cut == "uniform" and tau > uniform_until_s:
-                    continue
-                c, w, lofted = weighted_candidates(*args[:5], matches, cut)
-                row["sup"][cut] = threat_support(c, w, protected, cut, lofted)
+            matches = matches + book.burnt_out(it["track"], args[2], matches)
+        row = dict(item=it, tau=tau, matches=matches, sup={})
+        for cut, weighting in PRIORS if matches else ():
+            if cut == "uniform" and tau > uniform_until_s:
+                continue
+            c, w, lofted = weighted_candidates(*args[:5], matches, cut, weighting=weighting)
+            row["sup"][f"{cut}/{weighting}"] = threat_support(c, w, protected, cut, lofted)
         rows.append(row)
     return rows
 
@@ -101,14 +111,14 @@ def describe(row: dict, launch) -> str:
         nations = ", ".join(f"{n} {v:.2f}" for n, v in sorted(s.nation.items()) if v > 0.0) or "none"
         std = ", ".join(f"{a} {v:.2f}" for a, v in s.overflight_standard.items() if v > 0.0) or "none"
         lines.append(
-            f"      {cut:9s} ({s.count:5d} flights): {areas}; nation {nations}; lofted {s.lofted:.2f}, "
+            f"      {cut:20s} ({s.count:5d} flights): {areas}; nation {nations}; lofted {s.lofted:.2f}, "
             f"standard overflight {std}"
         )
     return "\n".join(lines)
 
 
-# The rules tried: which support each names by (all under the full-burn prior; the uniform prior's rules,
-# measured once with `--uniform`, name the flagship no earlier than 76 s at any threshold).
+# The rules tried: which support each names by (under each full-burn prior; the uniform prior's rules,
+# measured with `--uniform`, name the flagship no earlier than 76 s at any threshold).
 RULES = {
     "any area (overflight or impact)": lambda s: {a: s.area(a) for a in set(s.overflight) | set(s.impact)},
     "land overflight": lambda s: dict(s.overflight),
@@ -148,7 +158,7 @@ def main(names: list[str], rules: bool, uniform: bool) -> None:
                 if near:
                     print(describe(min(near, key=lambda r: abs(r["tau"] - target)), launch))
             if rules:
-                priors = ("full-burn", "uniform") if uniform else ("full-burn",)
+                priors = [f"{c}/{w}" for c, w in PRIORS if uniform or c != "uniform"]
                 for prior, (rule_name, rule), q in itertools.product(priors, RULES.items(), THRESHOLDS):
                     first = first_namings(rows, prior, rule, q)
                     shown = ", ".join(
