@@ -152,7 +152,21 @@ def end_to_end(name: str, support: float | None, on_only: bool = False) -> None:
         )
         for line in _false_alerts(run, summary):
             print("  false:", line)
+        for e in _first_namings(run):
+            print(
+                f"  first to {e['node']}: {e['kind']} {e['areas']} ({', '.join(e.get('subregions') or []) or 'no subregion'}) "
+                f"at {e['t_s']:.0f} s, basis {e['basis'] or '-'}, from {e['issuer']}"
+            )
         sys.stdout.flush()
+
+
+def _first_namings(run) -> list[dict]:
+    """The first area-naming warning delivered to each nation (what its command centre was told first)."""
+    first: dict[str, dict] = {}
+    for e in run.events.of_type("warning-delivered"):
+        if e["areas"] and e["kind"] not in ("withdrawal", "all-clear", "impact"):
+            first.setdefault(e["node"], e)
+    return list(first.values())
 
 
 if __name__ == "__main__":
