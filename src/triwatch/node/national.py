@@ -99,9 +99,8 @@ class NationalNode:
         # never reaches (docs/architecture.md, "Precautionary overflight warnings").
         self.precautionary_overflight = precautionary_overflight
         check_support_threshold(precautionary_support, "NationalNode.precautionary_support")
-        self.precautionary_support = (
-            precautionary_support  # None: every candidate must agree (warning.boost_precaution)
-        )
+        # None: every candidate must agree; else the support threshold (warning.boost_precaution).
+        self.precautionary_support = precautionary_support
         self._launch_times = LaunchTimeBook()  # per system track: launch times each vehicle hypothesis allows
         self.tracker = tracker
         self.endpoint = endpoint
