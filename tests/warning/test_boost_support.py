@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from triwatch.physics.flight import design_flight
+from triwatch.physics.vehicles import VEHICLES
 from triwatch.warning.boost_support import threat_support, weighted_candidates
-from triwatch.warning.vehicle_match import match_vehicles
+from triwatch.warning.lofting import lofted_kicks
+from triwatch.warning.vehicle_match import KICK_GRID_RAD, match_vehicles
 
 PROTECTED = {"USA", "JPN", "KOR"}
 MUPYONG = (math.radians(40.6), math.radians(126.4))
@@ -100,3 +102,11 @@ def test_bad_inputs_are_refused_naming_what_is_wrong(irbm):
         threat_support(c, -w, PROTECTED, "full-burn", lofted)
     with pytest.raises(ValueError, match="lofted must be a bool array"):
         threat_support(c, w, PROTECTED, "full-burn", lofted[:-1])
+
+
+def test_a_steep_kick_is_lofted_and_a_flat_one_is_not_and_off_grid_kicks_are_refused():
+    icbm = VEHICLES["icbm"]
+    flags = lofted_kicks(icbm, *SUNAN, math.radians(85.0), KICK_GRID_RAD[[0, -1]])
+    assert flags.tolist() == [True, False]  # nearly vertical: lofted; 60 deg: depressed, not lofted
+    with pytest.raises(ValueError, match="KICK_GRID_RAD"):
+        lofted_kicks(icbm, *SUNAN, math.radians(85.0), np.array([0.123]))
