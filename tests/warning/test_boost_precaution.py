@@ -9,7 +9,12 @@ from boost_node import jpn_node
 from triwatch.messages import GroundPoint, TrackReport
 from triwatch.physics.flight import design_flight
 from triwatch.warning.boost_hypothesis import BASIS
-from triwatch.warning.boost_precaution import DEFAULT_SUPPORT, assess_precaution, check_support_threshold
+from triwatch.warning.boost_precaution import (
+    DEFAULT_SUPPORT,
+    assess_precaution,
+    check_support_threshold,
+    likely_subregions,
+)
 from triwatch.warning.launch_consistency import LaunchTimeBook
 
 PROTECTED = {"USA", "JPN", "KOR"}
@@ -98,3 +103,11 @@ def test_a_node_with_the_support_rule_warns_japan_of_the_flagship_overflight_wit
 def test_a_node_refuses_a_bad_threshold():
     with pytest.raises(ValueError, match="NationalNode.precautionary_support"):
         jpn_node(precautionary_overflight=True, precautionary_support=2.0)
+
+
+def test_the_prefectures_named_are_the_fewest_crossed_by_95_percent_of_the_crossing_weight():
+    w = np.array([0.5, 0.3, 0.2])
+    prefectures = np.array(["Aomori", "Iwate", "Aomori", "Ibaraki"], dtype=object)
+    assert likely_subregions(np.array([0, 0, 1, 2]), prefectures, w, 0.95) == ["Aomori", "Ibaraki"]
+    assert likely_subregions(np.array([0, 0, 1, 2]), prefectures, w, 0.75) == ["Aomori"]  # 0.8 of 1.0 covered
+    assert likely_subregions(np.array([0]), np.array([None], dtype=object), w, 0.95) == []  # no data there

@@ -50,6 +50,31 @@ from triwatch.warning.launch_consistency import LaunchTimeBook
 from triwatch.warning.vehicle_match import match_vehicles
 
 DEFAULT_SUPPORT = 0.8
+# The prefectures named: the fewest that the standard flights crossing the land cross, between them,
+# with this share of their weight (a credible set: "a missile may pass over X or Y").
+SUBREGION_COVER = 0.95
+
+
+def likely_subregions(paths: np.ndarray, subregions: np.ndarray, weights: np.ndarray, cover: float) -> list[str]:
+    """Smallest set of subregions (greedy by added weight) crossed by `cover` of the crossing candidates' weight.
+
+    paths (M,): the candidate of each crossing sample; subregions (M,): its subregion (None off the data).
+    """
+    named = subregions != None  # noqa: E711 (an object array: elementwise comparison)
+    paths, subs = paths[named], subregions[named].astype(str)
+    if paths.size == 0:
+        return []
+    total = float(weights[np.unique(paths)].sum())
+    chosen: list[str] = []
+    covered = np.zeros(weights.size, bool)
+    while float(weights[covered].sum()) < cover * total:
+        gains = {s: float(weights[np.unique(paths[(subs == s) & ~covered[paths]])].sum()) for s in set(subs)}
+        best = max(sorted(gains), key=gains.get)
+        if gains[best] <= 0.0:
+            break
+        chosen.append(str(best))
+        covered[paths[subs == best]] = True
+    return sorted(chosen)
 
 
 def check_support_threshold(q: float | None, where: str = "support_threshold") -> None:
@@ -76,7 +101,8 @@ def assess_precaution(
     """Precautionary overflight assessment of a thrusting track by the chosen rule; None when no vehicle fits.
 
     The support rule names each protected land area whose standard-flight support reaches the
-    threshold, with the prefectures/provinces the standard candidates crossing it fly over.
+    threshold, with the fewest prefectures that 95 % (by weight) of the standard candidates crossing
+    it fly over (`likely_subregions`).
     """
     check_support_threshold(support_threshold)
     args = (x, P, t_s, launch_lat_rad, launch_lon_rad, launch_time_s, launch_time_sigma_s)
@@ -102,8 +128,8 @@ def assess_precaution(
     subregions_of: dict[str, list[str]] = {}
     for area in over:
         crossing = (c.area_code == AREAS.index(area)) & (c.h > -1.0) & np.isin(c.path, standard_paths)
-        subs = np.atleast_1d(subregion_at(c.lat[crossing], c.lon[crossing])).tolist()
-        subregions_of[area] = sorted({s for s in subs if s})
+        subs = np.atleast_1d(subregion_at(c.lat[crossing], c.lon[crossing]))
+        subregions_of[area] = likely_subregions(c.path[crossing], subs, w, SUBREGION_COVER)
     now = [str(AREAS[k]) for k in c.area_code[c.path == 0][:1].tolist()]
     landed = c.impact_t[c.landed]
     return Assessment(
