@@ -15,8 +15,10 @@ the vehicles still consistent and the support of each protected land area (fract
 full-burn candidates that overfly it; the rule names at 1.0). Also the launch-time sigma the
 nodes had against the launch time's true error, which decides how well vehicles can be told apart.
 
---end-to-end: the whole scenario again with every node's class on; prints the run summary's
-first_warning_s, false and missed warnings, against the same scenario with the class off.
+--end-to-end [--support=Q]: the whole scenario again with every node's class on (the scenario's
+`warnings` option; with --support the support rule of warning.boost_precaution at threshold Q,
+else the unanimous rule); prints the run summary's first_warning_s, false and missed warnings and
+each false alert, against the same scenario with the class off (--on-only: the class on only).
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+from library_scores import _false_alerts
 
 from triwatch.exercise.run import run_exercise
 from triwatch.node import national
 from triwatch.report.summary import build_summary
 from triwatch.report.truth_facts import threatened_areas
 from triwatch.scenario.loader import load_scenario
+from triwatch.scenario.schema import WarningOptions
 from triwatch.warning.boost_assess import overflight_support
 from triwatch.warning.boost_hypothesis import assess_boost_hypothesis, full_burn_paths
 from triwatch.warning.launch_consistency import LaunchTimeBook
@@ -130,32 +134,45 @@ def _s(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f} s"
 
 
-def end_to_end(name: str) -> None:
+def end_to_end(name: str, support: float | None, on_only: bool = False) -> None:
+    """The whole scenario with the class off, then on (the scenario's `warnings` option) with the given rule."""
     sc = load_scenario(LIBRARY / f"{name}.yaml")
-    init = national.NationalNode.__init__
-    for enabled in (False, True):
-
-        def with_class(self, *a, _on=enabled, **kw):
-            init(self, *a, **{**kw, "precautionary_overflight": _on})
-
-        national.NationalNode.__init__ = with_class
-        try:
-            wall = time.perf_counter()
-            summary = build_summary(run_exercise(sc, None))
-        finally:
-            national.NationalNode.__init__ = init
+    on = WarningOptions(precautionary_overflight=True, precautionary_support=support)
+    rule = "unanimous" if support is None else f"support >= {support:g}"
+    runs = (("off", WarningOptions()), (f"on ({rule})", on))
+    for label, options in runs[1:] if on_only else runs:
+        wall = time.perf_counter()
+        run = run_exercise(sc.model_copy(update={"warnings": options}), None)
+        summary = build_summary(run)
         m = summary["metrics"]
         firsts = {pl["id"]: pl["estimate"]["first_warning_s"] for pl in summary["launches"]}
         print(
-            f"{name} class {'on ' if enabled else 'off'}: first_warning_s {firsts}; false {m['false_warnings']}, "
+            f"{name} class {label}: first_warning_s {firsts}; false {m['false_warnings']}, "
             f"missed {m['missed_warnings']} ({time.perf_counter() - wall:.0f} s)"
         )
+        for line in _false_alerts(run, summary):
+            print("  false:", line)
+        for e in _first_namings(run):
+            print(
+                f"  first to {e['node']}: {e['kind']} {e['areas']} ({', '.join(e.get('subregions') or []) or 'no subregion'}) "
+                f"at {e['t_s']:.0f} s, basis {e['basis'] or '-'}, from {e['issuer']}"
+            )
         sys.stdout.flush()
 
 
+def _first_namings(run) -> list[dict]:
+    """The first area-naming warning delivered to each nation (what its command centre was told first)."""
+    first: dict[str, dict] = {}
+    for e in run.events.of_type("warning-delivered"):
+        if e["areas"] and e["kind"] not in ("withdrawal", "all-clear", "impact"):
+            first.setdefault(e["node"], e)
+    return list(first.values())
+
+
 if __name__ == "__main__":
-    flags = {a for a in sys.argv[1:] if a.startswith("--")}
+    flags = {a.split("=")[0]: a.partition("=")[2] for a in sys.argv[1:] if a.startswith("--")}
     names = [a for a in sys.argv[1:] if not a.startswith("--")]
     names = names or sorted(p.stem for p in LIBRARY.glob("*.yaml") if not p.stem.endswith("-faults"))
+    q = float(flags["--support"]) if flags.get("--support") else None
     for n in names:
-        end_to_end(n) if "--end-to-end" in flags else replay(n)
+        end_to_end(n, q, "--on-only" in flags) if "--end-to-end" in flags else replay(n)

@@ -37,12 +37,22 @@ def test_precautionary_overflight_switch_reaches_every_node(tmp_path):
     assert all(n.precautionary_overflight for n in nodes.values())
 
 
+def test_the_support_rule_reaches_every_node(tmp_path):
+    data = yaml.safe_load(BASE) | {"warnings": {"precautionary_overflight": True, "precautionary_support": 0.5}}
+    nodes = nodes_of(data, tmp_path)
+    assert [n.precautionary_support for n in nodes.values()] == [0.5, 0.5, 0.5]
+    assert [n.precautionary_support for n in nodes_of(yaml.safe_load(BASE), tmp_path).values()] == [None] * 3
+
+
 @pytest.mark.parametrize(
     ("warnings", "path"),
     [
         ({"precautionary": True}, "warnings.precautionary"),
         ({"precautionary_overflight": "sometimes"}, "warnings.precautionary_overflight"),
         ("yes", "warnings"),
+        ({"precautionary_overflight": True, "precautionary_support": 0}, "warnings.precautionary_support"),
+        ({"precautionary_overflight": True, "precautionary_support": 1.2}, "warnings.precautionary_support"),
+        ({"precautionary_support": 0.5}, "warnings"),  # the rule of a class that is off
     ],
 )
 def test_bad_warning_options_name_their_path(warnings, path):

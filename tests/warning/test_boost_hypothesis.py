@@ -5,24 +5,17 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from boost_node import jpn_node
 from lxml import etree
 
-from triwatch.c2.acknowledgement import CommandCentre
-from triwatch.fabric import AuditLog, Endpoint, KeyRing, MemoryBus, ReleasePolicy
-from triwatch.fusion.picture import AlliedPicture
 from triwatch.messages import GroundPoint, TrackReport
-from triwatch.node.events import EventSink
-from triwatch.node.national import NationalNode
 from triwatch.physics.flight import design_flight
-from triwatch.tracking import NationalTracker, TrackerConfig
 from triwatch.warning.boost_assess import assess_boost, overflight_support
 from triwatch.warning.boost_hypothesis import BASIS, assess_boost_hypothesis, full_burn_paths
-from triwatch.warning.lifecycle import AlertBook
 from triwatch.warning.outputs.cap import cap_alert, cap_ref, validate_cap
 from triwatch.warning.vehicle_match import match_vehicles
 
 PROTECTED = {"USA", "JPN", "KOR"}
-NATIONS = ["USA", "JPN", "KOR"]
 MUPYONG = (math.radians(40.6), math.radians(126.4))
 WONSAN = (math.radians(39.15), math.radians(127.45))
 P_BOOST = np.diag([300.0**2] * 3 + [30.0**2] * 3)
@@ -125,29 +118,6 @@ def test_bad_inputs_are_refused(irbm):
         full_burn_paths(x, P_BOOST, t, lat, lon, tl, sig, [])
 
 
-def _node() -> NationalNode:
-    policy = ReleasePolicy.from_config(NATIONS)
-    endpoint = Endpoint(
-        "JPN",
-        policy,
-        KeyRing.generate(NATIONS),
-        MemoryBus(),
-        AuditLog(":memory:"),
-        lambda: datetime(2022, 10, 3, tzinfo=UTC),
-    )
-    return NationalNode(
-        "JPN",
-        tracker=NationalTracker(TrackerConfig(id_prefix="JPN")),
-        endpoint=endpoint,
-        picture=AlliedPicture("JPN"),
-        alerts=AlertBook("JPN"),
-        c2=CommandCentre("JPN", np.random.default_rng(1)),
-        events=EventSink(),
-        protected_nations=set(NATIONS),
-        precautionary_overflight=True,
-    )
-
-
 def _report(flight, tau: float) -> TrackReport:
     s = flight.summary
     launch = GroundPoint(
@@ -165,7 +135,7 @@ def _report(flight, tau: float) -> TrackReport:
 
 
 def test_a_node_with_the_class_enabled_issues_a_labelled_possible_overflight_as_valid_cap(irbm):
-    node = _node()
+    node = jpn_node(precautionary_overflight=True)
     for tau in (100.0, 104.0):
         node.picture.ingest("USA", _report(irbm, tau))
         node.warn(LAUNCH_S + tau + 1.0)

@@ -5,19 +5,13 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from boost_node import jpn_node
 
-from triwatch.c2.acknowledgement import CommandCentre
-from triwatch.fabric import AuditLog, Endpoint, KeyRing, MemoryBus, ReleasePolicy
-from triwatch.fusion.picture import AlliedPicture
 from triwatch.messages import GroundPoint, TrackReport
-from triwatch.node.events import EventSink
 from triwatch.node.national import NationalNode
 from triwatch.physics.flight import design_flight
-from triwatch.tracking import NationalTracker, TrackerConfig
-from triwatch.warning.lifecycle import AlertBook
 from triwatch.warning.outputs.cap import cap_alert, cap_ref, validate_cap
 
-NATIONS = ["USA", "JPN", "KOR"]
 LAUNCH_S = 60.0  # scenario time of the launch
 
 
@@ -25,23 +19,6 @@ LAUNCH_S = 60.0  # scenario time of the launch
 def irbm():
     return design_flight(
         math.radians(40.6), math.radians(126.4), "irbm", azimuth_rad=math.radians(83.0), apogee_m=970e3, range_m=4600e3
-    )
-
-
-def _node() -> NationalNode:
-    policy = ReleasePolicy.from_config(NATIONS)
-    keyring = KeyRing.generate(NATIONS)
-    audit = AuditLog(":memory:")
-    endpoint = Endpoint("JPN", policy, keyring, MemoryBus(), audit, lambda: datetime(2022, 10, 3, tzinfo=UTC))
-    return NationalNode(
-        "JPN",
-        tracker=NationalTracker(TrackerConfig(id_prefix="JPN")),
-        endpoint=endpoint,
-        picture=AlliedPicture("JPN"),
-        alerts=AlertBook("JPN"),
-        c2=CommandCentre("JPN", np.random.default_rng(1)),
-        events=EventSink(),
-        protected_nations=set(NATIONS),
     )
 
 
@@ -74,7 +51,7 @@ def _warn_at(node: NationalNode, flight, taus, **kw) -> list:
 
 
 def test_a_thrusting_track_headed_over_japan_is_warned_before_burnout(irbm):
-    node = _node()
+    node = jpn_node()
     named = _warn_at(node, irbm, [131.0, 135.0, 139.0])
     assert named, "no area-naming warning while the missile still thrusts"
     assert named[0].kind == "overflight" and named[0].areas == ["JPN-land"] and named[0].impact is None
@@ -82,13 +59,13 @@ def test_a_thrusting_track_headed_over_japan_is_warned_before_burnout(irbm):
 
 
 def test_without_a_launch_point_a_thrusting_track_names_nothing(irbm):
-    node = _node()
+    node = jpn_node()
     assert _warn_at(node, irbm, [131.0, 135.0, 139.0], launch=False) == []
     assert [w.kind for w in node.delivered_warnings] == ["launch"]
 
 
 def test_a_boost_phase_warning_without_an_impact_ellipse_is_valid_cap(irbm):
-    node = _node()
+    node = jpn_node()
     _warn_at(node, irbm, [131.0, 135.0, 139.0])
     epoch = datetime(2022, 10, 3, 22, 21, tzinfo=UTC)
     refs = []

@@ -61,3 +61,26 @@ def test_the_flagship_irbm_history_rules_out_the_mrbm_by_124_s_with_the_trackers
 def test_forget_after_must_be_positive():
     with pytest.raises(ValueError, match="forget_after_s: must be > 0"):
         LaunchTimeBook(forget_after_s=0.0)
+
+
+def test_a_track_that_slows_down_has_burnt_out_whatever_its_thrust_flag():
+    book = LaunchTimeBook()
+    P = np.diag([100.0**2] * 3 + [5.0**2] * 3)
+    up = np.array([0.0, 0.0, 6.4e6, 0.0, 0.0, 0.0])
+    assert not book.burnt("S", 60.0, up + [0, 0, 0, 1800.0, 0, 600.0], P)
+    assert not book.burnt("S", 64.0, up + [0, 0, 0, 1850.0, 0, 640.0], P)  # faster: burning
+    assert not book.burnt("S", 68.0, up + [0, 0, 0, 1850.0, 0, 628.0], P)  # within 3 sigma: noise
+    assert book.burnt("S", 72.0, up + [0, 0, 0, 1700.0, 0, 560.0], P)  # 150 m/s slower: the burn is over
+    assert book.burnt("S", 76.0, up + [0, 0, 0, 1900.0, 0, 600.0], P)  # and stays over
+    assert not book.burnt("T", 72.0, up + [0, 0, 0, 1700.0, 0, 560.0], P)  # another track, its own history
+
+
+def test_a_vehicle_whose_burn_has_ended_stays_a_hypothesis_until_its_history_refutes_it():
+    book = LaunchTimeBook()
+    srbm, mrbm = _match("srbm", 50.0, 54.0), _match("mrbm", 60.0, 66.0)
+    book.narrow("S", 60.0, [srbm, mrbm])
+    assert book.burnt_out("S", 60.0, [srbm, mrbm]) == []  # both still matched
+    assert book.burnt_out("S", 75.0, [mrbm]) == []  # absent, but it could have launched late enough to burn on
+    gone = book.burnt_out("S", 90.0, [mrbm])  # every launch time it allows has its 70 s burn over by now
+    assert [m.vehicle.name for m in gone] == ["srbm"] and gone[0].tau_lo_s == gone[0].tau_hi_s == 70.0
+    assert book.burnt_out("other", 90.0, []) == []

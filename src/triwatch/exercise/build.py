@@ -84,4 +84,5 @@ def make_node(
         protected_nations=set(scenario.nations),
         reorder_window_s=max((s.latency_s for s in sensors if s.nation == nation), default=0.0),
         precautionary_overflight=scenario.warnings.precautionary_overflight,
+        precautionary_support=scenario.warnings.precautionary_support,
     )

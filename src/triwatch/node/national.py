@@ -37,7 +37,7 @@ from triwatch.tracking.drag import with_drag_estimate
 from triwatch.tracking.impact import predict_impact
 from triwatch.warning.assess import assess
 from triwatch.warning.boost_assess import assess_boost
-from triwatch.warning.boost_hypothesis import assess_boost_hypothesis
+from triwatch.warning.boost_precaution import assess_precaution, check_support_threshold
 from triwatch.warning.desk import AlertDesk
 from triwatch.warning.launch_consistency import LaunchTimeBook
 from triwatch.warning.launch_state import ObjectState
@@ -92,11 +92,15 @@ class NationalNode:
         assess_period_s: float = 4.0,
         reorder_window_s: float = 4.0,
         precautionary_overflight: bool = False,
+        precautionary_support: float | None = None,
     ) -> None:
         self.nation = nation
         # Off by default: measured on the library it names land that a flight cutting off early
         # never reaches (docs/architecture.md, "Precautionary overflight warnings").
         self.precautionary_overflight = precautionary_overflight
+        check_support_threshold(precautionary_support, "NationalNode.precautionary_support")
+        # None: every candidate must agree; else the support threshold (warning.boost_precaution).
+        self.precautionary_support = precautionary_support
         self._launch_times = LaunchTimeBook()  # per system track: launch times each vehicle hypothesis allows
         self.tracker = tracker
         self.endpoint = endpoint
@@ -290,7 +294,12 @@ class NationalNode:
                 boost = assess_boost(*args)
                 if self.precautionary_overflight and (boost is None or not boost.areas):
                     # The bound names nothing yet: a precautionary overflight warning, labelled as such.
-                    hypothesis = assess_boost_hypothesis(*args, launch_times=self._launch_times, track=st.number)
+                    hypothesis = assess_precaution(
+                        *args,
+                        support_threshold=self.precautionary_support,
+                        launch_times=self._launch_times,
+                        track=st.number,
+                    )
                     boost = hypothesis if hypothesis is not None and hypothesis.areas else boost
             return self.alerts.observe(
                 st.number, now_s, boost, launch=launch, category=latest.category, cause_wall_ns=self._cause_wall_ns

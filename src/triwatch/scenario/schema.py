@@ -80,9 +80,20 @@ class WarningOptions(Strict):
     full-burn flight of every library vehicle consistent with its track overflies the same land.
     Off by default: it warns earlier on some flights and can name land a flight that cuts off early
     never reaches (see docs/architecture.md, "Precautionary overflight").
+
+    ``precautionary_support``: with the class on, name land once the probability that the flight is a
+    standard (not lofted) one crossing it reaches this value (``warning.boost_precaution``; 0.8 is the
+    argued choice) instead of waiting until every full-burn candidate crosses it (null, the default).
     """
 
     precautionary_overflight: bool = False
+    precautionary_support: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+
+    @model_validator(mode="after")
+    def _support_needs_the_class(self) -> WarningOptions:
+        if self.precautionary_support is not None and not self.precautionary_overflight:
+            raise ValueError("precautionary_support needs precautionary_overflight: true (the class it tunes is off)")
+        return self
 
 
 class Scenario(Strict):

@@ -18,11 +18,27 @@ intersection of n of them holds it with probability >= 1 - n (1 - 0.999).
 A vehicle absent from an assessment's matches (its gate failed once, e.g. on an over-confident
 state of a re-initialised track) is not dropped for good: that assessment just adds no interval
 for it. Only a contradiction between the launch times two consistent assessments need drops it.
+
+Burnt out is not ruled out. The matcher compares a state only with a vehicle's *burning* profile,
+so a vehicle whose burn has ended leaves the matches although nothing contradicts it: it is
+coasting now. A Scud-class SRBM of the salvo, burnt out at 70 s while its tracks still reported
+thrust, left an MRBM that had fitted far worse as the only hypothesis, and the precautionary
+support of Japan's land jumped from 0.4 to 0.9. `burnt_out` keeps such a vehicle: one that the
+track's history still allows, absent now, whose burn has ended under every launch time it allows,
+is returned with its last match (its likelihood), fully burnt (tau = its burn time).
+
+Slowing down is burnt out. Every library vehicle accelerates while it burns (thrust over weight
+stays above one), so a track whose speed *falls* between two of its states by more than
+3 sigma, sqrt(sigma_1^2 + sigma_2^2) along the velocity, has stopped burning, whatever its
+tracker's thrust flag still says (it lags burn-out by a few seconds: the salvo's S2 was decelerating
+from 1,887 to 1,758 m/s, 31 km up, while still reported thrusting). `burnt` remembers it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from triwatch.warning.vehicle_match import PROFILE_STEP_S, VehicleMatch
 
@@ -32,6 +48,9 @@ class _TrackLaunchTimes:
     last_s: float
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # vehicle -> (earliest, latest) launch
     dropped: set[str] = field(default_factory=set)
+    last: dict[str, VehicleMatch] = field(default_factory=dict)  # vehicle -> its last match on this track
+    speed: tuple[float, float, float] | None = None  # (time, speed, its sigma) of the last state seen
+    slowed: bool = False  # its speed fell: the burn is over
 
 
 class LaunchTimeBook:
@@ -62,11 +81,43 @@ class LaunchTimeBook:
             if lo > hi:
                 book.dropped.add(name)
                 book.intervals.pop(name, None)
+                book.last.pop(name, None)
                 continue
             book.intervals[name] = (lo, hi)
             tau_lo, tau_hi = max(m.tau_lo_s, t_s - hi), min(m.tau_hi_s, t_s - lo)
             kept.append(replace(m, tau_lo_s=tau_lo, tau_hi_s=max(tau_lo, tau_hi)))
+            book.last[name] = kept[-1]
         return kept
+
+    def burnt_out(self, track: str, t_s: float, present: list[VehicleMatch]) -> list[VehicleMatch]:
+        """Vehicles the track's history allows that are absent from `present` because their burn has ended
+        under every launch time they allow: their last match, fully burnt (see the module docstring)."""
+        book = self._tracks.get(track)
+        if book is None:
+            return []
+        here = {m.vehicle.name for m in present}
+        out = []
+        for name, m in book.last.items():
+            if name in here or name in book.dropped or name not in book.intervals:
+                continue
+            if t_s - book.intervals[name][1] > m.vehicle.burn_s:
+                out.append(replace(m, tau_lo_s=m.vehicle.burn_s, tau_hi_s=m.vehicle.burn_s))
+        return out
+
+    def burnt(self, track: str, t_s: float, x: np.ndarray, P: np.ndarray) -> bool:
+        """Record the track's state; True once its speed has fallen by > 3 sigma between two states (burn over)."""
+        self._forget(t_s)
+        book = self._tracks.setdefault(track, _TrackLaunchTimes(t_s))
+        x, P = np.asarray(x, float), np.asarray(P, float)
+        speed = float(np.linalg.norm(x[3:]))
+        u = x[3:] / max(speed, 1e-9)
+        sigma = float(np.sqrt(max(u @ P[3:, 3:] @ u, 0.0)))
+        if book.speed is not None and t_s > book.speed[0]:
+            _, before, sigma_before = book.speed
+            book.slowed |= before - speed > 3.0 * np.hypot(sigma, sigma_before)
+        if book.speed is None or t_s > book.speed[0]:
+            book.speed = (float(t_s), speed, sigma)
+        return book.slowed
 
     def dropped(self, track: str) -> set[str]:
         """Vehicles the track's launch-time history has ruled out."""

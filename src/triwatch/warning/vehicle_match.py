@@ -63,7 +63,8 @@ class VehicleMatch:
 
     kicks_rad: its consistent pitch kicks (ascending); tau_lo_s, tau_hi_s: the range of times
     since launch at which its profile matches the track (where in its burn it may be);
-    best_chi2: the smallest chi-square over its consistent (kick, tau).
+    best_chi2: the smallest chi-square over its consistent (kick, tau); kick_chi2: per consistent
+    kick, its smallest chi-square over tau (None when not known), what a likelihood weighs.
     """
 
     vehicle: Vehicle
@@ -71,6 +72,7 @@ class VehicleMatch:
     tau_lo_s: float
     tau_hi_s: float
     best_chi2: float
+    kick_chi2: np.ndarray | None = None
 
 
 def features(r: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -200,13 +202,15 @@ def match_vehicles(
         ok = d2 <= gate
         if ok.any():
             k_ok, m_ok = np.nonzero(ok)
+            kicks = np.unique(k_ok)
             out.append(
                 VehicleMatch(
                     vehicle=veh,
-                    kicks_rad=KICK_GRID_RAD[np.unique(k_ok)],
+                    kicks_rad=KICK_GRID_RAD[kicks],
                     tau_lo_s=float(tn[m_ok].min()),
                     tau_hi_s=float(tn[m_ok].max()),
                     best_chi2=float(d2[ok].min()),
+                    kick_chi2=d2[kicks].min(axis=1),
                 )
             )
     return out
