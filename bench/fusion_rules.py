@@ -23,16 +23,30 @@ Rules:
   `agreeing-thrust` the same with every member of an object any member reports thrusting aged at
   q = 8000 (THRUST_AGE_Q_M2_S3; measured, not used by the picture);
 - `best`: the member with the smallest tr P alone;
-- `newest`: the newest member alone.
+- `newest`: the newest member alone;
+- `cal-*` (with `--calibrated`): the members of a coasting object first scaled by the node's own
+  per-nation calibration as it stands at that time (`picture.calibration`, learnt from cross-nation
+  residuals, never truth): `cal-agreeing` the picture's rule on them, `cal-ici` inverse covariance
+  intersection of the agreeing set (`fusion.covariance_intersection.inverse_covariance_intersection`),
+  `cal-info` their information sum (Kalman fusion, as if the nations' errors were independent),
+  `cal-best` the sharpest calibrated member alone.
+
+Besides the rules' RMS and NEES, each sample's flight phase (from truth: boost while thrusting,
+re-entry below 100 km descending, midcourse otherwise) splits the figures, and each nation's own
+member at its own time is scored on the same samples, so "fused x best nation" compares like with
+like: `x best nation` is the rule's RMS over the RMS of the nation that is best on those samples.
 """
 
 from __future__ import annotations
 
+import pickle
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
-from fusion_consistency import LIBRARY, _nees, _truth_state
+from fusion_consistency import LIBRARY, _nees
+from national_consistency import TruthLookup
 from scipy.optimize import minimize
 
 from triwatch.exercise.run import run_exercise
@@ -41,6 +55,7 @@ from triwatch.fusion.covariance_intersection import (
     covariance_intersection,
     discount_by_age,
     fuse_members,
+    inverse_covariance_intersection,
 )
 from triwatch.fusion.gating import BIAS_SIGMA_M
 from triwatch.fusion.picture import GATE_CHI2_3DOF
@@ -123,13 +138,40 @@ def _all_rules(xs, Ps, times, thrusting=None):
     return out
 
 
-def measure(name: str, every_s: float, only: set[str] | None = None) -> dict[str, tuple[list[float], list[float]]]:
+def _calibrated_rules(xs, Ps, times, scale):
+    """The rules on members scaled by the node's calibration (scale (n,), 1 under thrust)."""
+    ages = times.max() - times
+    Pc = Ps * scale[:, None, None]
+    x, P, keep = fuse_members(xs, Pc, ages, ALLOWANCE_RR, GATE_CHI2_3DOF)
+    aged = discount_by_age(Pc, ages)
+    best = int(np.argmin(np.trace(aged, axis1=1, axis2=2)))
+    info = np.linalg.inv(np.linalg.inv(aged[keep]).sum(axis=0))
+    raw_aged = discount_by_age(Ps, ages)
+    keep_raw = agreeing_members(xs, raw_aged, ALLOWANCE_RR, GATE_CHI2_3DOF)
+    keep_tight = agreeing_members(xs, aged, 0.0 * ALLOWANCE_RR, GATE_CHI2_3DOF)
+    return {
+        "cal-agree-raw": covariance_intersection(xs[keep_raw], aged[keep_raw]),
+        "cal-agree-tight": covariance_intersection(xs[keep_tight], aged[keep_tight]),
+        "cal-agreeing": (x, P),
+        "cal-ici": inverse_covariance_intersection(xs[keep], aged[keep]),
+        "cal-info": (info @ np.einsum("nij,nj->i", np.linalg.inv(aged[keep]), xs[keep]), info),
+        "cal-best": (xs[best], aged[best]),
+    }
+
+
+def measure(
+    name: str, every_s: float, only: set[str] | None = None, calibrated: bool = False, dump: list | None = None
+) -> dict[str, tuple[list[float], list[float]]]:
     sc = load_scenario(LIBRARY / f"{name}.yaml")
     out: dict[str, tuple[list[float], list[float]]] = {}
     ages: list[float] = []
+    samples: list[tuple[str, dict[str, float], dict[str, float]]] = []  # (phase, nation -> own error, rule -> error)
     by_nation: dict[str, list[tuple[float, dict[str, float]]]] = {}  # nation -> (own error, fused error per rule)
+    lookup: list[TruthLookup] = []
 
     def sample(t: float, run) -> None:
+        if not lookup:
+            lookup.append(TruthLookup(run.world))
         if t % every_s:
             return
         for node in run.nodes.values():
@@ -138,23 +180,55 @@ def measure(name: str, every_s: float, only: set[str] | None = None) -> dict[str
                 live = st.live_members(newest, node.picture.stale_s)
                 if len(live) < 2:
                     continue
-                truth = _truth_state(run.world, newest, st.x[:3])
-                if truth is None:
+                hit = lookup[0].nearest(newest, st.x[:3])
+                if hit is None:
                     continue
+                truth, phase = hit
                 xs, Ps = predict_members(live, newest)
                 times = np.array([m.report.time_s for m in live])
                 ages.extend((newest - times).tolist())
                 fused = {}
                 thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # the object thrusts
-                for rule, (x, P) in _rules(xs, Ps, times, only, thrusting).items():
+                rules = _rules(xs, Ps, times, only, thrusting)
+                if calibrated and node.picture.calibration is not None:
+                    scale = np.where(thrusting, 1.0, node.picture.calibration.scales([m.origin for m in live]))
+                    rules |= _calibrated_rules(xs, Ps, times, scale)
+                for rule, (x, P) in rules.items():
                     errs, nees = out.setdefault(rule, ([], []))
                     fused[rule] = float(np.linalg.norm(x[:3] - truth[:3]))
                     errs.append(fused[rule])
                     nees.append(_nees(x - truth, P))
+                    errs_p, nees_p = out.setdefault(f"{rule}@{phase}", ([], []))
+                    errs_p.append(fused[rule])
+                    nees_p.append(nees[-1])
+                own: dict[str, float] = {}
                 for m in live:  # each nation's own track, at its own time, against the same samples
-                    own = _truth_state(run.world, m.report.time_s, m.x[:3])
-                    if own is not None:
-                        by_nation.setdefault(m.origin, []).append((float(np.linalg.norm(m.x[:3] - own[:3])), fused))
+                    hit_m = lookup[0].nearest(m.report.time_s, m.x[:3])
+                    if hit_m is not None:
+                        e = float(np.linalg.norm(m.x[:3] - hit_m[0][:3]))
+                        own[m.origin] = min(e, own.get(m.origin, np.inf))
+                        by_nation.setdefault(m.origin, []).append((e, fused))
+                samples.append((phase, own, fused))
+                if dump is not None:  # everything a rule sees, and the truth it is scored against
+                    scale = (
+                        node.picture.calibration.scales([m.origin for m in live])
+                        if node.picture.calibration is not None
+                        else np.ones(len(live))
+                    )
+                    dump.append(
+                        {
+                            "phase": phase,
+                            "truth": truth,
+                            "xs": xs,
+                            "Ps": Ps,
+                            "times": times,
+                            "origins": [m.origin for m in live],
+                            "arcs": np.array([m.arc_s for m in live]),
+                            "thrusting": thrusting,
+                            "scale": scale,
+                            "own": own,
+                        }
+                    )
 
     t0 = time.time()
     run_exercise(sc, None, on_tick=sample)
@@ -165,7 +239,30 @@ def measure(name: str, every_s: float, only: set[str] | None = None) -> dict[str
         own = np.sqrt(np.mean([r[0] ** 2 for r in rows]))
         cells = ", ".join(f"{rule} {np.sqrt(np.mean([r[1][rule] ** 2 for r in rows])):.1f}" for rule in rows[0][1])
         print(f"  {nation}'s own track RMS {own:.1f} m on its {len(rows)} samples; fused there: {cells}")
+    _against_best_nation(samples)
     return out
+
+
+def _against_best_nation(samples) -> None:
+    """Per phase: each rule's RMS over that of the best nation on the same samples (samples every nation holds)."""
+    for phase in ("boost", "midcourse", "re-entry", "all"):
+        rows = [(own, fused) for ph, own, fused in samples if phase in (ph, "all")]
+        nations = sorted({n for own, _ in rows for n in own})
+        if not rows:
+            continue
+        cells = []
+        for n in nations:  # each nation's RMS and the rules' on the samples where it has a member
+            mine = [(own[n], fused) for own, fused in rows if n in own]
+            cells.append((np.sqrt(np.mean([e**2 for e, _ in mine])), n, mine))
+        best_rms, best, mine = min(cells, key=lambda c: c[0] if len(c[2]) >= 0.5 * len(rows) else np.inf)
+        oracle = np.sqrt(np.mean([min(own.values()) ** 2 for own, _ in rows if own]))
+        ratios = ", ".join(
+            f"{rule} x{np.sqrt(np.mean([f[rule] ** 2 for _, f in mine])) / best_rms:.2f}" for rule in mine[0][1]
+        )
+        print(
+            f"  {phase:9s} n={len(rows):4d}: best nation {best} {best_rms:.1f} m on its {len(mine)}, "
+            f"per-sample best member {oracle:.1f} m; rules x best nation: {ratios}"
+        )
 
 
 def main(args: list[str]) -> None:
@@ -179,13 +276,24 @@ def main(args: list[str]) -> None:
         i = args.index("--every")
         every = float(args[i + 1])
         del args[i : i + 2]
+    calibrated = "--calibrated" in args
+    args = [a for a in args if a != "--calibrated"]
+    dump_to = None
+    if "--dump" in args:  # pickle every sample (members, scales, truth) to DIR/<scenario>.pkl for offline study
+        i = args.index("--dump")
+        dump_to = Path(args[i + 1])
+        del args[i : i + 2]
     for name in args or ["icbm-2023-04-13-separated-part"]:
-        res = measure(name, every, only)
+        dump: list | None = [] if dump_to is not None else None
+        res = measure(name, every, only, calibrated, dump)
+        if dump_to is not None:
+            dump_to.mkdir(parents=True, exist_ok=True)
+            (dump_to / f"{name}.pkl").write_bytes(pickle.dumps(dump))
         base = np.sqrt(np.mean(np.square(res["ci-fast"][0])))
         for rule, (errs, nees) in res.items():
             rms = np.sqrt(np.mean(np.square(errs)))
             print(
-                f"  {rule:9s} RMS position {rms:7.1f} m (x{rms / base:.2f} of ci-fast), "
+                f"  {rule:24s} RMS position {rms:7.1f} m (x{rms / base:.2f} of ci-fast), "
                 f"NEES mean {np.mean(nees):7.1f} median {np.median(nees):6.1f}, "
                 f"inside 95 % {np.mean(np.array(nees) < 12.59):.2f}"
             )

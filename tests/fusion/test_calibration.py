@@ -65,3 +65,20 @@ def test_bad_shapes_are_refused_by_name():
         cal.observe(["USA"], ["USA", "JPN"], np.zeros((2, 6)), np.zeros((2, 6, 6)), np.zeros(2), np.ones(2, bool))
     with pytest.raises(ValueError, match=r"ages_s \(3,\) and keep \(2,\) for 2"):
         cal.observe(["a", "b"], ["a", "b"], np.zeros((2, 6)), np.zeros((2, 6, 6)), np.zeros(3), np.ones(2, bool))
+
+
+def test_the_bounds_are_part_of_the_fit_not_a_clip_of_it():
+    """1000 pairs each of two kinds: r = (0.5, 0.5) with residual 4.5 and r = (0.9, 0.1) with 8.2 (E[eps] =
+    r . s). Unbounded (with the prior), s = (8.84, -0.02); a clip would leave USA at 8.84. Bounded (JPN >= 1), the least
+    squares of USA alone with the prior's 20 equations s = 1: (1000 (0.5 * 4 + 0.9 * 8.1) + 20) / (1000 (0.25 + 0.81) + 20)
+    = 8.62."""
+    cal = NationCalibration()
+    cal._index("USA"), cal._index("JPN")
+    r1, r2 = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    cal._A = 1000.0 * (np.outer(r1, r1) + np.outer(r2, r2))
+    cal._b = 1000.0 * (r1 * 4.5 + r2 * 8.2)
+    unbounded = np.linalg.solve(cal._A + 20.0 * np.eye(2), cal._b + 20.0)
+    assert unbounded[1] < 1.0 < unbounded[0]
+    s = cal.scales(["USA", "JPN"])
+    assert s[1] == pytest.approx(1.0)
+    assert s[0] == pytest.approx(8.62, abs=0.01) and s[0] < unbounded[0] - 0.2

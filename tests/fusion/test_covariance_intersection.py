@@ -140,3 +140,34 @@ def test_members_of_a_thrusting_object_are_discounted_at_the_thrust_density():
     assert 0.0 < x_thrust[0] < 0.7 * x_coast[0]  # the 1 s old member, flown without its thrust, weighs less
     with pytest.raises(ValueError, match="one q per member"):
         discount_by_age(Ps, ages, np.array([1.0, 2.0, 3.0]))
+
+
+def test_calibration_scales_the_fusion_but_not_the_agreement_test():
+    """A payload's two members and its stage's one, 4.5 km apart, each sure to 100 m: scaled x25 (fusion.calibration)
+    the stage's member would agree with the payload's and drag the fusion between the objects; it stays out."""
+    P = np.diag([100.0**2] * 3 + [2.0**2] * 3)
+    xs = np.array([np.zeros(6), np.r_[60.0, 0, 0, 0, 0, 0], np.r_[4500.0, 0, 0, 0, 0, 0]])
+    Ps, ages, B = np.array([P, P, P]), np.zeros(3), np.eye(3) * 1000.0**2
+    scale = np.full(3, 25.0)
+    x, P_fused, keep = fuse_members(xs, Ps, ages, B, 16.27, scale=scale)
+    assert keep.tolist() == [True, True, False]
+    assert abs(x[0] - 30.0) < 1.0
+    assert np.isclose(P_fused[0, 0], 25.0 * 100.0**2)  # two equal members: CI keeps their (scaled) covariance
+    assert agreeing_members(xs, Ps * 25.0, B, 16.27).all()  # what the test on scaled covariances would have said
+    with pytest.raises(ValueError, match="scale"):
+        fuse_members(xs, Ps, ages, B, 16.27, scale=np.array([1.0, 0.0, 1.0]))
+
+
+def test_inverse_ci_is_at_least_as_sharp_as_ci_and_never_worse_than_the_sharper():
+    from triwatch.fusion.covariance_intersection import inverse_covariance_intersection
+
+    Pa, Pb = np.diag([4.0, 1.0]), np.diag([1.0, 4.0])
+    xs = np.array([[0.0, 0.0], [1.0, 1.0]])
+    x, P = inverse_covariance_intersection(xs, np.stack([Pa, Pb]))
+    _, P_ci = covariance_intersection(xs, np.stack([Pa, Pb]))
+    assert np.trace(P) <= np.trace(P_ci) + 1e-12
+    assert x[0] > 0.5 > x[1]  # each axis follows the member sure of it
+    x1, P1 = inverse_covariance_intersection(xs, np.stack([Pa, 100.0 * Pa]))
+    assert np.trace(P1) <= np.trace(Pa) + 1e-12
+    with pytest.raises(ValueError, match="want"):
+        inverse_covariance_intersection(xs, Pa)

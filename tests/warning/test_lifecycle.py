@@ -78,3 +78,22 @@ def test_alert_follows_a_merged_track_or_is_superseded_explicitly():
     book.observe("S3", 8.0, None)
     out = book.merged("S2", "S3", 12.0)
     assert kinds(out) == [("withdrawal", ["JPN-land"])] and "Superseded by USA-W002" in out[0].text
+
+
+def test_a_standing_impact_area_is_kept_while_its_mass_stays_in_the_hysteresis_band():
+    """Named at >= 5 % of the impact distribution, kept while >= 2 % (warning.impact_mass), dropped below."""
+    book = AlertBook("JPN", confirm_n=1, clear_n=2)
+    book.observe("S1", 0.0, None)
+
+    def with_mass(t, p):
+        a = assessment(t, impact=["JPN-EEZ"] if p >= 0.05 else [])
+        a.impact_mass = {"JPN-EEZ": p}
+        return a
+
+    assert kinds(book.observe("S1", 4.0, with_mass(4.0, 0.06))) == [("threat", ["JPN-EEZ"])]
+    kept = []
+    for i, p in enumerate([0.04, 0.03, 0.045, 0.025]):
+        kept += book.observe("S1", 8.0 + 4 * i, with_mass(8.0 + 4 * i, p))
+    assert kept == []
+    gone = book.observe("S1", 30.0, with_mass(30.0, 0.01)) + book.observe("S1", 34.0, with_mass(34.0, 0.01))
+    assert kinds(gone) == [("withdrawal", ["JPN-EEZ"])]

@@ -13,8 +13,13 @@ reported covariance and the two nations' errors are independent. With W = (P_a +
 block), E[d^T W d] = s_a tr(W P_a) + s_b tr(W P_b): one linear equation in the scales per pair of
 fresh, agreeing members. The scales are the least-squares solution of all equations seen, with
 exponential forgetting (FORGET_PAIRS) and a prior of PRIOR_PAIRS equations saying s = 1 (so a few
-pairs move nothing), clipped to [1, MAX_SCALE]: the calibration only ever widens what a nation
+pairs move nothing), bounded to [1, MAX_SCALE]: the calibration only ever widens what a nation
 claims (errors shared by two nations make d smaller, so s can be under- but not over-estimated).
+The bounds are part of the least-squares problem (`scipy.optimize.lsq_linear`), not a clip of its
+unbounded solution: a pair's equation fixes only s_a tr(W P_a) + s_b tr(W P_b), and where two nations
+pair mostly with each other the unbounded solution can put one below 1 and the other far above; clipped
+afterwards, the low one rose to 1 but the high one kept the excess (icbm-2023-04-13, one node: USA
+9.8, JPN 1.0). Bounded, the equations are met with both scales >= 1.
 Measured on icbm-2023-04-13 (every fused sample of the USA node, one scale per nation, offline):
 s = 4.2 USA, 4.6 JPN, 1.9 KOR; the tracks' position NEES medians against truth were 15.2, 9.3 and 5.0
 where 2.4 is consistent. The picture calibrates members of coasting objects only, one scale per nation: in boost a
@@ -28,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import numpy as np
+from scipy.optimize import lsq_linear
 
 FRESH_S = 1.0  # only members reported within this of the newest teach the calibration (no flight error)
 FORGET_PAIRS = 2000.0  # e-folding memory, in pair equations
@@ -65,7 +71,9 @@ class NationCalibration:
             return np.zeros(0)
         A = self._A + PRIOR_PAIRS * np.eye(n)  # prior: PRIOR_PAIRS equations s_n = 1 with unit weight
         b = self._b + PRIOR_PAIRS
-        return np.clip(np.linalg.solve(A, b), 1.0, MAX_SCALE)
+        # min s^T A s - 2 b^T s over 1 <= s <= MAX_SCALE, as the least-squares problem |L^T s - L^-1 b|^2 (A = L L^T)
+        L = np.linalg.cholesky(A)
+        return lsq_linear(L.T, np.linalg.solve(L, b), bounds=(1.0, MAX_SCALE)).x
 
     def observe(
         self,

@@ -49,8 +49,9 @@ import numpy as np
 
 from triwatch.fusion import shadows
 from triwatch.fusion.calibration import NationCalibration
+from triwatch.fusion.combine import fuse_system_track
 from triwatch.fusion.correlation import Candidate, nearest_in_gate
-from triwatch.fusion.covariance_intersection import covariance_intersection, fuse_members
+from triwatch.fusion.covariance_intersection import covariance_intersection
 from triwatch.fusion.gating import BIAS_SIGMA_M, BIAS_SIGMA_MPS, gate_allowance
 from triwatch.fusion.merge import GATE_CHI2_6DOF, MERGE_GATE_CHI2_3DOF, state_distances
 from triwatch.fusion.national_tracks import NationalTracks
@@ -82,7 +83,7 @@ class AlliedPicture:
         merge_after: int = 3,
         bias_sigma_m: float = BIAS_SIGMA_M,
         bias_sigma_mps: float = BIAS_SIGMA_MPS,
-        calibrate: bool = False,
+        calibrate: bool = True,
     ) -> None:
         for name, value in (
             ("stale_s", stale_s),
@@ -118,7 +119,7 @@ class AlliedPicture:
         self._assignment: dict[tuple[str, str], str] = {}
         self.heard = NationalTracks(stale_s)  # first/last report and current arc of every national track
         self._next = 1
-        self.calibration = NationCalibration() if calibrate else None  # fusion.calibration: off by default
+        self.calibration = NationCalibration() if calibrate else None  # fusion.calibration: on by default
 
     def ingest(self, origin: str, report: TrackReport) -> SystemTrack:
         """Add a track report from a nation (this node's own or a partner's); return its system track."""
@@ -278,25 +279,8 @@ class AlliedPicture:
         return max(m.report.time_s - self.heard.first_s(k) for k, m in st.members.items()) >= DORMANT_MIN_ARC_S
 
     def _fuse(self, st: SystemTrack) -> None:
-        """Covariance intersection of the live members that agree, each brought to the newest member's
-        time and discounted by its age (`covariance_intersection.fuse_members`)."""
-        newest = max(m.report.time_s for m in st.members.values())
-        live = st.live_members(newest, self.stale_s)
-        xs, Ps = predict_members(live, newest)
-        ages = newest - np.array([m.report.time_s for m in live])
-        origins = [m.origin for m in live]
-        thrusting = np.full(len(live), any(m.report.thrusting for m in live))  # an object under thrust: not calibrated
-        scale = (
-            np.ones(len(live))
-            if self.calibration is None
-            else np.where(thrusting, 1.0, self.calibration.scales(origins))
-        )
-        st.x, st.P, agree = fuse_members(xs, Ps * scale[:, None, None], ages, self.allowance[:3, :3], self.gate)
-        if self.calibration is not None:  # each nation's over-confidence, from cross-nation residuals
-            self.calibration.observe(origins, origins, xs, Ps, ages, agree & ~thrusting)
-        st.inv_beta = sharpest_inv_beta([m for m, ok in zip(live, agree, strict=True) if ok])
-        st.time_s = newest
-        st.last_update_s = newest
+        """The live members' combination (`fusion.combine`: age discount, agreeing set, calibration, CI)."""
+        fuse_system_track(st, self.stale_s, self.allowance, self.gate, self.calibration)
 
     def _live(self, now_s: float) -> list[SystemTrack]:
         """System tracks with at least one member updated within the staleness window, shadows included."""

@@ -19,6 +19,9 @@ class Assessment:
     subregions: list[str] = field(default_factory=list)
     over_now: list[str] = field(default_factory=list)  # protected land under the object at time_s
     subregions_of: dict[str, list[str]] = field(default_factory=dict)  # overflown land area -> its subregions
+    # Probability that the impact falls in each protected area it reaches (`warning.impact_mass`); empty when
+    # the areas rest on a boost bound or hypothesis rather than an impact distribution.
+    impact_mass: dict[str, float] = field(default_factory=dict)
     # What the areas rest on: "ballistic" (the coasting track's impact prediction and path),
     # "boost-bound" (every possible remaining burn, early cut-offs included, agrees) or
     # "boost-hypothesis" (a precautionary overflight: every full-burn flight of a consistent vehicle agrees).
@@ -47,4 +50,5 @@ class Assessment:
             subregions=subs,
             over_now=[a for a in self.over_now if a in mine],
             subregions_of={a: s for a, s in self.subregions_of.items() if a in over},
+            impact_mass={a: p for a, p in self.impact_mass.items() if a.split("-", 1)[0] == nation},
         )

@@ -41,7 +41,17 @@ def ellipse_points(
     # Major axis direction (east, north) = (sin theta, cos theta); minor is perpendicular.
     east = a * np.cos(u) * np.sin(theta) + b * np.sin(u) * np.cos(theta)
     north = a * np.cos(u) * np.cos(theta) - b * np.sin(u) * np.sin(theta)
-    lats = np.clip(lat_rad + north / MEAN_RADIUS_M, -np.pi / 2, np.pi / 2)
-    lons = lon_rad + east / (MEAN_RADIUS_M * max(np.cos(lat_rad), 1e-6))
-    lons = np.mod(lons + np.pi, 2 * np.pi) - np.pi
+    lats, lons = offsets_to_geodetic(lat_rad, lon_rad, east, north)
     return np.append(lats, lat_rad), np.append(lons, lon_rad)
+
+
+def offsets_to_geodetic(lat_rad, lon_rad, east_m, north_m) -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes (rad) of East/North offsets (m) from points (lat_rad, lon_rad); arrays broadcast.
+
+    Small-offset rule on a sphere: lat + north / R, lon + east / (R cos lat); latitude clamped to
+    the poles and longitude wrapped to [-pi, pi), so a very wide distribution stays on the globe.
+    """
+    lat_rad = np.asarray(lat_rad, float)
+    lats = np.clip(lat_rad + np.asarray(north_m, float) / MEAN_RADIUS_M, -np.pi / 2, np.pi / 2)
+    lons = lon_rad + np.asarray(east_m, float) / (MEAN_RADIUS_M * np.maximum(np.cos(lat_rad), 1e-6))
+    return lats, np.mod(lons + np.pi, 2 * np.pi) - np.pi

@@ -20,7 +20,10 @@ threat / overflight -> when protected areas are predicted *consistently*: an are
         is added only after it is predicted in `confirm_n` consecutive
         assessments, and dropped only after it is absent from `clear_n`
         consecutive ones (hysteresis, so a jittering ellipse edge does not make
-        an area flap on and off a public warning).
+        an area flap on and off a public warning). An impact area is predicted when
+        the impact distribution puts MIN_AREA_MASS (5 %) in it (`warning.impact_mass`);
+        one already standing stays predicted while it keeps KEEP_AREA_MASS (2 %), so
+        a mass hovering at the threshold does not flap it either.
 correction -> the standing areas change; withdrawal -> no area stands any more
         (explicit, so a wrong-area warning never stays up silently).
 passed  -> an overflown area the object has already flown over (it was under the
@@ -45,6 +48,7 @@ import numpy as np
 from triwatch.messages import GroundPoint, WarningReport
 from triwatch.warning.assessment import Assessment
 from triwatch.warning.authority import LAUNCH
+from triwatch.warning.impact_mass import KEEP_AREA_MASS
 
 # Measured on the library's re-acquisition tracks: velocity uncertainty falls from km/s to
 # ~10 m/s over the first 25-30 s of a track, and the impact prediction settles with it.
@@ -186,7 +190,8 @@ class AlertBook:
         assessment = self._scoped(assessment)
         alert.last = assessment
         alert.overflown |= set(assessment.over_now) & alert.standing
-        predicted = set(assessment.areas)
+        kept = {a for a in alert.standing if assessment.impact_mass.get(a, 0.0) >= KEEP_AREA_MASS}
+        predicted = set(assessment.areas) | kept
         for area in predicted:
             alert.seen[area] = alert.seen.get(area, 0) + 1
             alert.absent[area] = 0
