@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from triwatch.tracking.drag import N_STATE
+from triwatch.tracking.imm import combine
 
 
 @dataclass
@@ -65,6 +66,7 @@ class TrackStore:
         self.xc = np.zeros((0, 2, N_STATE))
         self.Pc = np.zeros((0, 2, N_STATE, N_STATE))
         self.cc = np.zeros((0, 2))
+        self.o = np.zeros((0, N_STATE))  # offset of the mean from JPDA's mean while unresolved (unresolved.py)
         self.records: list[TrackRecord] = []
 
     def __len__(self) -> int:
@@ -80,12 +82,14 @@ class TrackStore:
         self.xc = np.concatenate([self.xc, x])
         self.Pc = np.concatenate([self.Pc, P])
         self.cc = np.concatenate([self.cc, mu])
+        self.o = np.concatenate([self.o, np.zeros((len(records), N_STATE))])
         self.records.extend(records)
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop the tracks where mask is False."""
         self.x, self.P, self.mu, self.t = self.x[mask], self.P[mask], self.mu[mask], self.t[mask]
         self.tc, self.xc, self.Pc, self.cc = self.tc[mask], self.xc[mask], self.Pc[mask], self.cc[mask]
+        self.o = self.o[mask]
         self.records = [r for r, k in zip(self.records, mask, strict=True) if k]
 
     def prediction_start(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -107,6 +111,25 @@ class TrackStore:
         later = ~(self.tc[rows] > t)  # never replace a cache by an older one (a late scan)
         rows = rows[later]
         self.tc[rows], self.xc[rows], self.Pc[rows], self.cc[rows] = t, x[later], P[later], c[later]
+
+    def reported(self, rows) -> tuple[np.ndarray, np.ndarray]:
+        """What tracks rows report: the IMM mixture's mean x (K, 7) and its mean square error P + o o^T (K, 7, 7).
+
+        o is the mean's offset from JPDA's mean while the track is unresolved from another
+        (unresolved.py); zero otherwise, and P is the mixture's covariance.
+        """
+        x, P = combine(self.x[rows], self.P[rows], self.mu[rows])
+        o = self.o[rows]
+        return x, P + o[:, :, None] * o[:, None, :]
+
+    def fold_offsets(self, rows: np.ndarray) -> None:
+        """Tracks rows keep their offsets only as covariance (P += o o^T, o = 0): they coast, nobody
+        measures which side they are on, and the filter propagates o o^T as any covariance."""
+        rows = rows[self.o[rows].any(axis=1)]
+        if rows.size:
+            o = self.o[rows]
+            self.P[rows] += (o[:, :, None] * o[:, None, :])[:, None]
+            self.o[rows] = 0.0
 
     def updated(self, rows: np.ndarray) -> None:
         """Tracks rows took a measurement: their cached coasting predictions are out of date."""
