@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import imm, landing, lineage
+from triwatch.tracking import imm, landing, lineage, unresolved
 from triwatch.tracking.characterise import launch_from_boost
 from triwatch.tracking.drag import with_drag_prior
 from triwatch.tracking.gating import gnn_assign
@@ -41,7 +41,7 @@ from triwatch.tracking.report import build_estimates
 from triwatch.tracking.scan import predict_scan, predict_to, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.types import TrackerConfig, TrackEstimate
-from triwatch.tracking.unresolved import Swaps, joint_update, predict_offsets, swap_hypotheses
+from triwatch.tracking.unresolved import Swaps, joint_update, predict_offsets
 from triwatch.tracking.validate import check_scan_values, check_shapes_and_times
 
 
@@ -131,10 +131,9 @@ class NationalTracker:
             coasting[rows] = False
             coasting = np.flatnonzero(coasting)
             store.remember(coasting, t, pred.x[coasting], pred.P[coasting], pred.c[coasting])
-            offsets = predict_offsets(store.o, t - store.t)
-            confirmed = np.array([r.status == "confirmed" for r in store.records], bool)  # tentative: life cycle's
-            swaps = swap_hypotheses(pred, gate_d2, rows, cols, model, Z, R, cfg.gate(Z.shape[1]), offsets, confirmed)
+            swaps = unresolved.scan_hypotheses(store, pred, gate_d2, rows, cols, model, Z, R, cfg.gate(Z.shape[1]), t)
             self._update(pred, rows, rows, cols, model, Z, R, t, swaps)
+            unresolved.apply_idle(store, pred, swaps, model, Z[cols], R[cols], t)
             assigned_det[cols] = True
             if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
                 parents = lineage.parent_candidates(store, pred.x, pred.P, pred.c)

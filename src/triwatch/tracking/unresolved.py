@@ -40,7 +40,7 @@ enumeration).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,13 +54,19 @@ class Swaps:
     """Swap hypotheses of one scan between GNN's assigned pairs, and the tracks' offsets at the scan.
 
     track[k], report[k]: indices into the assigned pairs (A,): pair track[k]'s track might own pair
-    report[k]'s report, with probability beta[k]. offsets (A, n): each assigned track's predicted o.
+    report[k]'s report (-1: none, its report was another's), with probability beta[k]. offsets (A, n):
+    each assigned track's predicted o. idle_track[u] (a track index of the store, that took no
+    report) might own pair idle_pair[u]'s report, with probability idle_beta[u]; idle_offsets its o.
     """
 
     track: np.ndarray
     report: np.ndarray
     beta: np.ndarray
     offsets: np.ndarray
+    idle_track: np.ndarray = field(default_factory=lambda: np.empty(0, int))
+    idle_pair: np.ndarray = field(default_factory=lambda: np.empty(0, int))
+    idle_beta: np.ndarray = field(default_factory=lambda: np.empty(0))
+    idle_offsets: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
     def __len__(self) -> int:
         return int(self.track.size)
@@ -82,21 +88,40 @@ def predict_offsets(o: np.ndarray, dt: np.ndarray) -> np.ndarray:
     return out
 
 
-def _pair_log_likelihood(pred, rows: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray, offsets: np.ndarray):
-    """ln sum_j c_j N(z_b - h(x_J,a,j); 0, S_j) (A, A) of assigned track a for assigned report b, at JPDA's means."""
-    c, Pzz, Pxz, P = pred.c[rows], pred.Pzz[rows], pred.Pxz[rows], pred.P[rows]  # (A, 2, ...)
+def _log_likelihood(pred, tracks: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray, offsets: np.ndarray):
+    """ln sum_j c_j N(z_b - h(x_J,a,j); 0, S_j) (A, B) of tracks (A,) for reports Z (B, m), at JPDA's means."""
+    c, Pzz, Pxz, P = pred.c[tracks], pred.Pzz[tracks], pred.Pxz[tracks], pred.P[tracks]  # (A, 2, ...)
     Ho = np.einsum(
         "akmn,akn->akm",
         np.swapaxes(Pxz, -1, -2),
         np.linalg.solve(P, np.repeat(offsets[:, None, :, None], 2, 1))[..., 0],
     )
-    zJ = pred.z[rows] - Ho  # JPDA's predicted measurement, per model
+    zJ = pred.z[tracks] - Ho  # JPDA's predicted measurement, per model
     y = residual(model, Z[None, None, :, :], zJ[:, :, None, :])  # (A, 2, B, m)
     S = Pzz[:, :, None] + R[None, None]  # (A, 2, B, m, m)
     d2 = np.einsum("...i,...ij,...j->...", y, np.linalg.inv(S), y)
     log_lik = -0.5 * (d2 + np.linalg.slogdet(S)[1]) + np.log(np.maximum(c, 1e-300))[:, :, None]
     peak = log_lik.max(axis=1)
     return peak + np.log(np.exp(log_lik - peak[:, None]).sum(axis=1))
+
+
+def _check(gate_d2, rows, cols, gate, offsets, eligible) -> np.ndarray:
+    """Refuse inconsistent input, naming it; return the eligible mask (T,)."""
+    if rows.ndim != 1 or rows.shape != cols.shape:
+        raise ValueError(f"swap_hypotheses: rows and cols must be (A,) alike, got {rows.shape}, {cols.shape}")
+    if gate_d2.ndim != 2 or offsets.ndim != 2 or offsets.shape[0] != gate_d2.shape[0]:
+        raise ValueError(
+            f"swap_hypotheses: gate_d2 (T, D) and offsets (T, n) disagree: {gate_d2.shape}, {offsets.shape}"
+        )
+    t, d = gate_d2.shape
+    if rows.size and (min(rows.min(), cols.min()) < 0 or rows.max() >= t or cols.max() >= d):
+        raise ValueError(f"swap_hypotheses: an assigned pair lies outside the (T, D) = {gate_d2.shape} scores")
+    if not (np.isfinite(gate) and gate > 0.0):
+        raise ValueError(f"swap_hypotheses: gate must be a positive chi-square threshold, got {gate}")
+    eligible = np.ones(t, bool) if eligible is None else np.asarray(eligible, bool)
+    if eligible.shape != (t,):
+        raise ValueError(f"swap_hypotheses: eligible must be ({t},), got {eligible.shape}")
+    return eligible
 
 
 def swap_hypotheses(
@@ -111,47 +136,61 @@ def swap_hypotheses(
     offsets: np.ndarray,
     eligible: np.ndarray | None = None,
 ) -> Swaps:
-    """The swaps between GNN's assigned pairs (rows[a], cols[a]) that both gates allow, with their probabilities.
+    """Each assigned track's alternatives to GNN's report, with their probabilities.
 
     pred: the scan's Prediction; gate_d2 (T, D): its gate distances (scan.score_pairs); rows, cols
     (A,): the assignment; Z (D, m), R (D, m, m): the scan; offsets (T, n): every track's predicted o;
-    eligible (T,): tracks that may take part (default all). Swap (a, b) is possible when both are
-    eligible, track rows[a] gates report cols[b] and track rows[b] gates report cols[a].
+    eligible (T,): tracks that may take part (default all). For assigned pair a, among eligible tracks:
+    - swap with pair b: track rows[a] gates report cols[b] and rows[b] gates cols[a]; likelihood ratio
+      L_a(z_b) L_b(z_a) / (L_a(z_a) L_b(z_b));
+    - yield (report -1): a track c that took no report gates cols[a]: z_a was c's and a's object went
+      unreported; ratio L_c(z_a) / L_a(z_a), both objects taken as equally likely to be reported
+      (the tracker does not know their cross-sections; the missed-detection factors then cancel).
     """
     rows, cols = np.asarray(rows), np.asarray(cols)
     gate_d2 = np.asarray(gate_d2, float)
-    if rows.ndim != 1 or rows.shape != cols.shape:
-        raise ValueError(f"swap_hypotheses: rows and cols must be (A,) alike, got {rows.shape}, {cols.shape}")
-    if gate_d2.ndim != 2 or offsets.shape[0] != gate_d2.shape[0]:
-        raise ValueError(
-            f"swap_hypotheses: gate_d2 (T, D) and offsets (T, n) disagree: {gate_d2.shape}, {offsets.shape}"
-        )
-    if rows.size and (
-        min(rows.min(), cols.min()) < 0 or rows.max() >= gate_d2.shape[0] or cols.max() >= gate_d2.shape[1]
-    ):
-        raise ValueError(f"swap_hypotheses: an assigned pair lies outside the (T, D) = {gate_d2.shape} scores")
-    if not (np.isfinite(gate) and gate > 0.0):
-        raise ValueError(f"swap_hypotheses: gate must be a positive chi-square threshold, got {gate}")
-    eligible = np.ones(gate_d2.shape[0], bool) if eligible is None else np.asarray(eligible, bool)
-    if eligible.shape != (gate_d2.shape[0],):
-        raise ValueError(f"swap_hypotheses: eligible must be ({gate_d2.shape[0]},), got {eligible.shape}")
+    eligible = _check(gate_d2, rows, cols, gate, offsets, eligible)
     out = no_swaps(rows.size, offsets.shape[1])
     out.offsets = offsets[rows]
-    if rows.size < 2:
+    if not rows.size:
         return out
-    inside = (gate_d2[np.ix_(rows, cols)] <= gate) & eligible[rows][:, None]  # track rows[a] gates report cols[b]
-    mutual = inside & inside.T
+    inside = gate_d2 <= gate
+    inside[~eligible] = False
+    mutual = inside[np.ix_(rows, cols)]  # [a, b]: track rows[a] gates report cols[b]
+    mutual = mutual & mutual.T
     np.fill_diagonal(mutual, False)
-    if not mutual.any():
+    idle = np.ones(gate_d2.shape[0], bool)
+    idle[rows] = False
+    idle = np.flatnonzero(idle & eligible)
+    yields = inside[np.ix_(idle, cols)].T & eligible[rows][:, None]  # [a, u]: idle track u gates report cols[a]
+    involved = np.flatnonzero(mutual.any(axis=1) | yields.any(axis=1))
+    if not involved.size:
         return out
-    pairs = np.flatnonzero(mutual.any(axis=1))  # only tracks with a partner are scored
-    L = _pair_log_likelihood(pred, rows[pairs], model, Z[cols[pairs]], R[cols[pairs]], out.offsets[pairs])
-    own = np.diag(L)
-    log_ratio = L + L.T - own[:, None] - own[None, :]  # ln L_a(z_b) L_b(z_a) / (L_a(z_a) L_b(z_b))
-    ratio = np.where(mutual[np.ix_(pairs, pairs)], np.exp(np.minimum(log_ratio, 50.0)), 0.0)
-    beta = ratio / (1.0 + ratio.sum(axis=1, keepdims=True))  # track a's hypotheses: its own report, or a swap
-    a, b = np.nonzero(beta > NEGLIGIBLE_SWAP_PROBABILITY)
-    return Swaps(pairs[a], pairs[b], beta[a, b], out.offsets)
+    idle = idle[yields[involved].any(axis=0)]
+    yields = inside[np.ix_(idle, cols[involved])].T & eligible[rows[involved]][:, None]
+    tracks = np.concatenate([rows[involved], idle])
+    L = _log_likelihood(pred, tracks, model, Z[cols[involved]], R[cols[involved]], offsets[tracks])
+    n_inv = involved.size
+    La, own = L[:n_inv], np.diag(L[:n_inv])
+    log_swap = La + La.T - own[:, None] - own[None, :]  # ln L_a(z_b) L_b(z_a) / (L_a(z_a) L_b(z_b))
+    log_yield = L[n_inv:].T - own[:, None]  # [a, u]: ln L_u(z_a) / L_a(z_a)
+    swap = np.where(mutual[np.ix_(involved, involved)], np.exp(np.minimum(log_swap, 50.0)), 0.0)
+    give = np.where(yields, np.exp(np.minimum(log_yield, 50.0)), 0.0)
+    total = 1.0 + swap.sum(axis=1, keepdims=True) + give.sum(axis=1, keepdims=True)  # own report's ratio is 1
+    sa, sb = np.nonzero(swap / total > NEGLIGIBLE_SWAP_PROBABILITY)
+    ya = np.flatnonzero(give.sum(axis=1) / total[:, 0] > NEGLIGIBLE_SWAP_PROBABILITY)
+    taken = give / (1.0 + give.sum(axis=0, keepdims=True))  # [a, u]: idle u's hypotheses: nothing, or z_a
+    ia, iu = np.nonzero(taken > NEGLIGIBLE_SWAP_PROBABILITY)
+    return Swaps(
+        np.concatenate([involved[sa], involved[ya]]),
+        np.concatenate([involved[sb], np.full(ya.size, -1)]),
+        np.concatenate([(swap / total)[sa, sb], give.sum(axis=1)[ya] / total[ya, 0]]),
+        out.offsets,
+        idle[iu],
+        involved[ia],
+        taken[ia, iu],
+        offsets[idle[iu]],
+    )
 
 
 def joint_update(
@@ -167,6 +206,10 @@ def joint_update(
     """JPDA's covariance (A, 2, n, n) and the new offsets o+ (A, n) of the assigned tracks pred[rows].
 
     Z (A, m), R (A, m, m): the assigned reports; P_new (A, 2, n, n), mu_new (A, 2): GNN's update.
+    A swap moves the mean by d = K (z_b - z_a); a yield leaves the prediction (d = -K y_a, and the
+    covariance unreduced: + K S K^T). With beta_y the yields' probability and d_bar = sum beta d:
+
+        P_J = P+ + beta_y K S K^T + sum beta d d^T - d_bar d_bar^T,   o+ = o - (1 - beta_y) K H o - d_bar
     """
     a_n, n = rows.size, pred.x.shape[-1]
     if P_new.shape != (a_n, 2, n, n) or swaps.offsets.shape != (a_n, n):
@@ -181,16 +224,77 @@ def joint_update(
         np.swapaxes(pred.Pxz[rows], -1, -2),
         np.linalg.solve(pred.P[rows], np.repeat(o[:, None, :, None], 2, 1))[..., 0],
     )
-    o_models = o[:, None] - np.einsum("aknm,akm->akn", K, Ho)  # (I - K H) o per model
+    missed = np.zeros(a_n)
     P_out = P_new.copy()
+    mean_move = np.zeros((a_n, 2, n))
     if len(swaps):
-        t = swaps.track
-        dz = residual(model, Z[swaps.report], Z[t])  # z_h - z_0
-        d = np.einsum("kjnm,km->kjn", K[t], dz)  # (K, 2, n)
-        mean_move = np.zeros((a_n, 2, n))
+        t, yielded = swaps.track, swaps.report < 0
+        y_own = residual(model, Z[t][:, None], pred.z[rows][t])  # (K, 2, m): z_a - h(x), per model
+        dz = np.where(yielded[:, None, None], -y_own, residual(model, Z[swaps.report], Z[t])[:, None])
+        d = np.einsum("kjnm,kjm->kjn", K[t], dz)  # (K, 2, n)
+        np.add.at(missed, t[yielded], swaps.beta[yielded])
         np.add.at(mean_move, t, swaps.beta[:, None, None] * d)
         spread = np.zeros((a_n, 2, n, n))
         np.add.at(spread, t, swaps.beta[:, None, None, None] * d[..., :, None] * d[..., None, :])
-        P_out += spread - mean_move[..., :, None] * mean_move[..., None, :]
-        o_models -= mean_move
+        KSKt = K @ S @ np.swapaxes(K, -1, -2)
+        P_out += missed[:, None, None, None] * KSKt + spread - mean_move[..., :, None] * mean_move[..., None, :]
+    o_models = o[:, None] - (1.0 - missed)[:, None, None] * np.einsum("aknm,akm->akn", K, Ho) - mean_move
     return 0.5 * (P_out + np.swapaxes(P_out, -1, -2)), np.einsum("ak,akn->an", mu_new, o_models)
+
+
+def idle_update(
+    pred, swaps: Swaps, model: str, Z: np.ndarray, R: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tracks that took no report but might own one (swaps.idle_*): their JPDA covariance and offset.
+
+    GNN's mean of such a track is its prediction (it got nothing); JPDA's would have moved by
+    beta_j K_j y_j towards each report z_j it might own. Z (A, m), R (A, m, m): the assigned reports.
+    Returns (tracks (U,), x (U, 2, n) = the prediction, P_J (U, 2, n, n), predicted mode
+    probabilities (U, 2), o+ (U, n)), with P_J = P- - sum beta K S K^T + sum beta d d^T - d_bar d_bar^T
+    and o+ = o - sum beta K H o - d_bar (d = K y).
+    """
+    tracks, k_of = np.unique(swaps.idle_track, return_inverse=True)
+    n = pred.x.shape[-1]
+    if not tracks.size:
+        return tracks, np.zeros((0, 2, n)), np.zeros((0, 2, n, n)), np.zeros((0, 2)), np.zeros((0, n))
+    c, j, beta = swaps.idle_track, swaps.idle_pair, swaps.idle_beta
+    S = pred.Pzz[c] + R[j][:, None]  # (K, 2, m, m)
+    K = np.swapaxes(np.linalg.solve(S, np.swapaxes(pred.Pxz[c], -1, -2)), -1, -2)  # (K, 2, n, m)
+    y = residual(model, Z[j][:, None], pred.z[c])  # (K, 2, m)
+    d = np.einsum("kjnm,kjm->kjn", K, y)
+    o = swaps.idle_offsets
+    Ho = np.einsum(
+        "kjmn,kjn->kjm",
+        np.swapaxes(pred.Pxz[c], -1, -2),
+        np.linalg.solve(pred.P[c], np.repeat(o[:, None, :, None], 2, 1))[..., 0],
+    )
+    u = tracks.size
+    mean_move, shrink = np.zeros((u, 2, n)), np.zeros((u, 2, n))
+    reduce = np.zeros((u, 2, n, n))
+    np.add.at(mean_move, k_of, beta[:, None, None] * d)
+    np.add.at(shrink, k_of, beta[:, None, None] * np.einsum("kjnm,kjm->kjn", K, Ho))
+    np.add.at(
+        reduce, k_of, beta[:, None, None, None] * (K @ S @ np.swapaxes(K, -1, -2) - d[..., :, None] * d[..., None, :])
+    )
+    P = pred.P[tracks] - reduce - mean_move[..., :, None] * mean_move[..., None, :]
+    o_first = o[np.unique(k_of, return_index=True)[1]]  # one offset per track (all rows of a track share it)
+    mu = pred.c[tracks]
+    o_new = np.einsum("uj,ujn->un", mu, o_first[:, None] - shrink - mean_move)
+    return tracks, pred.x[tracks], 0.5 * (P + np.swapaxes(P, -1, -2)), mu, o_new
+
+
+def scan_hypotheses(store, pred, gate_d2, rows, cols, model: str, Z, R, gate: float, t: float) -> Swaps:
+    """swap_hypotheses for a tracker's scan at time t: confirmed tracks not already past t take part
+    (a tentative track's reports are the life cycle's business; a late scan does not reach back)."""
+    eligible = np.array([r.status == "confirmed" for r in store.records], bool) & (store.t <= t)
+    offsets = predict_offsets(store.o, t - store.t)
+    return swap_hypotheses(pred, gate_d2, rows, cols, model, Z, R, gate, offsets, eligible)
+
+
+def apply_idle(store, pred, swaps: Swaps, model: str, Z: np.ndarray, R: np.ndarray, t: float) -> None:
+    """Write idle_update's tracks into the store at time t (their mean is their prediction; see idle_update)."""
+    tracks, x, P, mu, o = idle_update(pred, swaps, model, Z, R)
+    if tracks.size:
+        store.x[tracks], store.P[tracks], store.mu[tracks], store.o[tracks] = x, P, mu, o
+        store.t[tracks] = t
+        store.updated(tracks)
