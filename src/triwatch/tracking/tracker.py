@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import imm, landing, lineage, unresolved
+from triwatch.tracking import imm, joint_update, landing, lineage, unresolved
 from triwatch.tracking.characterise import launch_from_boost
 from triwatch.tracking.drag import with_drag_prior
 from triwatch.tracking.gating import gnn_assign
@@ -41,7 +41,7 @@ from triwatch.tracking.report import build_estimates
 from triwatch.tracking.scan import predict_scan, predict_to, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.types import TrackerConfig, TrackEstimate
-from triwatch.tracking.unresolved import Swaps, joint_update, predict_offsets
+from triwatch.tracking.unresolved import Swaps, predict_excess, predict_offsets
 from triwatch.tracking.validate import check_scan_values, check_shapes_and_times
 
 
@@ -133,7 +133,7 @@ class NationalTracker:
             store.remember(coasting, t, pred.x[coasting], pred.P[coasting], pred.c[coasting])
             swaps = unresolved.scan_hypotheses(store, pred, gate_d2, rows, cols, model, Z, R, cfg.gate(Z.shape[1]), t)
             self._update(pred, rows, rows, cols, model, Z, R, t, swaps)
-            unresolved.apply_idle(store, pred, swaps, model, Z[cols], R[cols], t)
+            joint_update.apply_idle(store, pred, swaps, model, Z[cols], R[cols], t)
             assigned_det[cols] = True
             if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
                 parents = lineage.parent_candidates(store, pred.x, pred.P, pred.c)
@@ -158,12 +158,13 @@ class NationalTracker:
             return
         store = self.store
         x_new, P_new, mu_new, nis = update_assigned(pred, at, model, Z[cols], R[cols], self.config.coast_after_s)
-        P_new, o_new = joint_update(pred, at, model, Z[cols], R[cols], P_new, mu_new, swaps)
+        o_new, E_new = joint_update.update_assigned(pred, at, model, Z[cols], R[cols], mu_new, swaps)
         ahead = np.maximum(store.t[rows] - t, 0.0)  # > 0 for tracks already past this (late) scan
         if ahead.any():
             x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, self.config)
-            o_new = predict_offsets(o_new, ahead)
-        store.x[rows], store.P[rows], store.mu[rows], store.o[rows] = x_new, P_new, mu_new, o_new
+            o_new, E_new = predict_offsets(o_new, ahead), predict_excess(E_new, ahead)
+        store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
+        store.o[rows], store.E[rows] = o_new, E_new
         store.t[rows] = t + ahead
         store.updated(rows)
         for i, value in zip(rows, nis, strict=True):

@@ -67,6 +67,8 @@ class Swaps:
     idle_pair: np.ndarray = field(default_factory=lambda: np.empty(0, int))
     idle_beta: np.ndarray = field(default_factory=lambda: np.empty(0))
     idle_offsets: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    excess: np.ndarray | None = None  # (A, n, n): each assigned track's predicted E (None: all zero)
+    idle_excess: np.ndarray | None = None  # (U, n, n): idle_track's E
 
     def __len__(self) -> int:
         return int(self.track.size)
@@ -75,6 +77,16 @@ class Swaps:
 def no_swaps(a: int, n: int) -> Swaps:
     """No hypotheses for A assigned tracks of n states, all offsets zero."""
     return Swaps(np.empty(0, int), np.empty(0, int), np.empty(0), np.zeros((a, n)))
+
+
+def predict_excess(E: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """E (T, n, n) flown dt (T,) by the same constant-velocity transition Phi as the offsets: Phi E Phi^T."""
+    E, dt = np.asarray(E, float), np.asarray(dt, float)
+    if E.ndim != 3 or E.shape[1] != E.shape[2] or E.shape[1] < 6 or dt.shape != (E.shape[0],):
+        raise ValueError(f"predict_excess: need E (T, n, n >= 6) and dt (T,), got {E.shape} and {dt.shape}")
+    Phi = np.repeat(np.eye(E.shape[1])[None], E.shape[0], axis=0)
+    Phi[:, 0:3, 3:6] = dt[:, None, None] * np.eye(3)
+    return Phi @ E @ np.swapaxes(Phi, -1, -2)
 
 
 def predict_offsets(o: np.ndarray, dt: np.ndarray) -> np.ndarray:
@@ -88,15 +100,14 @@ def predict_offsets(o: np.ndarray, dt: np.ndarray) -> np.ndarray:
     return out
 
 
-def _log_likelihood(pred, tracks: np.ndarray, model: str, Z: np.ndarray, R: np.ndarray, offsets: np.ndarray):
-    """ln sum_j c_j N(z_b - h(x_J,a,j); 0, S_j) (A, B) of tracks (A,) for reports Z (B, m), at JPDA's means."""
+def _log_likelihood(pred, tracks, model: str, Z: np.ndarray, R: np.ndarray, offsets: np.ndarray, excess):
+    """ln sum_j c_j N(z_b - h(x_J,a,j); 0, S_J,j) (A, B) of tracks (A,) for reports Z (B, m): JPDA's
+    means x - o and covariances P + E (excess (A, n, n) or None)."""
     c, Pzz, Pxz, P = pred.c[tracks], pred.Pzz[tracks], pred.Pxz[tracks], pred.P[tracks]  # (A, 2, ...)
-    Ho = np.einsum(
-        "akmn,akn->akm",
-        np.swapaxes(Pxz, -1, -2),
-        np.linalg.solve(P, np.repeat(offsets[:, None, :, None], 2, 1))[..., 0],
-    )
-    zJ = pred.z[tracks] - Ho  # JPDA's predicted measurement, per model
+    H = np.swapaxes(np.linalg.solve(P, Pxz), -1, -2)  # Pxz^T P^-1 (A, 2, m, n)
+    zJ = pred.z[tracks] - np.einsum("akmn,an->akm", H, offsets)  # JPDA's predicted measurement, per model
+    if excess is not None:
+        Pzz = Pzz + H @ excess[:, None] @ np.swapaxes(H, -1, -2)
     y = residual(model, Z[None, None, :, :], zJ[:, :, None, :])  # (A, 2, B, m)
     S = Pzz[:, :, None] + R[None, None]  # (A, 2, B, m, m)
     d2 = np.einsum("...i,...ij,...j->...", y, np.linalg.inv(S), y)
@@ -135,12 +146,13 @@ def swap_hypotheses(
     gate: float,
     offsets: np.ndarray,
     eligible: np.ndarray | None = None,
+    excess: np.ndarray | None = None,
 ) -> Swaps:
     """Each assigned track's alternatives to GNN's report, with their probabilities.
 
     pred: the scan's Prediction; gate_d2 (T, D): its gate distances (scan.score_pairs); rows, cols
-    (A,): the assignment; Z (D, m), R (D, m, m): the scan; offsets (T, n): every track's predicted o;
-    eligible (T,): tracks that may take part (default all). For assigned pair a, among eligible tracks:
+    (A,): the assignment; Z (D, m), R (D, m, m): the scan; offsets (T, n), excess (T, n, n) or None:
+    every track's predicted o and E; eligible (T,): tracks that may take part (default all). For assigned pair a, among eligible tracks:
     - swap with pair b: track rows[a] gates report cols[b] and rows[b] gates cols[a]; likelihood ratio
       L_a(z_b) L_b(z_a) / (L_a(z_a) L_b(z_b));
     - yield (report -1): a track c that took no report gates cols[a]: z_a was c's and a's object went
@@ -169,7 +181,15 @@ def swap_hypotheses(
     idle = idle[yields[involved].any(axis=0)]
     yields = inside[np.ix_(idle, cols[involved])].T & eligible[rows[involved]][:, None]
     tracks = np.concatenate([rows[involved], idle])
-    L = _log_likelihood(pred, tracks, model, Z[cols[involved]], R[cols[involved]], offsets[tracks])
+    L = _log_likelihood(
+        pred,
+        tracks,
+        model,
+        Z[cols[involved]],
+        R[cols[involved]],
+        offsets[tracks],
+        None if excess is None else excess[tracks],
+    )
     n_inv = involved.size
     La, own = L[:n_inv], np.diag(L[:n_inv])
     log_swap = La + La.T - own[:, None] - own[None, :]  # ln L_a(z_b) L_b(z_a) / (L_a(z_a) L_b(z_b))
@@ -193,108 +213,17 @@ def swap_hypotheses(
     )
 
 
-def joint_update(
-    pred,
-    rows: np.ndarray,
-    model: str,
-    Z: np.ndarray,
-    R: np.ndarray,
-    P_new: np.ndarray,
-    mu_new: np.ndarray,
-    swaps: Swaps,
-) -> tuple[np.ndarray, np.ndarray]:
-    """JPDA's covariance (A, 2, n, n) and the new offsets o+ (A, n) of the assigned tracks pred[rows].
-
-    Z (A, m), R (A, m, m): the assigned reports; P_new (A, 2, n, n), mu_new (A, 2): GNN's update.
-    A swap moves the mean by d = K (z_b - z_a); a yield leaves the prediction (d = -K y_a, and the
-    covariance unreduced: + K S K^T). With beta_y the yields' probability and d_bar = sum beta d:
-
-        P_J = P+ + beta_y K S K^T + sum beta d d^T - d_bar d_bar^T,   o+ = o - (1 - beta_y) K H o - d_bar
-    """
-    a_n, n = rows.size, pred.x.shape[-1]
-    if P_new.shape != (a_n, 2, n, n) or swaps.offsets.shape != (a_n, n):
-        raise ValueError(f"joint_update: P_new {P_new.shape} / offsets {swaps.offsets.shape} do not match {a_n} tracks")
-    o = swaps.offsets
-    if not len(swaps) and not o.any():
-        return P_new, o
-    S = pred.Pzz[rows] + R[:, None]  # (A, 2, m, m)
-    K = np.swapaxes(np.linalg.solve(S, np.swapaxes(pred.Pxz[rows], -1, -2)), -1, -2)  # K = Pxz S^-1 (A, 2, n, m)
-    Ho = np.einsum(
-        "akmn,akn->akm",
-        np.swapaxes(pred.Pxz[rows], -1, -2),
-        np.linalg.solve(pred.P[rows], np.repeat(o[:, None, :, None], 2, 1))[..., 0],
-    )
-    missed = np.zeros(a_n)
-    P_out = P_new.copy()
-    mean_move = np.zeros((a_n, 2, n))
-    if len(swaps):
-        t, yielded = swaps.track, swaps.report < 0
-        y_own = residual(model, Z[t][:, None], pred.z[rows][t])  # (K, 2, m): z_a - h(x), per model
-        dz = np.where(yielded[:, None, None], -y_own, residual(model, Z[swaps.report], Z[t])[:, None])
-        d = np.einsum("kjnm,kjm->kjn", K[t], dz)  # (K, 2, n)
-        np.add.at(missed, t[yielded], swaps.beta[yielded])
-        np.add.at(mean_move, t, swaps.beta[:, None, None] * d)
-        spread = np.zeros((a_n, 2, n, n))
-        np.add.at(spread, t, swaps.beta[:, None, None, None] * d[..., :, None] * d[..., None, :])
-        KSKt = K @ S @ np.swapaxes(K, -1, -2)
-        P_out += missed[:, None, None, None] * KSKt + spread - mean_move[..., :, None] * mean_move[..., None, :]
-    o_models = o[:, None] - (1.0 - missed)[:, None, None] * np.einsum("aknm,akm->akn", K, Ho) - mean_move
-    return 0.5 * (P_out + np.swapaxes(P_out, -1, -2)), np.einsum("ak,akn->an", mu_new, o_models)
-
-
-def idle_update(
-    pred, swaps: Swaps, model: str, Z: np.ndarray, R: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The tracks that took no report but might own one (swaps.idle_*): their JPDA covariance and offset.
-
-    GNN's mean of such a track is its prediction (it got nothing); JPDA's would have moved by
-    beta_j K_j y_j towards each report z_j it might own. Z (A, m), R (A, m, m): the assigned reports.
-    Returns (tracks (U,), x (U, 2, n) = the prediction, P_J (U, 2, n, n), predicted mode
-    probabilities (U, 2), o+ (U, n)), with P_J = P- - sum beta K S K^T + sum beta d d^T - d_bar d_bar^T
-    and o+ = o - sum beta K H o - d_bar (d = K y).
-    """
-    tracks, k_of = np.unique(swaps.idle_track, return_inverse=True)
-    n = pred.x.shape[-1]
-    if not tracks.size:
-        return tracks, np.zeros((0, 2, n)), np.zeros((0, 2, n, n)), np.zeros((0, 2)), np.zeros((0, n))
-    c, j, beta = swaps.idle_track, swaps.idle_pair, swaps.idle_beta
-    S = pred.Pzz[c] + R[j][:, None]  # (K, 2, m, m)
-    K = np.swapaxes(np.linalg.solve(S, np.swapaxes(pred.Pxz[c], -1, -2)), -1, -2)  # (K, 2, n, m)
-    y = residual(model, Z[j][:, None], pred.z[c])  # (K, 2, m)
-    d = np.einsum("kjnm,kjm->kjn", K, y)
-    o = swaps.idle_offsets
-    Ho = np.einsum(
-        "kjmn,kjn->kjm",
-        np.swapaxes(pred.Pxz[c], -1, -2),
-        np.linalg.solve(pred.P[c], np.repeat(o[:, None, :, None], 2, 1))[..., 0],
-    )
-    u = tracks.size
-    mean_move, shrink = np.zeros((u, 2, n)), np.zeros((u, 2, n))
-    reduce = np.zeros((u, 2, n, n))
-    np.add.at(mean_move, k_of, beta[:, None, None] * d)
-    np.add.at(shrink, k_of, beta[:, None, None] * np.einsum("kjnm,kjm->kjn", K, Ho))
-    np.add.at(
-        reduce, k_of, beta[:, None, None, None] * (K @ S @ np.swapaxes(K, -1, -2) - d[..., :, None] * d[..., None, :])
-    )
-    P = pred.P[tracks] - reduce - mean_move[..., :, None] * mean_move[..., None, :]
-    o_first = o[np.unique(k_of, return_index=True)[1]]  # one offset per track (all rows of a track share it)
-    mu = pred.c[tracks]
-    o_new = np.einsum("uj,ujn->un", mu, o_first[:, None] - shrink - mean_move)
-    return tracks, pred.x[tracks], 0.5 * (P + np.swapaxes(P, -1, -2)), mu, o_new
-
-
 def scan_hypotheses(store, pred, gate_d2, rows, cols, model: str, Z, R, gate: float, t: float) -> Swaps:
     """swap_hypotheses for a tracker's scan at time t: confirmed tracks not already past t take part
-    (a tentative track's reports are the life cycle's business; a late scan does not reach back)."""
+    (a tentative track's reports are the life cycle's business; a late scan does not reach back).
+    The tracks' offsets and excess covariances come flown to t."""
     eligible = np.array([r.status == "confirmed" for r in store.records], bool) & (store.t <= t)
-    offsets = predict_offsets(store.o, t - store.t)
-    return swap_hypotheses(pred, gate_d2, rows, cols, model, Z, R, gate, offsets, eligible)
-
-
-def apply_idle(store, pred, swaps: Swaps, model: str, Z: np.ndarray, R: np.ndarray, t: float) -> None:
-    """Write idle_update's tracks into the store at time t (their mean is their prediction; see idle_update)."""
-    tracks, x, P, mu, o = idle_update(pred, swaps, model, Z, R)
-    if tracks.size:
-        store.x[tracks], store.P[tracks], store.mu[tracks], store.o[tracks] = x, P, mu, o
-        store.t[tracks] = t
-        store.updated(tracks)
+    swaps = swap_hypotheses(
+        pred, gate_d2, rows, cols, model, Z, R, gate, predict_offsets(store.o, t - store.t), eligible
+    )
+    carried = np.flatnonzero(store.E.any(axis=(1, 2)))
+    if carried.size:  # only unresolved tracks carry an excess: fly those
+        E = np.zeros_like(store.E)
+        E[carried] = predict_excess(store.E[carried], t - store.t[carried])
+        swaps.excess, swaps.idle_excess = E[rows], E[swaps.idle_track]
+    return swaps
