@@ -217,13 +217,17 @@ def scan_hypotheses(store, pred, gate_d2, rows, cols, model: str, Z, R, gate: fl
     """swap_hypotheses for a tracker's scan at time t: confirmed tracks not already past t take part
     (a tentative track's reports are the life cycle's business; a late scan does not reach back).
     The tracks' offsets and excess covariances come flown to t."""
+    shared = (np.asarray(gate_d2) <= gate).sum(axis=0).max(initial=0) >= 2  # a report in two gates
+    if not shared and not store.o[rows].any() and not store.E[rows].any():  # the usual scan: nothing to do
+        return no_swaps(len(rows), store.o.shape[1])
     eligible = np.array([r.status == "confirmed" for r in store.records], bool) & (store.t <= t)
-    swaps = swap_hypotheses(
-        pred, gate_d2, rows, cols, model, Z, R, gate, predict_offsets(store.o, t - store.t), eligible
-    )
     carried = np.flatnonzero(store.E.any(axis=(1, 2)))
+    E = None
     if carried.size:  # only unresolved tracks carry an excess: fly those
         E = np.zeros_like(store.E)
         E[carried] = predict_excess(store.E[carried], t - store.t[carried])
+    o = predict_offsets(store.o, t - store.t)
+    swaps = swap_hypotheses(pred, gate_d2, rows, cols, model, Z, R, gate, o, eligible, E)
+    if E is not None:
         swaps.excess, swaps.idle_excess = E[rows], E[swaps.idle_track]
     return swaps
