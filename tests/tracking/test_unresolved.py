@@ -200,3 +200,21 @@ def test_joint_update_refuses_mismatched_shapes():
             np.full((3, 2), 0.5),
             no_swaps(2, 7),
         )
+
+
+def test_store_reports_and_folds_the_joint_update_terms():
+    """reported() = P + E + o o^T; fold_offsets moves E + o o^T into both models' P of the rows given only."""
+    from triwatch.tracking.store import TrackRecord, TrackStore
+
+    store = TrackStore()
+    x = np.zeros((2, 2, 7))
+    P = np.repeat(np.repeat(np.eye(7)[None, None], 2, axis=1), 2, axis=0)
+    store.add(x, P, np.full((2, 2), 0.5), 0.0, [TrackRecord("A", "confirmed", 0.0), TrackRecord("B", "confirmed", 0.0)])
+    store.o[:, 0] = 3.0
+    store.E[:, 1, 1] = 2.0
+    _, Pr = store.reported(np.arange(2))
+    assert Pr[0, 0, 0] == pytest.approx(10.0) and Pr[0, 1, 1] == pytest.approx(3.0)
+    store.fold_offsets(np.array([1]))
+    assert store.P[1, 0, 0, 0] == pytest.approx(10.0) and store.P[1, 1, 1, 1] == pytest.approx(3.0)
+    assert not store.o[1].any() and not store.E[1].any() and store.o[0, 0] == 3.0
+    np.testing.assert_allclose(store.reported(np.arange(2))[1], Pr)  # the same total, now all in P for B
