@@ -1,4 +1,4 @@
-"""Unresolved tracks: GNN's means for identity, JPDA's covariance plus the offset between the two for honesty.
+"""Unresolved tracks: which reports each confirmed track might own besides the one GNN gave it.
 
 A spent stage flies on beside its payload, metres apart, through the whole midcourse. The sensor
 reports both and both tracks gate both reports. Global nearest neighbour hands each track the
@@ -11,31 +11,24 @@ innovations: assignment, not the filter).
 JPDA (Fortmann, Bar-Shalom and Scheffe 1983) weighs the assignment hypotheses instead. For tracks
 a, b given reports z_a, z_b by GNN (hypothesis 0) the alternative is the swap, with probability
 
-    beta = L_a(z_b) L_b(z_a) / (L_a(z_a) L_b(z_b) + L_a(z_b) L_b(z_a))       (<= 1/2: GNN's optimum)
+    beta = L_a(z_b) L_b(z_a) / (L_a(z_a) L_b(z_b) + L_a(z_b) L_b(z_a))
 
-and its mean is the hypotheses' mixture. That mean makes two unresolved tracks coalesce and
-forget which one is the warhead (tried: hs17's impact error 1.5 -> 824 km). So the tracker keeps
-GNN's mean x (identities stay) and carries, per track, the offset o = x - x_J of that mean from
-JPDA's mean x_J. The error of x about the object is the JPDA error plus o, so
+and when only a took a report that an idle confirmed track c also gates, the alternative is that
+z_a was c's and a's object went unreported, ratio L_c(z_a) / L_a(z_a) (both objects taken as
+equally likely to be reported: the tracker does not know their cross-sections). JPDA's mean, the
+hypotheses' mixture, makes two unresolved tracks coalesce and forget which one is the warhead
+(tried: hs17's impact error 1.5 -> 824 km). So GNN's filter stays as it is and JPDA's estimate is
+carried beside it (joint_update.py: an offset o of GNN's mean from JPDA's and an excess E of
+JPDA's covariance over GNN's; a track reports P + E + o o^T).
 
-    reported covariance = P_J + o o^T
-
-With d_h = K (z_h - z_0) the move of hypothesis h from GNN's update (the same gain K under every
-hypothesis) and d = sum_h beta_h d_h (d_0 = 0), one scan does
-
-    P_J+ = P+ + sum_h beta_h d_h d_h^T - d d^T     (JPDA's spread of means, Bar-Shalom's P~)
-    o+   = (I - K H) o - d                         (x+ = x + K y_0;  x_J+ = x_J + K (y_0 + H o + d-ish))
-
-and beta is judged at JPDA's predicted means (GNN's means have moved apart by exactly the bias
-being measured, which would make every swap look unlikely). For two objects at one point the JPDA
-means meet, beta -> 1/2 and o settles at the 0.56 sigma the tracks really are off; for objects
-resolved by many sigma beta -> 0 and nothing changes. H o is Pxz^T P^-1 o, exact for the EKF
-(Pxz = P H^T) and the statistical linearisation for the UKF. Over a few seconds between scans o
-flies as a constant velocity offset (the gravity gradient changes it by ~1e-6 dt^2 of itself); a
-track left coasting longer folds o o^T into P and drops it (the filter then propagates it as any
-covariance). With more than two mutually gated tracks each pair's swap is one alternative for
-each of its two tracks, normalised over that track's alternatives (pairwise, not the full
-enumeration).
+The likelihoods are judged at JPDA's predicted means x - o and covariances P + E: GNN's means have
+moved apart by exactly the bias being measured, which would make every swap look unlikely. For
+two objects at one point the JPDA means meet, beta -> 1/2 and o settles at the 0.56 sigma the
+tracks really are off; for objects resolved by many sigma beta -> 0 and nothing changes. Between
+scans (seconds) o and E fly as a constant-velocity offset (the gravity gradient changes them by
+~1e-6 dt^2 of themselves); a track coasting longer folds them into P (TrackStore.fold_offsets).
+With more than two mutually gated tracks each pair's swap is one alternative for each of its two
+tracks, normalised over that track's alternatives (pairwise, not the full enumeration).
 """
 
 from __future__ import annotations
