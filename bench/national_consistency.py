@@ -93,8 +93,8 @@ def measure(name: str, every_s: float) -> dict:
     lookup: list[TruthLookup] = []
     original = tracker_module.NationalTracker._update
 
-    def recording_update(self, pred, at, rows, cols, model, Z, R, t):
-        original(self, pred, at, rows, cols, model, Z, R, t)
+    def recording_update(self, pred, at, rows, cols, model, Z, R, t, *rest):
+        original(self, pred, at, rows, cols, model, Z, R, t, *rest)
         if not rows.size or not lookup:
             return
         for i in rows:

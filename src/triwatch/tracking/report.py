@@ -59,7 +59,7 @@ def build_estimates(store: TrackStore, now_s: float, config: TrackerConfig) -> l
     rows = [i for i, r in enumerate(store.records) if r.status == "confirmed"]
     if not rows:
         return []
-    x, P = imm.combine(store.x[rows], store.P[rows], store.mu[rows])
+    x, P = store.reported(rows)  # mean square error about the mean, unresolved tracks included
     t = store.t[rows]
     thrusting = thrusting_flags(x, store.mu[rows], config.thrusting_probability)
     stale = [

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from triwatch.tracking.drag import N_STATE
+from triwatch.tracking.imm import combine
 
 
 @dataclass
@@ -66,6 +67,8 @@ class TrackStore:
         self.xc = np.zeros((0, 2, N_STATE))
         self.Pc = np.zeros((0, 2, N_STATE, N_STATE))
         self.cc = np.zeros((0, 2))
+        self.o = np.zeros((0, N_STATE))  # offset of the mean from JPDA's mean while unresolved (joint_update.py)
+        self.E = np.zeros((0, N_STATE, N_STATE))  # excess of JPDA's covariance over P while unresolved
         self.records: list[TrackRecord] = []
 
     def __len__(self) -> int:
@@ -81,12 +84,15 @@ class TrackStore:
         self.xc = np.concatenate([self.xc, x])
         self.Pc = np.concatenate([self.Pc, P])
         self.cc = np.concatenate([self.cc, mu])
+        self.o = np.concatenate([self.o, np.zeros((len(records), N_STATE))])
+        self.E = np.concatenate([self.E, np.zeros((len(records), N_STATE, N_STATE))])
         self.records.extend(records)
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop the tracks where mask is False."""
         self.x, self.P, self.mu, self.t = self.x[mask], self.P[mask], self.mu[mask], self.t[mask]
         self.tc, self.xc, self.Pc, self.cc = self.tc[mask], self.xc[mask], self.Pc[mask], self.cc[mask]
+        self.o, self.E = self.o[mask], self.E[mask]
         self.records = [r for r, k in zip(self.records, mask, strict=True) if k]
 
     def prediction_start(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -108,6 +114,26 @@ class TrackStore:
         later = ~(self.tc[rows] > t)  # never replace a cache by an older one (a late scan)
         rows = rows[later]
         self.tc[rows], self.xc[rows], self.Pc[rows], self.cc[rows] = t, x[later], P[later], c[later]
+
+    def reported(self, rows) -> tuple[np.ndarray, np.ndarray]:
+        """What tracks rows report: the IMM mixture's mean x (K, 7) and its mean square error P + E + o o^T (K, 7, 7).
+
+        While a track is unresolved from another, o is its mean's offset from JPDA's mean and E the
+        excess of JPDA's covariance over the filter's (joint_update.py); both zero otherwise.
+        """
+        x, P = combine(self.x[rows], self.P[rows], self.mu[rows])
+        o = self.o[rows]
+        return x, P + self.E[rows] + o[:, :, None] * o[:, None, :]
+
+    def fold_offsets(self, rows: np.ndarray) -> None:
+        """Tracks rows keep their offsets only as covariance (P += E + o o^T, o = 0, E = 0): they coast,
+        nobody measures which side they are on, and the filter flies E + o o^T as any covariance
+        (over a long coast better than joint_update's constant-velocity transition)."""
+        rows = rows[self.o[rows].any(axis=1) | self.E[rows].any(axis=(1, 2))]
+        if rows.size:
+            o = self.o[rows]
+            self.P[rows] += (self.E[rows] + o[:, :, None] * o[:, None, :])[:, None]
+            self.o[rows], self.E[rows] = 0.0, 0.0
 
     def updated(self, rows: np.ndarray) -> None:
         """Tracks rows took a measurement: their cached coasting predictions are out of date."""

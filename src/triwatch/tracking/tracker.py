@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triwatch.sensors.detection import Detection
-from triwatch.tracking import imm, landing, lineage
+from triwatch.tracking import imm, joint_update, landing, lineage, unresolved
 from triwatch.tracking.characterise import launch_from_boost
 from triwatch.tracking.drag import with_drag_prior
 from triwatch.tracking.gating import gnn_assign
@@ -41,6 +41,7 @@ from triwatch.tracking.report import build_estimates
 from triwatch.tracking.scan import predict_scan, predict_to, score_pairs, update_assigned
 from triwatch.tracking.store import TrackRecord, TrackStore
 from triwatch.tracking.types import TrackerConfig, TrackEstimate
+from triwatch.tracking.unresolved import Swaps, predict_excess, predict_offsets
 from triwatch.tracking.validate import check_scan_values, check_shapes_and_times
 
 
@@ -119,6 +120,7 @@ class NationalTracker:
         assigned_det = np.zeros(Z.shape[0], bool)
         parents: tuple[list[str], np.ndarray] = ([], np.zeros((0, 3)))
         if len(store):
+            store.fold_offsets(np.flatnonzero(t - store.t > cfg.coast_after_s))  # unresolved.py: coasting
             x0, P0, mu0, dt = store.prediction_start(t)
             pred = predict_scan(x0, P0, mu0, dt, model, site, lat, lon, cfg, since_update=t - store.t)
             gate_d2, cost = score_pairs(pred, model, Z, R, cfg.coast_after_s)
@@ -129,7 +131,9 @@ class NationalTracker:
             coasting[rows] = False
             coasting = np.flatnonzero(coasting)
             store.remember(coasting, t, pred.x[coasting], pred.P[coasting], pred.c[coasting])
-            self._update(pred, rows, rows, cols, model, Z, R, t)
+            swaps = unresolved.scan_hypotheses(store, pred, gate_d2, rows, cols, model, Z, R, cfg.gate(Z.shape[1]), t)
+            self._update(pred, rows, rows, cols, model, Z, R, t, swaps)
+            joint_update.apply_idle(store, pred, swaps, model, Z[cols], R[cols], t)
             assigned_det[cols] = True
             if not assigned_det.all():  # births to come: note the confirmed tracks they may come from
                 parents = lineage.parent_candidates(store, pred.x, pred.P, pred.c)
@@ -145,16 +149,22 @@ class NationalTracker:
         for x0, P0 in births:
             self._start_tracks(t, sensor, x0, P0, parents)
 
-    def _update(self, pred, at: np.ndarray, rows: np.ndarray, cols: np.ndarray, model: str, Z, R, t: float) -> None:
-        """Update tracks rows from their predictions pred[at] with reports cols (flown on past a late scan)."""
+    def _update(
+        self, pred, at: np.ndarray, rows: np.ndarray, cols: np.ndarray, model: str, Z, R, t: float, swaps: Swaps
+    ) -> None:
+        """Update tracks rows from their predictions pred[at] with reports cols (flown on past a late scan);
+        swaps: where two unresolved tracks may own each other's report (unresolved.py)."""
         if not rows.size:
             return
         store = self.store
         x_new, P_new, mu_new, nis = update_assigned(pred, at, model, Z[cols], R[cols], self.config.coast_after_s)
+        o_new, E_new = joint_update.update_assigned(pred, at, model, Z[cols], R[cols], mu_new, swaps)
         ahead = np.maximum(store.t[rows] - t, 0.0)  # > 0 for tracks already past this (late) scan
         if ahead.any():
             x_new, P_new, mu_new = predict_to(x_new, P_new, mu_new, ahead, self.config)
+            o_new, E_new = predict_offsets(o_new, ahead), predict_excess(E_new, ahead)
         store.x[rows], store.P[rows], store.mu[rows] = x_new, P_new, mu_new
+        store.o[rows], store.E[rows] = o_new, E_new
         store.t[rows] = t + ahead
         store.updated(rows)
         for i, value in zip(rows, nis, strict=True):
@@ -279,7 +289,7 @@ class NationalTracker:
         callers that only need positions often (scoring, displays).
         """
         rows = [i for i, r in enumerate(self.store.records) if r.status == "confirmed"]
-        x, P = imm.combine(self.store.x[rows], self.store.P[rows], self.store.mu[rows])
+        x, P = self.store.reported(rows)  # the mean square error about the mean (unresolved.py)
         ids = [self.store.records[i].track_id for i in rows]
         return ids, self.store.t[rows].copy(), x[:, :6], P[:, :6, :6]  # kinematics; ln beta is internal
 
