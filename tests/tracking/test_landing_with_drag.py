@@ -130,6 +130,6 @@ def test_underground_and_landed_refuse_bad_shapes():
     with pytest.raises(ValueError, match="landed: covariances P must be"):
         landed(x[None], P, np.array([1.0]))
     store = _store_with(x[None], P[None], 0.0)
-    with pytest.raises(ValueError, match="1 states for 2 tracks|states for"):
+    with pytest.raises(ValueError, match="2 states for 1 tracks"):
         ImpactClock().overdue(store, np.zeros((2, 7)), np.zeros((2, 7, 7)), 1.0, TrackerConfig())
     assert height_of(x[None, :3])[0] < 0.0
