@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triwatch.fusion import shadows
+from triwatch.fusion import shadows, swaps
 from triwatch.fusion.calibration import NationCalibration
 from triwatch.fusion.combine import fuse_system_track
 from triwatch.fusion.correlation import Candidate, nearest_in_gate
@@ -129,10 +129,12 @@ class AlliedPicture:
         arc_since = self.heard.heard(key, report.time_s)
         number = self._assignment.get(key)
         if number is not None and not self._still_fits(key, number, report, x, P):
-            del self.tracks[number].members[key]
-            if self.tracks[number].members:
-                self._fuse(self.tracks[number])
-            number = None
+            traded = swaps.trade(self, key, number, Member(origin, report, x, P, arc_since))  # None: no trade
+            if traded is None:
+                del self.tracks[number].members[key]
+                if self.tracks[number].members:
+                    self._fuse(self.tracks[number])
+            number = traded
         if number is None:
             number = self._correlate(origin, report, x, P)
         st = self.tracks[number]

@@ -5,8 +5,8 @@ Each scan (the detections of one sensor at one time) goes through the same steps
 1. forget tracks that are stale (predicted too uncertain, or too long without update) or on the ground
    (landing.py: a landed object's track must end before its swelling gate takes a false alarm);
 2. predict every live track to the scan time (two-model IMM, see imm.py) and into the sensor's
-   measurement space, score every track-detection pair, gate (chi-square; a track predicted under
-   the ground takes nothing) and assign (global nearest neighbour, gating.py); update the assigned
+   measurement space, score every track-detection pair, gate (chi-square; a track that came down
+   and is predicted under the ground, its mean height below zero, takes nothing) and assign (global nearest neighbour, gating.py); update the assigned
    tracks in one batched Kalman step;
 3. life cycle: a tentative track is confirmed after M hits in its first N scan opportunities
    (scans of sensors that already saw it) and deleted when it can no longer make it; a hit taken
@@ -73,6 +73,7 @@ class NationalTracker:
         self._next_number = 1
         self._ir = IrPairing(self.config)
         self._last_sweep_s = -np.inf
+        self._impact_clock = landing.ImpactClock()
 
     # ---- input -------------------------------------------------------------------------------
     def process(self, detections: Sequence[Detection]) -> None:
@@ -124,8 +125,9 @@ class NationalTracker:
             x0, P0, mu0, dt = store.prediction_start(t)
             pred = predict_scan(x0, P0, mu0, dt, model, site, lat, lon, cfg, since_update=t - store.t)
             gate_d2, cost = score_pairs(pred, model, Z, R, cfg.coast_after_s)
-            gone = landing.below_ground(*imm.combine(pred.x, pred.P, pred.c))
-            gate_d2[gone] = np.inf  # a landed object is measured no more: nothing may update its track
+            x_pred, P_pred = imm.combine(pred.x, pred.P, pred.c)
+            gone = landing.below_ground(x_pred, P_pred)  # surely down: deleted below
+            gate_d2[landing.underground(x_pred) & landing.came_down(store)] = np.inf  # likelier down: no report
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
             coasting = pred.dt > cfg.coast_after_s
             coasting[rows] = False
@@ -252,7 +254,7 @@ class NationalTracker:
         if not len(store) or t - self._last_sweep_s < STALE_SWEEP_S:
             return
         self._last_sweep_s = t
-        stale = landing.stale(store, t, self.config)
+        stale = landing.stale(store, t, self.config, self._impact_clock)
         if stale.any():
             store.keep(~stale)
 
