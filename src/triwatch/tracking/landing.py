@@ -51,7 +51,7 @@ import numpy as np
 
 from triwatch.physics.atmosphere import TOP_OF_ATMOSPHERE_M
 from triwatch.tracking import imm
-from triwatch.tracking.earth import height_of, up_of
+from triwatch.tracking.earth import geodetic_of, height_of
 from triwatch.tracking.impact import predict_impacts
 from triwatch.tracking.store import TrackStore
 from triwatch.tracking.types import TrackerConfig
@@ -77,8 +77,8 @@ def _check_shapes(where: str, x: np.ndarray, P: np.ndarray | None = None, age_s:
 
 def vertical_moments(x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Height h, its sigma, vertical speed v_up and its sigma (each (T,)) of states x (T, n), P (T, n, n), n >= 6 (r, v first)."""
-    up = up_of(x[:, :3])
-    h = height_of(x[:, :3])
+    lat, lon, h = geodetic_of(x[:, :3])  # one geodetic solution for the height and the vertical (hot path)
+    up = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
     v_up = np.einsum("ni,ni->n", x[:, 3:6], up)
     sd_h = np.sqrt(np.maximum(np.einsum("ni,nij,nj->n", up, P[:, :3, :3], up), 0.0))
     sd_v = np.sqrt(np.maximum(np.einsum("ni,nij,nj->n", up, P[:, 3:6, 3:6], up), 0.0))
@@ -115,9 +115,25 @@ def landed(x: np.ndarray, P: np.ndarray, age_s: np.ndarray) -> np.ndarray:
     _check_shapes("landed", x, P, age_s)
     if x.shape[0] == 0:
         return np.zeros(0, bool)
-    h, sd_h, v_up, sd_v = vertical_moments(x, P)
+    return _landed(*vertical_moments(x, P), age_s)
+
+
+def _landed(h: np.ndarray, sd_h: np.ndarray, v_up: np.ndarray, sd_v: np.ndarray, age_s: np.ndarray) -> np.ndarray:
     sink = np.maximum(-v_up - 3.0 * sd_v, MIN_SINK_M_S)
     return (v_up < 0.0) & (age_s > (np.maximum(h, 0.0) + 3.0 * sd_h) / sink)
+
+
+def at_scan(x_pred: np.ndarray, P_pred: np.ndarray, store: TrackStore) -> tuple[np.ndarray, np.ndarray]:
+    """Rules 1 and 2 at a scan, from one geodetic solution of the predictions x_pred (T, n), P_pred (T, n, n):
+    (tracks surely down, to delete; tracks that take no report), each (T,) bool."""
+    if x_pred.shape[0] == 0:
+        return np.zeros(0, bool), np.zeros(0, bool)
+    h, sd_h, _, _ = vertical_moments(x_pred, P_pred)
+    gone = h + 3.0 * sd_h < 0.0
+    refuse = h < 0.0
+    if refuse.any():  # came_down needs the last updates' heights: only worth it when a prediction is under ground
+        refuse &= came_down(store)
+    return gone, refuse
 
 
 class ImpactClock:
@@ -175,7 +191,8 @@ def stale(store: TrackStore, t: float, cfg: TrackerConfig, clock: ImpactClock | 
     age = t - store.t
     tentative = np.array([r.status == "tentative" for r in store.records])
     x, P = imm.combine(store.x, store.P, store.mu)
-    for rec, height in zip(store.records, height_of(x[:, :3]), strict=True):
+    moments = vertical_moments(x, P) if len(store) else (np.zeros(0),) * 4
+    for rec, height in zip(store.records, moments[0], strict=True):
         rec.max_height_m = max(rec.max_height_m, float(height))
     tr_rr = np.trace(P[:, :3, :3], axis1=1, axis2=2)
     tr_rv = np.trace(P[:, :3, 3:6], axis1=1, axis2=2)
@@ -186,7 +203,7 @@ def stale(store: TrackStore, t: float, cfg: TrackerConfig, clock: ImpactClock | 
     lost = var > cfg.delete_sigma_m**2
     broken = ~(np.isfinite(x).all(axis=1) & np.isfinite(var))  # never expected; never kept if it happens
     old = (age > cfg.delete_after_s) | (tentative & (age > cfg.coast_after_s))
-    gone = old | lost | landed(x, P, age) | broken
+    gone = old | lost | _landed(*moments, age) | broken
     if clock is not None:
         gone |= clock.overdue(store, x, P, t, cfg)
     return gone

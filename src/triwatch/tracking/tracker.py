@@ -126,8 +126,8 @@ class NationalTracker:
             pred = predict_scan(x0, P0, mu0, dt, model, site, lat, lon, cfg, since_update=t - store.t)
             gate_d2, cost = score_pairs(pred, model, Z, R, cfg.coast_after_s)
             x_pred, P_pred = imm.combine(pred.x, pred.P, pred.c)
-            gone = landing.below_ground(x_pred, P_pred)  # surely down: deleted below
-            gate_d2[landing.underground(x_pred) & landing.came_down(store)] = np.inf  # likelier down: no report
+            gone, refuse = landing.at_scan(x_pred, P_pred, store)  # surely down: deleted below
+            gate_d2[refuse] = np.inf  # likelier down (came down, mean under ground): no report
             rows, cols = gnn_assign(gate_d2, cost, cfg.gate(Z.shape[1]))
             coasting = pred.dt > cfg.coast_after_s
             coasting[rows] = False
