@@ -140,6 +140,15 @@ def assess_boost_hypothesis(
         named = (c.area_code == AREAS.index(area)) & (c.h > -1.0)
         subs = np.atleast_1d(subregion_at(c.lat[named], c.lon[named])).tolist()
         subregions_of[area] = sorted({s for s in subs if s})
+    return overflight_assessment(c, t_s, over, subregions_of)
+
+
+def overflight_assessment(
+    c: CandidatePaths, t_s: float, over: list[str], subregions_of: dict[str, list[str]]
+) -> Assessment:
+    """A precautionary assessment naming overflown land only (no impact area, no ellipse): the land
+    `over` with its prefectures, whether the missile is above it now (its own path, candidate 0),
+    and the earliest time any candidate comes down."""
     now = [str(AREAS[k]) for k in c.area_code[c.path == 0][:1].tolist()]
     landed = c.impact_t[c.landed]
     return Assessment(

@@ -44,7 +44,7 @@ import numpy as np
 from triwatch.geo.areas import AREAS, subregion_at
 from triwatch.physics.vehicles import Vehicle
 from triwatch.warning.assessment import Assessment
-from triwatch.warning.boost_hypothesis import BASIS, assess_boost_hypothesis
+from triwatch.warning.boost_hypothesis import assess_boost_hypothesis, overflight_assessment
 from triwatch.warning.boost_support import threat_support, weighted_candidates
 from triwatch.warning.launch_consistency import LaunchTimeBook
 from triwatch.warning.vehicle_match import match_vehicles
@@ -130,17 +130,4 @@ def assess_precaution(
         crossing = (c.area_code == AREAS.index(area)) & (c.h > -1.0) & np.isin(c.path, standard_paths)
         subs = np.atleast_1d(subregion_at(c.lat[crossing], c.lon[crossing]))
         subregions_of[area] = likely_subregions(c.path[crossing], subs, w, SUBREGION_COVER)
-    now = [str(AREAS[k]) for k in c.area_code[c.path == 0][:1].tolist()]
-    landed = c.impact_t[c.landed]
-    return Assessment(
-        time_s=float(t_s),
-        impact_lat_rad=float("nan"),
-        impact_lon_rad=float("nan"),
-        impact_time_s=float(np.min(landed)) if landed.size else float(t_s + 5000.0),
-        ellipse=None,
-        overflight_areas=over,
-        subregions=sorted({s for subs in subregions_of.values() for s in subs}),
-        over_now=[a for a in now if a in over],
-        subregions_of=subregions_of,
-        basis=BASIS,
-    )
+    return overflight_assessment(c, t_s, over, subregions_of)
