@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 import pytest
+from boost_flights import P_BOOST, PROTECTED, april_icbm, boost_args, flagship_irbm
 from boost_node import jpn_node
 
 from triwatch.messages import GroundPoint, TrackReport
-from triwatch.physics.flight import design_flight
 from triwatch.warning.boost_hypothesis import BASIS
 from triwatch.warning.boost_precaution import (
     DEFAULT_SUPPORT,
@@ -17,29 +17,23 @@ from triwatch.warning.boost_precaution import (
 )
 from triwatch.warning.launch_consistency import LaunchTimeBook
 
-PROTECTED = {"USA", "JPN", "KOR"}
-MUPYONG = (math.radians(40.6), math.radians(126.4))
-SUNAN = (math.radians(39.22), math.radians(125.67))
-P_BOOST = np.diag([300.0**2] * 3 + [30.0**2] * 3)
 TRACKER_S = 12.0  # the launch-time sigma the tracker's boost estimate states
 
 
 @pytest.fixture(scope="module")
 def irbm():
     """The flagship's IRBM over Aomori: a standard flight."""
-    return design_flight(*MUPYONG, "irbm", azimuth_rad=math.radians(83.0), apogee_m=970e3, range_m=4600e3)
+    return flagship_irbm()
 
 
 @pytest.fixture(scope="module")
 def lofted_icbm():
     """The April 2023 ICBM: lofted, cut off at 217 of 270 s, down in the Sea of Japan; burnt to its end it crosses Hokkaido."""
-    return design_flight(*SUNAN, "icbm", azimuth_rad=math.radians(85.0), apogee_m=1500e3, range_m=800e3)
+    return april_icbm()
 
 
 def _args(flight, tau: float):
-    r, v, *_ = flight.objects[0].state_at(np.array([float(tau)]))
-    s = flight.summary
-    return np.concatenate([r[0], v[0]]), P_BOOST, float(tau), s.launch_lat_rad, s.launch_lon_rad, 0.0, TRACKER_S
+    return boost_args(flight, tau, TRACKER_S)
 
 
 def _history(flight, until_s: float, q: float | None):

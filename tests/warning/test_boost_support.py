@@ -5,35 +5,28 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from boost_flights import PROTECTED, SUNAN, april_icbm, boost_args, flagship_irbm
 
-from triwatch.physics.flight import design_flight
 from triwatch.physics.vehicles import VEHICLES
 from triwatch.warning.boost_support import threat_support, weighted_candidates
 from triwatch.warning.lofting import lofted_kicks
 from triwatch.warning.vehicle_match import KICK_GRID_RAD, match_vehicles
 
-PROTECTED = {"USA", "JPN", "KOR"}
-MUPYONG = (math.radians(40.6), math.radians(126.4))
-SUNAN = (math.radians(39.22), math.radians(125.67))
-P_BOOST = np.diag([300.0**2] * 3 + [30.0**2] * 3)
-
 
 @pytest.fixture(scope="module")
 def irbm():
     """The flagship's IRBM over Aomori."""
-    return design_flight(*MUPYONG, "irbm", azimuth_rad=math.radians(83.0), apogee_m=970e3, range_m=4600e3)
+    return flagship_irbm()
 
 
 @pytest.fixture(scope="module")
 def lofted_icbm():
     """The April 2023 ICBM: lofted, cut off early, down in the Sea of Japan."""
-    return design_flight(*SUNAN, "icbm", azimuth_rad=math.radians(85.0), apogee_m=1500e3, range_m=800e3)
+    return april_icbm()
 
 
 def _args(flight, tau: float):
-    r, v, *_ = flight.objects[0].state_at(np.array([float(tau)]))
-    s = flight.summary
-    return np.concatenate([r[0], v[0]]), P_BOOST, float(tau), s.launch_lat_rad, s.launch_lon_rad, 0.0, 6.0
+    return boost_args(flight, tau, 6.0)
 
 
 def _support(flight, tau: float, cutoff: str, weighting: str = "equal"):
