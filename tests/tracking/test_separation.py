@@ -64,18 +64,25 @@ def test_a_state_without_velocity_cannot_tell_a_separation_until_it_has_one():
     assert separated_from(x, firm, 20.0, [parent], 30e3) == ("P", True)
 
 
+def _stack_and_dropped_stage(irbm, drop_s: float, coast_s: float, seed: int, t_end_s: float):
+    """The IRBM's first stage drops at drop_s; the stack coasts coast_s, then its upper stage burns
+    60 s; both reported by two radars resolving objects 200 m apart."""
+    stack = upper_stage(irbm, drop_s, coast_s, 30.0, 60.0, name="stack")
+    stage = separate(irbm, drop_s, np.zeros(3), name="stage")
+    stage.parent = stack
+    reports, _ = detections([stack, stage], [SEONGJU, SHARIKI], np.random.default_rng(seed), t_end_s=t_end_s,
+                            resolve_m=200.0)  # fmt: skip
+    return stack, stage, reports
+
+
 def test_a_stage_dropped_below_a_burning_stack_leaves_the_parent_id_on_the_stack(irbm):
     # The first stage burns out and drops at 120 s; the stack coasts 3 s, lights its second stage
     # and burns 60 s more. Both are reported from 200 m apart, so for seconds either track may hold
     # either object (the parent track, coasting with the stage, may keep the stage): the IMM's
     # thrust/coast modes tell within a few scans which one continued the flight.
-    stack = upper_stage(irbm, 120.0, 3.0, 30.0, 60.0, name="stack")
-    stage = separate(irbm, 120.0, np.zeros(3), name="stage")
-    stage.parent = stack
-    truths = [stack, stage]
-    reports, _ = detections(truths, [SEONGJU, SHARIKI], np.random.default_rng(5), t_end_s=260.0, resolve_m=200.0)
+    stack, stage, reports = _stack_and_dropped_stage(irbm, 120.0, 3.0, seed=5, t_end_s=260.0)
     tracker = NationalTracker(TrackerConfig(id_prefix="KOR"))
-    steps, ever, assigned, _, _ = run_and_score(tracker, reports, truths, every=1)
+    steps, ever, assigned, _, _ = run_and_score(tracker, reports, [stack, stage], every=1)
     holders = [s["stack"] for s in steps if "stack" in s and "stage" in s]
     assert holders[-1] == "KOR-0001"  # the stack keeps the missile's first track id
     assert sum(a != b for a, b in zip(holders, holders[1:], strict=False)) <= 1
@@ -154,14 +161,10 @@ def test_a_hot_staging_after_an_outage_leaves_the_parent_id_on_the_burning_stack
     # goes on with the spent stage, the new one takes the burning stack, and the new track's thrust
     # probability wavers (a velocity just found): the modes show the drop within the staging
     # window, and from then on the energy the stack gains decides, though the stack burns on.
-    stack = upper_stage(irbm, 140.0, 0.0, 30.0, 60.0, name="stack")
-    stage = separate(irbm, 140.0, np.zeros(3), name="stage")
-    stage.parent = stack
-    truths = [stack, stage]
-    reports, _ = detections(truths, [SEONGJU, SHARIKI], np.random.default_rng(1), t_end_s=280.0, resolve_m=200.0)
+    stack, stage, reports = _stack_and_dropped_stage(irbm, 140.0, 0.0, seed=1, t_end_s=280.0)
     reports = [d for d in reports if not 80.0 < d.time_s < 138.0]
     tracker = NationalTracker(TrackerConfig(id_prefix="KOR"))
-    steps, ever, assigned, _, _ = run_and_score(tracker, reports, truths, every=1)
+    steps, ever, assigned, _, _ = run_and_score(tracker, reports, [stack, stage], every=1)
     holders = [s["stack"] for s in steps if "stack" in s and "stage" in s]
     assert holders[0] != "KOR-0001"  # the mechanism: the new track took the stack
     assert holders[-1] == "KOR-0001"  # and the ids were exchanged, once
